@@ -1,0 +1,355 @@
+/**
+ * CSV → Dataset. papaparse does the tokenising (delimiter detection, quotes,
+ * CRLF); DatasetBuilder turns its rows, chunk by chunk, into typed columns, so a
+ * file of any size streams through without holding its text or its rows.
+ *
+ * The same builder runs in the page's parse worker (papaparse reading a File)
+ * and in the CLI (papaparse reading a Node stream): one parser, one set of rules.
+ */
+import Papa from 'papaparse';
+import type { Column, Dataset, NumericColumn, TextColumn } from './dataset.js';
+
+/** A problem with the user's file: the message names the file, and the row and column where they apply. */
+export class DataError extends Error {
+  readonly file: string;
+  readonly row?: number;
+  readonly column?: string;
+  constructor(message: string, file: string, row?: number, column?: string) {
+    super(message);
+    this.name = 'DataError';
+    this.file = file;
+    this.row = row;
+    this.column = column;
+  }
+}
+
+/** Cell texts read as a missing value (after trimming), besides the empty cell. */
+export const MISSING_TOKENS = new Set([
+  'na', 'n/a', '#n/a', 'nan', '-nan', 'null', 'none', 'nil', '?',
+  'inf', '-inf', '+inf', 'infinity', '-infinity', '+infinity',
+]);
+
+const MAX_LEVELS = 100_000;
+const MAX_DISTINCT = 20;
+
+interface ColumnBuilder {
+  name: string;
+  kind: 'numeric' | 'text';
+  values: Float64Array; // numeric
+  codes: Int32Array; // text
+  levels: string[];
+  levelIndex: Map<string, number> | null;
+  missing: number;
+  firstText: { row: number; value: string } | null;
+}
+
+export interface BuilderOptions {
+  /** The number of bytes of the whole file, for progress. */
+  totalBytes?: number;
+  /** Called now and then with the fraction parsed (0..1) and the rows so far. */
+  onProgress?: (fraction: number, rows: number) => void;
+}
+
+/**
+ * Builds a Dataset from rows of strings given a chunk at a time; the first row is
+ * the header.
+ */
+export class DatasetBuilder {
+  readonly name: string;
+  private cols: ColumnBuilder[] = [];
+  private header: string[] | null = null;
+  private n = 0;
+  private capacity = 0;
+  private error: DataError | null = null;
+  delimiter = ',';
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  get failed(): DataError | null {
+    return this.error;
+  }
+
+  get rowCount(): number {
+    return this.n;
+  }
+
+  fail(err: DataError): void {
+    if (!this.error) this.error = err;
+  }
+
+  /** Look at the raw text of the first chunk: refuse binary data, drop a BOM. */
+  firstChunk(text: string): string {
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const probe = text.slice(0, 65536);
+    let control = 0;
+    for (let i = 0; i < probe.length; i++) {
+      const c = probe.charCodeAt(i);
+      if (c === 0) {
+        this.fail(new DataError(`${this.name} is not a text CSV file: it holds binary data (a NUL byte at character ${i + 1})`, this.name));
+        return '';
+      }
+      if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+    }
+    if (probe.length > 0 && control / probe.length > 0.01) {
+      this.fail(new DataError(`${this.name} is not a text CSV file: ${control} of its first ${probe.length} characters are control or undecodable bytes`, this.name));
+      return '';
+    }
+    return text;
+  }
+
+  /** Add parsed rows (the first row ever given is the header). */
+  addRows(rows: string[][]): void {
+    if (this.error) return;
+    let start = 0;
+    if (!this.header) {
+      if (rows.length === 0) return;
+      this.setHeader(rows[0]);
+      start = 1;
+    }
+    const width = this.cols.length;
+    const need = this.n + rows.length - start;
+    if (need > this.capacity) this.grow(need);
+    const cols = this.cols;
+    for (let r = start; r < rows.length; r++) {
+      const row = rows[r];
+      const rowNumber = this.n + 1; // data rows count from 1; the header is line 1
+      if (row.length !== width) {
+        // A lone empty field is a blank line that papaparse kept (e.g. whitespace only).
+        if (row.length === 1 && row[0].trim() === '') continue;
+        this.fail(new DataError(
+          `${this.name}: row ${rowNumber} (line ${rowNumber + 1}) has ${row.length} field${row.length === 1 ? '' : 's'}, expected ${width} like the header`,
+          this.name, rowNumber,
+        ));
+        return;
+      }
+      const i = this.n;
+      for (let j = 0; j < width; j++) {
+        const col = cols[j];
+        const cell = row[j];
+        if (col.kind === 'numeric') {
+          // Number() trims whitespace and reads exponents; '' and tokens are handled below.
+          const v = cell === '' ? NaN : +cell;
+          if (v === v && v !== Infinity && v !== -Infinity) {
+            col.values[i] = v;
+          } else if (isMissing(cell)) {
+            col.values[i] = NaN;
+            col.missing++;
+          } else if (v === v) {
+            col.values[i] = NaN; // a number too large for float64 reads as missing, like inf
+            col.missing++;
+          } else {
+            this.toText(col, i, rowNumber, cell);
+            setText(col, i, cell);
+          }
+        } else {
+          setText(col, i, cell);
+        }
+      }
+      this.n++;
+    }
+  }
+
+  /** The finished Dataset; throws the first DataError met, or one for an unusable file. */
+  finish(): Dataset {
+    if (this.error) throw this.error;
+    const name = this.name;
+    if (!this.header) throw new DataError(`${name} is empty: there is no header and no data`, name);
+    if (this.n === 0) throw new DataError(`${name} has a header but no data rows`, name);
+    if (this.n === 1) throw new DataError(`${name} has only 1 data row: at least 2 rows are needed to score anything`, name, 1);
+    const columns: Column[] = this.cols.map((c) => this.finishColumn(c));
+    const usable = columns.filter((c) => c.kind === 'numeric' && c.missing < this.n);
+    if (usable.length === 0) {
+      const list = columns.map((c) => `${c.name} (${c.kind === 'text' ? `text, e.g. '${c.firstText.value}' in row ${c.firstText.row}` : 'all missing'})`).join(', ');
+      throw new DataError(`${name} has no numeric column to score: ${list}`, name);
+    }
+    return { name, rows: this.n, columns, delimiter: this.delimiter };
+  }
+
+  private setHeader(raw: string[]): void {
+    const seen = new Map<string, number>();
+    const names = raw.map((h, j) => {
+      let base = h.trim();
+      if (j === 0) base = base.replace(/^\uFEFF/, '');
+      if (base === '') base = `column_${j + 1}`;
+      let name = base;
+      const k = seen.get(base) ?? 0;
+      if (k > 0) name = `${base}.${k}`; // pandas' rule for repeated names
+      seen.set(base, k + 1);
+      return name;
+    });
+    this.header = names;
+    this.cols = names.map((name) => ({
+      name, kind: 'numeric', values: new Float64Array(0), codes: new Int32Array(0),
+      levels: [], levelIndex: null, missing: 0, firstText: null,
+    }));
+  }
+
+  private grow(need: number): void {
+    const cap = Math.max(need, Math.ceil(this.capacity * 1.5), 1024);
+    for (const c of this.cols) {
+      if (c.kind === 'numeric') {
+        const v = new Float64Array(cap);
+        v.set(c.values.subarray(0, this.n));
+        c.values = v;
+      } else {
+        const v = new Int32Array(cap);
+        v.set(c.codes.subarray(0, this.n));
+        c.codes = v;
+      }
+    }
+    this.capacity = cap;
+  }
+
+  /** A numeric column met a non-numeric cell: from here on it is text. */
+  private toText(col: ColumnBuilder, upto: number, row: number, cell: string): void {
+    col.kind = 'text';
+    col.firstText = { row, value: cell.length > 40 ? `${cell.slice(0, 40)}…` : cell };
+    col.levelIndex = new Map();
+    col.codes = new Int32Array(this.capacity);
+    const values = col.values;
+    col.values = new Float64Array(0);
+    for (let i = 0; i < upto; i++) {
+      const v = values[i];
+      if (v === v) setText(col, i, String(v));
+      else col.codes[i] = -1; // missing stays missing
+    }
+  }
+
+  private finishColumn(c: ColumnBuilder): Column {
+    const n = this.n;
+    if (c.kind === 'numeric') {
+      const values = c.values.length === n ? c.values : c.values.slice(0, n);
+      let min = Infinity, max = -Infinity, sum = 0, count = 0;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === v) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+          sum += v;
+          count++;
+        }
+      }
+      const mean = count ? sum / count : NaN;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === v) ss += (v - mean) * (v - mean);
+      }
+      const distinctSet = new Set<number>();
+      for (let i = 0; i < n && distinctSet.size <= MAX_DISTINCT; i++) {
+        const v = values[i];
+        if (v === v) distinctSet.add(v);
+      }
+      const distinct = distinctSet.size <= MAX_DISTINCT ? [...distinctSet].sort((a, b) => a - b) : null;
+      const col: NumericColumn = {
+        name: c.name, kind: 'numeric', values, missing: c.missing,
+        min: count ? min : NaN, max: count ? max : NaN, mean, std: count ? Math.sqrt(ss / count) : NaN, distinct,
+      };
+      return col;
+    }
+    const codes = c.levelIndex ? (c.codes.length === n ? c.codes : c.codes.slice(0, n)) : null;
+    const col: TextColumn = {
+      name: c.name, kind: 'text', codes, levels: c.levels, missing: c.missing,
+      firstText: c.firstText!, min: NaN, max: NaN,
+      distinct: c.levelIndex && c.levels.length <= MAX_DISTINCT ? [...c.levels] : null,
+    };
+    return col;
+  }
+}
+
+function isMissing(cell: string): boolean {
+  const t = cell.trim();
+  return t === '' || MISSING_TOKENS.has(t.toLowerCase());
+}
+
+function setText(col: ColumnBuilder, i: number, cell: string): void {
+  const t = cell.trim();
+  if (t === '' || MISSING_TOKENS.has(t.toLowerCase())) {
+    if (col.levelIndex) col.codes[i] = -1;
+    col.missing++;
+    return;
+  }
+  const index = col.levelIndex;
+  if (!index) return; // too many levels: the codes were dropped
+  let code = index.get(t);
+  if (code === undefined) {
+    if (col.levels.length >= MAX_LEVELS) {
+      col.levelIndex = null; // an id-like column: keep it listed, not its values
+      return;
+    }
+    code = col.levels.length;
+    col.levels.push(t);
+    index.set(t, code);
+  }
+  col.codes[i] = code;
+}
+
+/** What papaparse needs, wired to a builder; `done` settles when parsing ends. */
+export function papaConfig(builder: DatasetBuilder, options: BuilderOptions = {}) {
+  let resolve!: (ds: Dataset) => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<Dataset>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  let lastReport = 0;
+  const config = {
+    header: false,
+    dynamicTyping: false,
+    skipEmptyLines: true as const,
+    delimitersToGuess: [',', '\t', ';', '|'],
+    beforeFirstChunk: (chunk: string) => builder.firstChunk(chunk),
+    chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+      if (!builder.failed && results.meta.delimiter) builder.delimiter = results.meta.delimiter;
+      builder.addRows(results.data);
+      if (builder.failed) {
+        parser.abort();
+        return;
+      }
+      if (options.onProgress && options.totalBytes) {
+        const now = Date.now();
+        if (now - lastReport > 100) {
+          lastReport = now;
+          options.onProgress(Math.min(1, results.meta.cursor / options.totalBytes), builder.rowCount);
+        }
+      }
+    },
+    complete: () => {
+      try {
+        const ds = builder.finish();
+        options.onProgress?.(1, ds.rows);
+        resolve(ds);
+      } catch (e) {
+        reject(e);
+      }
+    },
+    error: (err: Error) => reject(new DataError(`${builder.name} could not be read: ${err.message}`, builder.name)),
+  };
+  return { config, done };
+}
+
+/** Parse CSV text held in memory (tests, small files). */
+export function parseCsvString(text: string, name = 'data.csv'): Dataset {
+  const builder = new DatasetBuilder(name);
+  const { config } = papaConfig(builder);
+  let result: Dataset | null = null;
+  let failure: unknown = null;
+  Papa.parse<string[]>(text, {
+    ...config,
+    chunk: undefined,
+    complete: (results: Papa.ParseResult<string[]>) => {
+      if (results.meta.delimiter) builder.delimiter = results.meta.delimiter;
+      builder.addRows(results.data);
+      try {
+        result = builder.finish();
+      } catch (e) {
+        failure = e;
+      }
+    },
+  });
+  if (failure) throw failure;
+  if (!result) throw new DataError(`${name} could not be parsed`, name);
+  return result;
+}

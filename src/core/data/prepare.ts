@@ -1,0 +1,153 @@
+/**
+ * From a Dataset to what detectors and metrics take: the label vector (with the
+ * positive-value rules) and the row-major feature matrix (with the missing-value
+ * policy applied and reported).
+ */
+import { DataError } from './csv.js';
+import { getColumn, type Dataset } from './dataset.js';
+import type { Matrix } from './matrix.js';
+
+export interface Labels {
+  /** 1 = anomaly, 0 = normal; one per row. */
+  labels: Uint8Array;
+  /** The label value that means "anomaly", as text. */
+  positive: string;
+  /** All label values seen, as text. */
+  values: string[];
+  positives: number;
+}
+
+/**
+ * Turn a label column into 0/1. {0,1} → 1 is the anomaly; {-1,1} → -1 is;
+ * {false,true} → true; otherwise `positive` must name the anomaly value.
+ */
+export function resolveLabels(ds: Dataset, columnName: string, positive?: string | null): Labels {
+  const col = getColumn(ds, columnName);
+  const n = ds.rows;
+  const labels = new Uint8Array(n);
+  if (col.missing > 0) {
+    const row = firstMissingRow(ds, columnName);
+    throw new DataError(`${ds.name}: label column '${columnName}' has ${col.missing} missing value${col.missing === 1 ? '' : 's'} (first at row ${row})`, ds.name, row, columnName);
+  }
+  if (col.kind === 'numeric') {
+    if (!col.distinct) {
+      throw new DataError(`${ds.name}: label column '${columnName}' has more than 20 distinct values; pick a column with the classes (e.g. 0/1)`, ds.name, undefined, columnName);
+    }
+    const values = col.distinct.map(String);
+    let pos: number;
+    if (positive != null && positive !== '') {
+      pos = Number(positive);
+      if (!col.distinct.includes(pos)) {
+        throw new DataError(`${ds.name}: positive label '${positive}' does not occur in column '${columnName}' (values: ${values.join(', ')})`, ds.name, undefined, columnName);
+      }
+    } else if (col.distinct.every((v) => v === 0 || v === 1)) pos = 1;
+    else if (col.distinct.every((v) => v === -1 || v === 1)) pos = -1;
+    else {
+      throw new DataError(`${ds.name}: label column '${columnName}' has values ${values.join(', ')}: say which one is the anomaly (positive value)`, ds.name, undefined, columnName);
+    }
+    let count = 0;
+    const v = col.values;
+    for (let i = 0; i < n; i++) {
+      const y = v[i] === pos ? 1 : 0;
+      labels[i] = y;
+      count += y;
+    }
+    return { labels, positive: String(pos), values, positives: count };
+  }
+  if (!col.distinct || !col.codes) {
+    throw new DataError(`${ds.name}: label column '${columnName}' has more than 20 distinct values; pick a column with the classes`, ds.name, undefined, columnName);
+  }
+  const levels = col.levels;
+  let posCode: number;
+  if (positive != null && positive !== '') {
+    posCode = levels.indexOf(positive.trim());
+    if (posCode < 0) {
+      throw new DataError(`${ds.name}: positive label '${positive}' does not occur in column '${columnName}' (values: ${levels.join(', ')})`, ds.name, undefined, columnName);
+    }
+  } else {
+    const lower = levels.map((l) => l.toLowerCase());
+    if (lower.every((l) => l === 'true' || l === 'false')) posCode = lower.indexOf('true');
+    else {
+      throw new DataError(`${ds.name}: label column '${columnName}' has values ${levels.join(', ')}: say which one is the anomaly (positive value)`, ds.name, undefined, columnName);
+    }
+  }
+  let count = 0;
+  const codes = col.codes;
+  for (let i = 0; i < n; i++) {
+    const y = codes[i] === posCode ? 1 : 0;
+    labels[i] = y;
+    count += y;
+  }
+  return { labels, positive: posCode >= 0 ? levels[posCode] : 'true', values: [...levels], positives: count };
+}
+
+function firstMissingRow(ds: Dataset, name: string): number {
+  const col = getColumn(ds, name);
+  for (let i = 0; i < ds.rows; i++) {
+    if (col.kind === 'numeric' ? col.values[i] !== col.values[i] : col.codes ? col.codes[i] < 0 : false) return i + 1;
+  }
+  return 0;
+}
+
+/** How missing cells of a feature column are filled. */
+export type MissingPolicy = 'median' | 'mean' | 'zero';
+export const MISSING_POLICIES: MissingPolicy[] = ['median', 'mean', 'zero'];
+
+export interface Imputation {
+  column: string;
+  cells: number;
+  value: number;
+}
+
+export interface Features {
+  matrix: Matrix;
+  columns: string[];
+  imputed: Imputation[];
+}
+
+/**
+ * The chosen numeric columns as one row-major matrix, missing cells filled by
+ * `policy` (default: the column median). Throws a DataError for a text or
+ * unknown column.
+ */
+export function featureMatrix(ds: Dataset, columns: string[], policy: MissingPolicy = 'median'): Features {
+  if (columns.length === 0) throw new DataError(`${ds.name}: no feature column chosen`, ds.name);
+  const n = ds.rows;
+  const d = columns.length;
+  const data = new Float64Array(n * d);
+  const imputed: Imputation[] = [];
+  columns.forEach((name, j) => {
+    const col = getColumn(ds, name);
+    if (col.kind !== 'numeric') {
+      throw new DataError(`${ds.name}: column '${name}' is text (e.g. '${col.firstText.value}' in row ${col.firstText.row}) and cannot be a feature`, ds.name, col.firstText.row, name);
+    }
+    if (col.missing === n) throw new DataError(`${ds.name}: column '${name}' has no values`, ds.name, undefined, name);
+    const fill = col.missing > 0 ? fillValue(col.values, policy) : 0;
+    if (col.missing > 0) imputed.push({ column: name, cells: col.missing, value: fill });
+    const v = col.values;
+    for (let i = 0, k = j; i < n; i++, k += d) {
+      const x = v[i];
+      data[k] = x === x ? x : fill;
+    }
+  });
+  return { matrix: { data, rows: n, cols: d }, columns: [...columns], imputed };
+}
+
+function fillValue(values: Float64Array, policy: MissingPolicy): number {
+  switch (policy) {
+    case 'zero':
+      return 0;
+    case 'mean': {
+      let s = 0, c = 0;
+      for (const v of values) if (v === v) { s += v; c++; }
+      return s / c;
+    }
+    case 'median': {
+      const present = values.filter((v) => v === v).sort();
+      const m = present.length;
+      return m % 2 ? present[(m - 1) / 2] : (present[m / 2 - 1] + present[m / 2]) / 2;
+    }
+    default:
+      throw new RangeError(`missing-value policy must be one of ${MISSING_POLICIES.join(', ')}, got: ${policy as string}`);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The detector contract, after scikit-learn and PyOD: a spec (id, parameters,
+ * fit) and an immutable fitted model (score, threshold, toJSON).
+ *
+ * Direction: every `score` is higher = more anomalous (PyOD's convention). Where
+ * scikit-learn defines `decision_function`, `decisionFunction` reproduces it
+ * with scikit-learn's sign (negative = outlier).
+ */
+import type { Matrix } from '../data/matrix.js';
+import type { ParamSpec, Params } from './params.js';
+
+/** The part of an AbortSignal the detectors read (core has no DOM types). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+export interface FitOptions {
+  /** Seed for src/core/random.ts; the app's default is 42. */
+  seed?: number;
+  signal?: AbortSignalLike;
+  /** Fraction done in [0, 1] and an optional word on what is happening. */
+  onProgress?: (fraction: number, message?: string) => void;
+  /** The tfjs backend active where the detector runs ('webgpu', 'wasm', 'cpu'), if one was initialised. */
+  backend?: string;
+}
+
+export interface ScoreOptions {
+  signal?: AbortSignalLike;
+  onProgress?: (fraction: number) => void;
+  backend?: string;
+}
+
+/** What a fitted model says about itself: shown in the page and the CLI's JSON. */
+export interface ModelInfo {
+  /** How the numbers were computed, e.g. 'float64 typed arrays' or 'tfjs webgpu (float32)'. */
+  compute: string;
+  /** Things the user should know (zero-variance columns, clipped parameters…). */
+  warnings: string[];
+  /** Fitted attributes worth showing (per-column centres and scales…). */
+  details: Record<string, unknown>;
+}
+
+export interface ModelJSON {
+  format: 'anomaly-lab-model';
+  version: 1;
+  detector: string;
+  params: Params;
+  threshold: number;
+  /** Number of feature columns the model was fitted on. */
+  features: number;
+  state: unknown;
+}
+
+export interface FittedModel {
+  readonly detector: string;
+  readonly params: Params;
+  readonly features: number;
+  /** Rows with score > threshold are anomalies. */
+  readonly threshold: number;
+  /** Scores of the training rows when fit computed them anyway (PyOD's decision_scores_). */
+  readonly trainingScores?: Float64Array;
+  readonly info: ModelInfo;
+  /** Scores of shape (rows,), higher = more anomalous. */
+  score(X: Matrix, options?: ScoreOptions): Promise<Float64Array>;
+  /** scikit-learn's decision_function, shape (rows,), negative = outlier; only where scikit-learn defines one. */
+  decisionFunction?(X: Matrix, options?: ScoreOptions): Promise<Float64Array>;
+  toJSON(): ModelJSON;
+}
+
+export interface DetectorSpec {
+  id: string;
+  name: string;
+  /** One line for the detector picker. */
+  summary: string;
+  params: ParamSpec[];
+  /** Whether the detector can use tfjs tensors (so a backend is worth initialising). */
+  usesTensors: boolean;
+  fit(X: Matrix, params: Params, options?: FitOptions): Promise<FittedModel>;
+  load(json: ModelJSON): FittedModel;
+}
+
+export class AbortError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+export function throwIfAborted(signal?: AbortSignalLike): void {
+  if (signal?.aborted) throw new AbortError();
+}
+
+/** Check a model file before loading it. */
+export function checkModelJSON(json: unknown, detector: string): ModelJSON {
+  const m = json as ModelJSON;
+  if (!m || m.format !== 'anomaly-lab-model') throw new TypeError('not an Anomaly Lab model file (format tag missing)');
+  if (m.version !== 1) throw new TypeError(`model format version ${String(m.version)} is not supported (expected 1)`);
+  if (m.detector !== detector) throw new TypeError(`model is for detector '${m.detector}', not '${detector}'`);
+  return m;
+}
+
+/** Check that X has the model's number of columns. */
+export function checkFeatures(X: Matrix, features: number, detector: string): void {
+  if (X.cols !== features) throw new RangeError(`${detector} was fitted on ${features} feature columns, got ${X.cols}`);
+  if (X.rows < 1) throw new RangeError(`${detector}: nothing to score (0 rows)`);
+}

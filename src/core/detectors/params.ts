@@ -1,0 +1,75 @@
+/**
+ * Parameter specs: scikit-learn's names, defaults, ranges and a line of help.
+ * One spec drives validation, the page's form and the CLI's --param flags.
+ */
+export type ParamValue = number | string | boolean;
+export type Params = Record<string, ParamValue>;
+
+export interface ParamSpec {
+  name: string;
+  type: 'float' | 'int' | 'bool' | 'enum' | 'contamination';
+  default: ParamValue;
+  help: string;
+  min?: number;
+  max?: number;
+  /** Whether min itself is excluded. */
+  minExclusive?: boolean;
+  options?: string[];
+}
+
+/** The contamination parameter as scikit-learn has it: 'auto' or a fraction in (0, 0.5]. */
+export const contaminationParam = (help = "'auto' uses the detector's own constant; a fraction in (0, 0.5] flags that share of the training rows"): ParamSpec => ({
+  name: 'contamination', type: 'contamination', default: 'auto', min: 0, max: 0.5, minExclusive: true, help,
+});
+
+/** Parse and check one value; throws RangeError / TypeError naming the parameter and the bad value. */
+export function parseParam(spec: ParamSpec, raw: unknown): ParamValue {
+  const bad = (why: string) => new RangeError(`${spec.name} ${why}, got: ${JSON.stringify(raw)}`);
+  switch (spec.type) {
+    case 'bool': {
+      if (typeof raw === 'boolean') return raw;
+      const s = String(raw).trim().toLowerCase();
+      if (s === 'true' || s === '1' || s === 'yes') return true;
+      if (s === 'false' || s === '0' || s === 'no') return false;
+      throw new TypeError(`${spec.name} must be true or false, got: ${JSON.stringify(raw)}`);
+    }
+    case 'enum': {
+      const s = String(raw).trim();
+      if (!spec.options!.includes(s)) throw bad(`must be one of ${spec.options!.join(', ')}`);
+      return s;
+    }
+    case 'contamination': {
+      if (String(raw).trim() === 'auto') return 'auto';
+      const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
+      if (!Number.isFinite(v)) throw new TypeError(`contamination must be 'auto' or a number, got: ${JSON.stringify(raw)}`);
+      if (!(v > 0 && v <= 0.5)) throw bad('must be in (0, 0.5]');
+      return v;
+    }
+    case 'int':
+    case 'float': {
+      const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
+      if (String(raw).trim() === '' || !Number.isFinite(v)) throw new TypeError(`${spec.name} must be a number, got: ${JSON.stringify(raw)}`);
+      if (spec.type === 'int' && !Number.isInteger(v)) throw new TypeError(`${spec.name} must be an integer, got: ${JSON.stringify(raw)}`);
+      if (spec.min !== undefined && (spec.minExclusive ? !(v > spec.min) : !(v >= spec.min))) throw bad(`must be ${spec.minExclusive ? '>' : '>='} ${spec.min}`);
+      if (spec.max !== undefined && !(v <= spec.max)) throw bad(`must be <= ${spec.max}`);
+      return v;
+    }
+    default:
+      throw new TypeError(`unknown parameter type ${(spec as ParamSpec).type}`);
+  }
+}
+
+/** Defaults overlaid with the given values, each checked; unknown names are an error. */
+export function resolveParams(specs: ParamSpec[], raw: Record<string, unknown> = {}, detector = 'detector'): Params {
+  const out: Params = {};
+  for (const name of Object.keys(raw)) {
+    if (!specs.some((s) => s.name === name)) {
+      throw new RangeError(`${detector} has no parameter '${name}' (parameters: ${specs.map((s) => s.name).join(', ')})`);
+    }
+  }
+  for (const spec of specs) {
+    const v = raw[spec.name];
+    out[spec.name] = v === undefined || v === null ? spec.default : parseParam(spec, v);
+  }
+  return out;
+}

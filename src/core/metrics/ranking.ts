@@ -1,0 +1,130 @@
+/**
+ * Threshold-free metrics with scikit-learn's tie handling: rows with equal
+ * scores enter a curve together (one point per distinct score), so ROC-AUC
+ * counts a tied positive/negative pair as one half, and average precision is
+ * Σ (Rₖ − Rₖ₋₁) Pₖ over distinct thresholds, without interpolation.
+ */
+import { countAtMost, countBelow } from './quantile.js';
+
+/** Scores split by label and sorted ascending: the form every ranking metric reads. */
+export interface SplitScores {
+  pos: Float64Array;
+  neg: Float64Array;
+}
+
+export function splitByLabel(scores: ArrayLike<number>, labels: ArrayLike<number>): SplitScores {
+  if (scores.length !== labels.length) throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
+  let p = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]) p++;
+  const pos = new Float64Array(p);
+  const neg = new Float64Array(labels.length - p);
+  let a = 0, b = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (labels[i]) pos[a++] = scores[i];
+    else neg[b++] = scores[i];
+  }
+  pos.sort();
+  neg.sort();
+  return { pos, neg };
+}
+
+/** ROC-AUC; null when only one class is present (scikit-learn raises there). */
+export function rocAucSplit({ pos, neg }: SplitScores): number | null {
+  if (pos.length === 0 || neg.length === 0) return null;
+  // Mann–Whitney: for each positive, negatives below it count 1, tied ones ½.
+  let u = 0;
+  let j = 0; // negatives < current positive
+  let k = 0; // negatives ≤ current positive
+  for (let i = 0; i < pos.length; i++) {
+    const s = pos[i];
+    while (j < neg.length && neg[j] < s) j++;
+    if (k < j) k = j;
+    while (k < neg.length && neg[k] <= s) k++;
+    u += j + 0.5 * (k - j);
+  }
+  return u / (pos.length * neg.length);
+}
+
+/**
+ * Average precision as scikit-learn's average_precision_score; 0 when there is
+ * no positive (scikit-learn sets recall to 1 everywhere there and returns 0).
+ */
+export function averagePrecisionSplit({ pos, neg }: SplitScores): number | null {
+  const P = pos.length;
+  if (P === 0) return pos.length + neg.length > 0 ? 0 : null;
+  // Walk distinct thresholds from the highest score down.
+  let i = P - 1;
+  let j = neg.length - 1;
+  let tps = 0, fps = 0, prevRecall = 0, ap = 0;
+  while (i >= 0 || j >= 0) {
+    const t = Math.max(i >= 0 ? pos[i] : -Infinity, j >= 0 ? neg[j] : -Infinity);
+    while (i >= 0 && pos[i] === t) { tps++; i--; }
+    while (j >= 0 && neg[j] === t) { fps++; j--; }
+    const recall = tps / P;
+    const precision = tps / (tps + fps);
+    ap += (recall - prevRecall) * precision;
+    prevRecall = recall;
+  }
+  return ap;
+}
+
+export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
+  return rocAucSplit(splitByLabel(scores, labels));
+}
+
+export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
+  return averagePrecisionSplit(splitByLabel(scores, labels));
+}
+
+export interface CurvePoint {
+  x: number;
+  y: number;
+  threshold: number;
+}
+
+/**
+ * ROC curve (x = FPR, y = TPR), one point per distinct score, thinned to at
+ * most `maxPoints` for drawing.
+ */
+export function rocCurve(split: SplitScores, maxPoints = 400): CurvePoint[] {
+  const { pos, neg } = split;
+  if (!pos.length || !neg.length) return [];
+  const thresholds = distinctDescending(pos, neg, maxPoints);
+  const pts: CurvePoint[] = [{ x: 0, y: 0, threshold: Infinity }];
+  for (const t of thresholds) {
+    const tp = pos.length - countBelow(pos, t);
+    const fp = neg.length - countBelow(neg, t);
+    pts.push({ x: fp / neg.length, y: tp / pos.length, threshold: t });
+  }
+  return pts;
+}
+
+/** Precision–recall curve (x = recall, y = precision), thinned like rocCurve. */
+export function prCurve(split: SplitScores, maxPoints = 400): CurvePoint[] {
+  const { pos, neg } = split;
+  if (!pos.length) return [];
+  const pts: CurvePoint[] = [];
+  for (const t of distinctDescending(pos, neg, maxPoints)) {
+    const tp = pos.length - countBelow(pos, t);
+    const fp = neg.length - countBelow(neg, t);
+    pts.push({ x: tp / pos.length, y: tp + fp ? tp / (tp + fp) : 1, threshold: t });
+  }
+  return pts;
+}
+
+function distinctDescending(pos: Float64Array, neg: Float64Array, maxPoints: number): number[] {
+  const all = new Float64Array(pos.length + neg.length);
+  all.set(pos);
+  all.set(neg, pos.length);
+  all.sort();
+  const out: number[] = [];
+  const step = Math.max(1, Math.floor(all.length / maxPoints));
+  for (let i = all.length - 1; i >= 0; i -= step) {
+    const t = all[i];
+    if (out.length === 0 || out[out.length - 1] !== t) out.push(t);
+  }
+  if (out[out.length - 1] !== all[0]) out.push(all[0]);
+  return out;
+}
+
+export { countAtMost };

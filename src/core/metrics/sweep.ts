@@ -1,0 +1,122 @@
+/**
+ * ThresholdSweep: scores sorted once per run, so that the confusion matrix and
+ * precision / recall / F1 at any threshold cost two binary searches (O(log n)).
+ * Moving the threshold slider never touches the scores again.
+ */
+import { precisionRecallF1, type Confusion, type PRF } from './classification.js';
+import { countAtMost, quantileSorted } from './quantile.js';
+import { averagePrecisionSplit, rocAucSplit, type SplitScores } from './ranking.js';
+
+export interface Metrics extends Confusion, PRF {
+  roc_auc: number | null;
+  average_precision: number | null;
+  /** PyOD's precision@n: precision among the top-n scores, n = number of true anomalies. */
+  precision_at_n: number | null;
+}
+
+export class ThresholdSweep {
+  /** All scores, ascending. */
+  readonly sorted: Float64Array;
+  /** Scores of the rows labelled 1 / 0, ascending (null without labels). */
+  readonly split: SplitScores | null;
+  readonly n: number;
+  readonly positives: number;
+  readonly rocAuc: number | null;
+  readonly averagePrecision: number | null;
+  readonly precisionAtN: number | null;
+
+  constructor(scores: ArrayLike<number>, labels?: ArrayLike<number> | null) {
+    this.n = scores.length;
+    if (this.n === 0) throw new RangeError('ThresholdSweep needs at least one score');
+    this.sorted = Float64Array.from(scores).sort();
+    if (labels) {
+      if (labels.length !== scores.length) throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
+      let p = 0;
+      for (let i = 0; i < labels.length; i++) if (labels[i]) p++;
+      const pos = new Float64Array(p);
+      const neg = new Float64Array(this.n - p);
+      let a = 0, b = 0;
+      for (let i = 0; i < this.n; i++) {
+        if (labels[i]) pos[a++] = scores[i];
+        else neg[b++] = scores[i];
+      }
+      pos.sort();
+      neg.sort();
+      this.split = { pos, neg };
+      this.positives = p;
+      this.rocAuc = rocAucSplit(this.split);
+      this.averagePrecision = averagePrecisionSplit(this.split);
+      if (p > 0) {
+        const t = quantileSorted(this.sorted, 1 - p / this.n);
+        const flagged = this.n - countAtMost(this.sorted, t);
+        const tp = p - countAtMost(pos, t);
+        this.precisionAtN = flagged > 0 ? tp / flagged : 0;
+      } else this.precisionAtN = null;
+    } else {
+      this.split = null;
+      this.positives = 0;
+      this.rocAuc = null;
+      this.averagePrecision = null;
+      this.precisionAtN = null;
+    }
+  }
+
+  get min(): number {
+    return this.sorted[0];
+  }
+
+  get max(): number {
+    return this.sorted[this.n - 1];
+  }
+
+  /** Rows with score > threshold. */
+  flaggedAt(threshold: number): number {
+    return this.n - countAtMost(this.sorted, threshold);
+  }
+
+  /** A threshold that flags exactly `k` rows, or as close as ties allow (never more). */
+  thresholdForCount(k: number): number {
+    const n = this.n;
+    const kk = Math.max(0, Math.min(n, Math.round(k)));
+    if (kk >= n) return -Infinity;
+    return this.sorted[n - kk - 1];
+  }
+
+  /** The threshold for a contamination fraction (numpy linear quantile at 1 − c). */
+  thresholdForContamination(c: number): number {
+    if (c <= 0) return this.max;
+    if (c >= 1) return -Infinity;
+    return quantileSorted(this.sorted, 1 - c);
+  }
+
+  /** The score at quantile q of all scores (0 = lowest). */
+  quantile(q: number): number {
+    return quantileSorted(this.sorted, Math.max(0, Math.min(1, q)));
+  }
+
+  /** Which quantile a threshold sits at: the fraction of scores ≤ it. */
+  rankOf(threshold: number): number {
+    return countAtMost(this.sorted, threshold) / this.n;
+  }
+
+  /** Confusion counts at `score > threshold`; null without labels. */
+  confusionAt(threshold: number): Confusion | null {
+    if (!this.split) return null;
+    const { pos, neg } = this.split;
+    const tp = pos.length - countAtMost(pos, threshold);
+    const fp = neg.length - countAtMost(neg, threshold);
+    return { tp, fp, fn: pos.length - tp, tn: neg.length - fp };
+  }
+
+  /** Every metric at `score > threshold`; null without labels. */
+  metricsAt(threshold: number): Metrics | null {
+    const c = this.confusionAt(threshold);
+    if (!c) return null;
+    return { ...c, ...precisionRecallF1(c), roc_auc: this.rocAuc, average_precision: this.averagePrecision, precision_at_n: this.precisionAtN };
+  }
+}
+
+/** The `metrics` object of the CLI's JSON and the page's panel. */
+export function computeMetrics(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): Metrics {
+  return new ThresholdSweep(scores, labels).metricsAt(threshold)!;
+}
