@@ -49,6 +49,8 @@ export interface ModelJSON {
   threshold: number;
   /** Number of feature columns the model was fitted on. */
   features: number;
+  /** The feature column names, added by whoever saves the model (page or CLI). */
+  columns?: string[];
   state: unknown;
 }
 

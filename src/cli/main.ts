@@ -1,0 +1,287 @@
+/**
+ * `anomaly-lab`: the detectors from the command line.
+ *
+ *   anomaly-lab score FILE.csv --detector ID [--columns a,b] [--label COL] [--positive V]
+ *       [--contamination auto|0.1] [--seed N] [--param name=value ...] [--train TRAIN.csv]
+ *       [--save-model M] [--model M] [--out scored.csv] [--json] [--backend auto|wasm|cpu] [--missing median|mean|zero]
+ *   anomaly-lab evaluate FILE.csv --score COL --label COL [--threshold T | --contamination C] [--positive V] [--json]
+ *
+ * A mistake in the input (file, column, parameter) prints one line on stderr
+ * and exits with status 2.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DataError } from '../core/data/csv.js';
+import { guessLabelColumn, getColumn, numericColumns, type Dataset } from '../core/data/dataset.js';
+import { featureMatrix, resolveLabels, MISSING_POLICIES, type Labels, type MissingPolicy } from '../core/data/prepare.js';
+import { DETECTORS, getDetector } from '../core/detectors/registry.js';
+import { fitAndScore } from '../core/detectors/run.js';
+import type { ModelJSON } from '../core/detectors/detector.js';
+import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../core/compute/backend.js';
+import { ThresholdSweep, type Metrics } from '../core/metrics/index.js';
+import { readCsvFile } from './read.js';
+import { writeScoredCsv } from './write.js';
+
+class UsageError extends Error {}
+
+const HELP = `anomaly-lab — anomaly detection on CSV files
+
+Usage:
+  anomaly-lab score FILE.csv --detector ID [options]
+  anomaly-lab evaluate FILE.csv --score COL --label COL [--threshold T | --contamination C]
+  anomaly-lab detectors          list detectors and their parameters
+
+score options:
+  --detector ID          ${DETECTORS.map((d) => d.id).join(' | ')} (default: zscore)
+  --columns a,b          feature columns (default: every numeric column but the label)
+  --label COL            label column (default: picked by name: label, is_anomaly, anomaly, outlier, target, y)
+  --positive VALUE       the label value that marks an anomaly, when not 0/1, -1/1 or false/true
+  --contamination C      'auto' or a fraction in (0, 0.5]
+  --seed N               random seed (default 42)
+  --param name=value     a detector parameter by its scikit-learn name (repeatable)
+  --train TRAIN.csv      fit on this file, score FILE.csv
+  --save-model M.json    write the fitted model
+  --model M.json         score with a saved model instead of fitting
+  --out scored.csv       write the input columns plus score, is_anomaly (and decision_function)
+  --missing POLICY       fill missing feature cells with the column median | mean | zero (default median)
+  --backend B            tfjs backend: auto | wasm | cpu (default auto)
+  --json                 print one JSON object on stdout
+`;
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (command === 'detectors') return listDetectors();
+  if (command === 'score') return score(rest);
+  if (command === 'evaluate') return evaluate(rest);
+  fail(`unknown command '${command}' (use score, evaluate or detectors; --help for more)`);
+}
+
+function listDetectors(): void {
+  for (const d of DETECTORS) {
+    process.stdout.write(`${d.id}\t${d.name}: ${d.summary}\n`);
+    for (const p of d.params) process.stdout.write(`    ${p.name}=${String(p.default)}\t${p.help}\n`);
+  }
+}
+
+function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    fail((e as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+}
+
+async function score(args: string[]): Promise<void> {
+  const { values: o, positionals } = parse(args, {
+    detector: { type: 'string', default: 'zscore' },
+    columns: { type: 'string' },
+    label: { type: 'string' },
+    positive: { type: 'string' },
+    contamination: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+    param: { type: 'string', multiple: true },
+    train: { type: 'string' },
+    'save-model': { type: 'string' },
+    model: { type: 'string' },
+    out: { type: 'string' },
+    missing: { type: 'string', default: 'median' },
+    backend: { type: 'string', default: 'auto' },
+    json: { type: 'boolean', default: false },
+  }) as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
+  if (positionals.length !== 1) fail(`score needs exactly one CSV file, got ${positionals.length}`);
+  const file = positionals[0];
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed)) fail(`--seed must be an integer, got: ${String(o.seed)}`);
+  const missing = o.missing as MissingPolicy;
+  if (!MISSING_POLICIES.includes(missing)) fail(`--missing must be one of ${MISSING_POLICIES.join(', ')}, got: ${missing}`);
+  const backendPref = o.backend as BackendPreference;
+  if (!BACKEND_PREFERENCES.includes(backendPref)) fail(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got: ${backendPref}`);
+
+  let savedModel: ModelJSON | undefined;
+  if (o.model) savedModel = readModel(o.model as string);
+  const detectorId = savedModel ? savedModel.detector : (o.detector as string);
+  const spec = getDetector(detectorId);
+
+  const params: Record<string, unknown> = {};
+  for (const p of (o.param as string[] | undefined) ?? []) {
+    const eq = p.indexOf('=');
+    if (eq < 1) fail(`--param takes name=value, got: ${p}`);
+    params[p.slice(0, eq).trim()] = p.slice(eq + 1);
+  }
+  if (o.contamination !== undefined) params.contamination = o.contamination;
+
+  const t0 = performance.now();
+  const ds = await readCsvFile(file);
+  const trainDs = o.train ? await readCsvFile(o.train as string) : null;
+  const parseMs = performance.now() - t0;
+
+  const labelName = (o.label as string | undefined) ?? guessLabelColumn(ds);
+  if (o.label) getColumn(ds, o.label as string);
+  const labels = labelName ? resolveLabels(ds, labelName, o.positive as string | undefined) : null;
+  let columns: string[];
+  if (savedModel?.columns && !o.columns) columns = savedModel.columns;
+  else if (o.columns) columns = (o.columns as string).split(',').map((c) => c.trim()).filter(Boolean);
+  else columns = numericColumns(ds).filter((c) => c !== labelName);
+  if (columns.length === 0) fail(`${ds.name}: no numeric feature column left besides the label '${labelName}'`);
+  if (labelName && columns.includes(labelName)) fail(`--columns includes the label column '${labelName}'`);
+
+  const target = featureMatrix(ds, columns, missing);
+  const train = trainDs ? featureMatrix(trainDs, columns, missing) : target;
+
+  const backend = spec.usesTensors ? await chooseBackend(backendPref) : null;
+  const result = await fitAndScore(
+    { detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel },
+    { seed, backend: backend?.backend },
+  );
+  const { model, scores, decision } = result;
+  if (o['save-model']) {
+    fs.writeFileSync(o['save-model'] as string, JSON.stringify({ ...model.toJSON(), columns }, null, 1));
+  }
+  const sweep = new ThresholdSweep(scores, labels?.labels);
+  const threshold = model.threshold;
+  const flagged = sweep.flaggedAt(threshold);
+  const metrics = sweep.metricsAt(threshold);
+  if (o.out) await writeScoredCsv(o.out as string, ds, scores, threshold, decision);
+
+  const out = {
+    detector: detectorId,
+    params: model.params,
+    backend: backend?.backend ?? 'none',
+    compute: model.info.compute,
+    rows: ds.rows,
+    columns,
+    label: labelName,
+    positive: labels?.positive ?? null,
+    threshold,
+    flagged,
+    metrics: metrics ? roundTripMetrics(metrics) : null,
+    timings_ms: { parse: round(parseMs), fit: round(result.timings.fit), score: round(result.timings.score) },
+    imputed: [...train.imputed, ...(trainDs ? target.imputed : [])],
+    warnings: [...model.info.warnings, ...(backend?.notes ?? [])],
+    trained_on: trainDs ? trainDs.name : savedModel ? `model ${o.model as string}` : ds.name,
+  };
+  if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else printHuman(out, ds, labels);
+}
+
+function readModel(file: string): ModelJSON {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    fail(`${file} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as ModelJSON;
+  } catch {
+    fail(`${file} is not a model file (not JSON)`);
+  }
+}
+
+async function evaluate(args: string[]): Promise<void> {
+  const { values: o, positionals } = parse(args, {
+    score: { type: 'string' },
+    label: { type: 'string' },
+    positive: { type: 'string' },
+    threshold: { type: 'string' },
+    contamination: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  if (positionals.length !== 1) fail(`evaluate needs exactly one CSV file, got ${positionals.length}`);
+  if (!o.score) fail('evaluate needs --score COL (the column holding the scores, higher = more anomalous)');
+  if (!o.label) fail('evaluate needs --label COL');
+  if (o.threshold !== undefined && o.contamination !== undefined) fail('give --threshold or --contamination, not both');
+  const t0 = performance.now();
+  const ds = await readCsvFile(positionals[0]);
+  const parseMs = performance.now() - t0;
+  const col = getColumn(ds, o.score as string);
+  if (col.kind !== 'numeric') fail(`${ds.name}: score column '${col.name}' is text (e.g. '${col.firstText.value}' in row ${col.firstText.row})`);
+  if (col.missing > 0) {
+    const row = col.values.findIndex((v) => v !== v) + 1;
+    throw new DataError(`${ds.name}: score column '${col.name}' has ${col.missing} missing value(s), first at row ${row}`, ds.name, row, col.name);
+  }
+  const labels = resolveLabels(ds, o.label as string, o.positive as string | undefined);
+  const sweep = new ThresholdSweep(col.values, labels.labels);
+  let threshold: number;
+  let rule: string;
+  if (o.threshold !== undefined) {
+    threshold = Number(o.threshold);
+    if (!Number.isFinite(threshold)) fail(`--threshold must be a number, got: ${String(o.threshold)}`);
+    rule = `score > ${threshold}`;
+  } else {
+    const c = o.contamination !== undefined ? Number(o.contamination) : labels.positives / ds.rows;
+    if (!(c > 0 && c < 1)) fail(`--contamination must be in (0, 1), got: ${String(o.contamination)}`);
+    threshold = sweep.thresholdForContamination(c);
+    rule = o.contamination !== undefined ? `contamination ${c}` : `contamination = share of positive labels (${c})`;
+  }
+  const out = {
+    score: col.name,
+    label: o.label,
+    positive: labels.positive,
+    rows: ds.rows,
+    threshold,
+    threshold_rule: rule,
+    flagged: sweep.flaggedAt(threshold),
+    metrics: roundTripMetrics(sweep.metricsAt(threshold)!),
+    timings_ms: { parse: round(parseMs) },
+  };
+  if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else {
+    process.stdout.write(`${ds.name}: ${ds.rows} rows, scores '${col.name}', label '${String(o.label)}' (positive = ${labels.positive})\n`);
+    process.stdout.write(`threshold ${fmt(threshold)} (${rule}): ${out.flagged} flagged\n`);
+    printMetrics(out.metrics);
+  }
+}
+
+function roundTripMetrics(m: Metrics): Metrics {
+  return { ...m };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function fmt(x: number | null): string {
+  if (x === null) return '—';
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(4) : x.toFixed(4);
+}
+
+function printMetrics(m: Metrics): void {
+  const rows: [string, string][] = [
+    ['precision', fmt(m.precision)], ['recall', fmt(m.recall)], ['F1', fmt(m.f1)],
+    ['ROC-AUC', fmt(m.roc_auc)], ['average precision', fmt(m.average_precision)], ['precision@n', fmt(m.precision_at_n)],
+    ['confusion', `tp ${m.tp}  fp ${m.fp}  fn ${m.fn}  tn ${m.tn}`],
+  ];
+  for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(18)} ${v}\n`);
+}
+
+function printHuman(out: { detector: string; backend: string; compute: string; rows: number; columns: string[]; threshold: number; flagged: number; metrics: Metrics | null; timings_ms: Record<string, number>; imputed: { column: string; cells: number; value: number }[]; warnings: string[] }, ds: Dataset, labels: Labels | null): void {
+  const w = (s: string) => process.stdout.write(`${s}\n`);
+  w(`${ds.name}: ${out.rows} rows, ${out.columns.length} feature columns (${out.columns.join(', ')})`);
+  for (const imp of out.imputed) w(`  missing: ${imp.cells} cells of '${imp.column}' filled with ${fmt(imp.value)}`);
+  w(`${out.detector} on ${out.backend} (${out.compute}): threshold ${fmt(out.threshold)}, ${out.flagged} flagged (${((100 * out.flagged) / out.rows).toFixed(2)} %)`);
+  for (const warning of out.warnings) w(`  note: ${warning}`);
+  if (out.metrics && labels) {
+    w(`against labels (positive = ${labels.positive}, ${labels.positives} anomalies):`);
+    printMetrics(out.metrics);
+  }
+  w(`time: parse ${out.timings_ms.parse} ms, fit ${out.timings_ms.fit} ms, score ${out.timings_ms.score} ms`);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  const err = e as Error;
+  if (e instanceof UsageError || e instanceof DataError || e instanceof RangeError || e instanceof TypeError) {
+    process.stderr.write(`anomaly-lab: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`anomaly-lab: internal error: ${err?.stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+/** Reading a CSV file from disk through the same parser the page uses. */
+import fs from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { DataError, DatasetBuilder, papaConfig } from '../core/data/csv.js';
+import type { Dataset } from '../core/data/dataset.js';
+
+export async function readCsvFile(file: string, onProgress?: (fraction: number, rows: number) => void): Promise<Dataset> {
+  const name = path.basename(file);
+  let size: number;
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw new DataError(`${file} is a directory, not a CSV file`, name);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(`${file} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, name);
+  }
+  const builder = new DatasetBuilder(name);
+  const { config, done } = papaConfig(builder, { totalBytes: size, onProgress });
+  // An utf8 stream decodes characters split across chunk boundaries correctly.
+  const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 4 << 20 });
+  Papa.parse(stream as unknown as File, config as unknown as Papa.ParseLocalConfig<string[], File>);
+  return done;
+}
