@@ -71,7 +71,7 @@ function listDetectors(): void {
   }
 }
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -1,0 +1,77 @@
+import { useApp, setDetector, setParam, setSeed, run, cancelRun, paramError } from '../store';
+import { DETECTORS, getDetector } from '../../core/detectors/registry';
+import type { ParamSpec } from '../../core/detectors/params';
+import { fmt } from '../lib/format';
+
+function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
+  const value = useApp((s) => s.params[detector]?.[spec.name]);
+  const current = value ?? String(spec.default);
+  const id = `param-${spec.name}`;
+  if (spec.type === 'bool') {
+    return (
+      <label className="param" title={spec.help}>
+        <span>{spec.name}</span>
+        <input type="checkbox" data-testid={id} checked={current === 'true'} onChange={(e) => setParam(detector, spec.name, String(e.target.checked))} />
+      </label>
+    );
+  }
+  if (spec.type === 'enum') {
+    return (
+      <label className="param" title={spec.help}>
+        <span>{spec.name}</span>
+        <select data-testid={id} value={current} onChange={(e) => setParam(detector, spec.name, e.target.value)}>
+          {spec.options!.map((o) => <option key={o}>{o}</option>)}
+        </select>
+      </label>
+    );
+  }
+  return (
+    <label className="param" title={spec.help}>
+      <span>{spec.name}</span>
+      <input type="text" inputMode="decimal" data-testid={id} value={current} onChange={(e) => setParam(detector, spec.name, e.target.value)} />
+    </label>
+  );
+}
+
+export function DetectorPanel() {
+  const detector = useApp((s) => s.detector);
+  const seed = useApp((s) => s.seed);
+  const job = useApp((s) => s.job);
+  const hasData = useApp((s) => s.dataset !== null);
+  const result = useApp((s) => s.result);
+  useApp((s) => s.params); // re-render on edits so the validation message is current
+  const spec = getDetector(detector);
+  const invalid = paramError();
+  return (
+    <section className="panel">
+      <h2>Detector</h2>
+      <label className="param">
+        <span>detector</span>
+        <select data-testid="detector-select" value={detector} onChange={(e) => setDetector(e.target.value)}>
+          {DETECTORS.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+        </select>
+      </label>
+      <p className="muted small">{spec.summary}</p>
+      {spec.params.map((p) => <ParamInput key={`${detector}.${p.name}`} detector={detector} spec={p} />)}
+      <label className="param" title="Seed of the random generator: the same seed gives the same scores">
+        <span>random_state</span>
+        <input type="number" data-testid="seed-input" value={seed} onChange={(e) => setSeed(Number(e.target.value) || 0)} />
+      </label>
+      {invalid && <div className="warn small" data-testid="param-error">{invalid}</div>}
+      <div className="run-row">
+        <button type="button" className="primary" data-testid="run-button" disabled={!hasData || !!invalid || job.state === 'running'} onClick={() => void run()}>Run</button>
+        <button type="button" data-testid="cancel-button" disabled={job.state !== 'running'} onClick={cancelRun}>Cancel</button>
+        <span className={`job ${job.state}`} data-testid="job-status" data-state={job.state}>
+          {job.state === 'running' ? `${job.message || 'running'} ${(100 * job.fraction).toFixed(0)} %` : job.state === 'error' ? `error: ${job.message}` : job.state === 'done' ? 'done' : job.message || 'idle'}
+        </span>
+      </div>
+      {job.state === 'running' && <div className="progress"><div className="bar" style={{ width: `${(100 * job.fraction).toFixed(1)}%` }} /></div>}
+      {result && (
+        <div className="model-info small" data-testid="model-info">
+          <div>{getDetector(result.detector).name} on {result.columns.length} columns · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
+          {result.info.warnings.map((w) => <div key={w} className="warn" data-testid="model-warning">{w}</div>)}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+import { useApp, setThreshold, setContamination, setFlaggedCount, resetThreshold } from '../store';
+import { fmt, fmtInt } from '../lib/format';
+import { LinkedNumber } from './LinkedNumber';
+
+const STEPS = 1000;
+
+export function ThresholdPanel() {
+  const result = useApp((s) => s.result);
+  const threshold = useApp((s) => s.threshold);
+  if (!result) {
+    return (
+      <section className="panel">
+        <h2>Threshold</h2>
+        <p className="muted small">Run a detector to set a threshold.</p>
+      </section>
+    );
+  }
+  const { sweep } = result;
+  const flagged = sweep.flaggedAt(threshold);
+  const position = Math.round(sweep.rankOf(threshold) * STEPS);
+  return (
+    <section className="panel">
+      <h2>Threshold</h2>
+      <div className="threshold-value">
+        score &gt; <strong data-testid="threshold-value" data-value={threshold}>{fmt(threshold, 5)}</strong>
+        <button type="button" className="link" onClick={resetThreshold} title="The detector's own threshold (contamination parameter)">reset to detector's</button>
+      </div>
+      <input
+        type="range" min={0} max={STEPS} step={1} value={position} data-testid="threshold-slider" className="slider"
+        aria-label="threshold (quantile of the scores)"
+        onChange={(e) => setThreshold(sweep.quantile(Number(e.target.value) / STEPS))}
+      />
+      <div className="slider-scale muted small"><span>{fmt(sweep.min)}</span><span>score quantile</span><span>{fmt(sweep.max)}</span></div>
+      <div className="linked">
+        <label>
+          contamination %
+          <LinkedNumber testId="contamination-input" min={0} max={100} step={0.1} value={Number(((100 * flagged) / sweep.n).toFixed(3))} onCommit={(v) => setContamination(v / 100)} />
+        </label>
+        <label>
+          flagged rows
+          <LinkedNumber testId="flagged-count" min={0} max={sweep.n} step={1} value={flagged} onCommit={(v) => setFlaggedCount(v)} />
+        </label>
+      </div>
+      <div className="muted small">{fmtInt(flagged)} of {fmtInt(sweep.n)} rows flagged</div>
+    </section>
+  );
+}

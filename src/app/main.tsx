@@ -1,0 +1,13 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { testHook } from './store';
+import './styles.css';
+
+(globalThis as unknown as { __anomalyLab: ReturnType<typeof testHook> }).__anomalyLab = testHook();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

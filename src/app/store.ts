@@ -1,0 +1,368 @@
+/**
+ * The app's state (zustand). Heavy data stays in workers; the store holds the
+ * dataset summary, the label vector, the scores of the last run with their
+ * ThresholdSweep, the two plotted columns, and the threshold. Moving the
+ * threshold only changes `threshold`: everything else derives from the sweep.
+ */
+import { create } from 'zustand';
+import { guessLabelColumn, numericColumns, type DatasetSummary } from '../core/data/dataset';
+import type { Labels, MissingPolicy, Imputation } from '../core/data/prepare';
+import { getDetector, DEFAULT_DETECTOR } from '../core/detectors/registry';
+import { resolveParams } from '../core/detectors/params';
+import type { ModelInfo, ModelJSON } from '../core/detectors/detector';
+import type { BackendChoice, BackendPreference } from '../core/compute/backend';
+import { ThresholdSweep } from '../core/metrics/sweep';
+import { Random } from '../core/random';
+import { DetectorPool } from '../workers/pool';
+import { dataWorker, Comlink } from '../workers/data-client';
+
+export type JobState = 'idle' | 'running' | 'done' | 'error';
+
+export interface RunResult {
+  detector: string;
+  params: Record<string, unknown>;
+  columns: string[];
+  scores: Float64Array;
+  decision: Float64Array | null;
+  modelThreshold: number;
+  sweep: ThresholdSweep;
+  info: ModelInfo;
+  model: ModelJSON;
+  imputed: Imputation[];
+  backend: string;
+  workers: number;
+  timings: { features: number; fit: number; score: number; total: number };
+}
+
+export interface AppState {
+  // data
+  datasetId: number | null;
+  dataset: DatasetSummary | null;
+  loading: { name: string; fraction: number; rows: number } | null;
+  error: string | null;
+  parseMs: number | null;
+  labelColumn: string | null;
+  positive: string | null;
+  labels: Labels | null;
+  labelError: string | null;
+  features: string[];
+  missingPolicy: MissingPolicy;
+  /** A seeded permutation of the rows, for plot sampling. */
+  order: Int32Array | null;
+  // detector
+  detector: string;
+  params: Record<string, Record<string, string>>;
+  seed: number;
+  job: { state: JobState; fraction: number; message: string };
+  result: RunResult | null;
+  // threshold
+  threshold: number;
+  // view
+  plotX: string | null;
+  plotY: string | null;
+  plotValues: { x: Float64Array; y: Float64Array; key: string } | null;
+  backendPreference: BackendPreference;
+  backends: BackendChoice[];
+}
+
+const pool = { current: null as DetectorPool | null };
+let abort: AbortController | null = null;
+let loadToken = 0;
+
+function getPool(pref: BackendPreference): DetectorPool {
+  pool.current ??= new DetectorPool(pref);
+  return pool.current;
+}
+
+function initialBackend(): BackendPreference {
+  const p = new URLSearchParams(globalThis.location?.search ?? '').get('backend');
+  return p === 'webgpu' || p === 'wasm' || p === 'cpu' ? p : 'auto';
+}
+
+export const useApp = create<AppState>(() => ({
+  datasetId: null,
+  dataset: null,
+  loading: null,
+  error: null,
+  parseMs: null,
+  labelColumn: null,
+  positive: null,
+  labels: null,
+  labelError: null,
+  features: [],
+  missingPolicy: 'median',
+  order: null,
+  detector: DEFAULT_DETECTOR,
+  params: {},
+  seed: 42,
+  job: { state: 'idle', fraction: 0, message: '' },
+  result: null,
+  threshold: 0,
+  plotX: null,
+  plotY: null,
+  plotValues: null,
+  backendPreference: initialBackend(),
+  backends: [],
+}));
+
+const set = useApp.setState;
+const get = useApp.getState;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Parse a file in the worker; on failure the earlier dataset stays loaded. */
+export async function loadFile(file: Blob, name: string): Promise<void> {
+  cancelRun();
+  const token = ++loadToken;
+  set({ loading: { name, fraction: 0, rows: 0 }, error: null });
+  let loaded;
+  try {
+    // Progress messages can arrive after the load settled: only the live load may show progress.
+    const onProgress = (fraction: number, rows: number) => { if (loadToken === token && get().loading) set({ loading: { name, fraction, rows } }); };
+    loaded = await dataWorker().load(file, name, Comlink.proxy(onProgress));
+  } catch (e) {
+    if (loadToken === token) set({ loading: null, error: message(e) });
+    return;
+  } finally {
+    if (loadToken === token) set({ loading: null });
+  }
+  if (loadToken !== token) {
+    void dataWorker().drop(loaded.id); // a newer file was chosen meanwhile
+    return;
+  }
+  const previous = get().datasetId;
+  if (previous !== null) void dataWorker().drop(previous);
+  const ds = loaded.summary;
+  const labelColumn = guessLabelColumn(ds);
+  const features = numericColumns(ds).filter((c) => c !== labelColumn);
+  set({
+    datasetId: loaded.id, dataset: ds, loading: null, parseMs: loaded.parseMs, error: null,
+    labelColumn, positive: null, labels: null, labelError: null, features,
+    order: new Random(0).permutation(ds.rows),
+    result: null, plotX: features[0] ?? null, plotY: features[1] ?? features[0] ?? null, plotValues: null,
+    job: { state: 'idle', fraction: 0, message: '' },
+  });
+  await Promise.all([refreshLabels(), refreshPlotValues()]);
+  if (features.length > 0) await run();
+}
+
+export async function loadSample(file: string): Promise<void> {
+  const url = `${import.meta.env.BASE_URL}samples/${file}`;
+  let blob: Blob;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    blob = await res.blob();
+  } catch (e) {
+    set({ error: `sample ${file} could not be loaded: ${message(e)}` });
+    return;
+  }
+  await loadFile(blob, file);
+}
+
+async function refreshLabels(): Promise<void> {
+  const { datasetId, labelColumn, positive } = get();
+  if (datasetId === null || !labelColumn) {
+    set({ labels: null, labelError: null });
+    rebuildSweep();
+    return;
+  }
+  try {
+    const labels = await dataWorker().labels(datasetId, labelColumn, positive);
+    set({ labels, labelError: null, positive: labels.positive });
+  } catch (e) {
+    set({ labels: null, labelError: message(e) });
+  }
+  rebuildSweep();
+}
+
+/** Labels changed: re-sort the scores with them (once), keep the threshold. */
+function rebuildSweep(): void {
+  const { result, labels } = get();
+  if (!result) return;
+  set({ result: { ...result, sweep: new ThresholdSweep(result.scores, labels?.labels) } });
+}
+
+export async function setLabelColumn(column: string | null): Promise<void> {
+  const { features } = get();
+  set({ labelColumn: column, positive: null, features: column ? features.filter((f) => f !== column) : features });
+  await refreshLabels();
+}
+
+export async function setPositive(positive: string): Promise<void> {
+  set({ positive });
+  await refreshLabels();
+}
+
+export function toggleFeature(column: string, on: boolean): void {
+  const { features, dataset } = get();
+  if (!dataset) return;
+  const next = on ? dataset.columns.map((c) => c.name).filter((c) => c === column || features.includes(c)) : features.filter((f) => f !== column);
+  set({ features: next });
+}
+
+export function setMissingPolicy(policy: MissingPolicy): void {
+  set({ missingPolicy: policy });
+}
+
+export async function setPlotAxes(x: string | null, y: string | null): Promise<void> {
+  set({ plotX: x, plotY: y });
+  await refreshPlotValues();
+}
+
+async function refreshPlotValues(): Promise<void> {
+  const { datasetId, plotX, plotY } = get();
+  if (datasetId === null || !plotX || !plotY) return;
+  const key = `${datasetId}:${plotX}:${plotY}`;
+  if (get().plotValues?.key === key) return;
+  const [x, y] = await dataWorker().columns(datasetId, [plotX, plotY]);
+  if (get().datasetId === datasetId && get().plotX === plotX && get().plotY === plotY) set({ plotValues: { x, y, key } });
+}
+
+export function setDetector(id: string): void {
+  set({ detector: id });
+}
+
+export function setParam(detector: string, name: string, value: string): void {
+  const params = get().params;
+  set({ params: { ...params, [detector]: { ...params[detector], [name]: value } } });
+}
+
+export function setSeed(seed: number): void {
+  set({ seed });
+}
+
+/** Validation of the parameter form, on the main thread so the message is immediate. */
+export function paramError(): string | null {
+  const { detector, params } = get();
+  try {
+    resolveParams(getDetector(detector).params, params[detector] ?? {}, detector);
+    return null;
+  } catch (e) {
+    return message(e);
+  }
+}
+
+export function cancelRun(): void {
+  if (abort) {
+    abort.abort();
+    abort = null;
+  }
+}
+
+/** Run the chosen detector on the chosen columns in the worker pool. */
+export async function run(): Promise<void> {
+  const { datasetId, features, missingPolicy, detector, params, seed, backendPreference } = get();
+  if (datasetId === null) return;
+  cancelRun();
+  const controller = new AbortController();
+  abort = controller;
+  const raw = params[detector] ?? {};
+  const bad = paramError();
+  if (bad) {
+    set({ job: { state: 'error', fraction: 0, message: bad } });
+    return;
+  }
+  if (features.length === 0) {
+    set({ job: { state: 'error', fraction: 0, message: 'choose at least one feature column' } });
+    return;
+  }
+  set({ job: { state: 'running', fraction: 0, message: 'preparing features' } });
+  try {
+    const t0 = performance.now();
+    const f = await dataWorker().features(datasetId, features, missingPolicy);
+    const t1 = performance.now();
+    const p = getPool(backendPreference);
+    void p.backends().then((backends) => set({ backends }));
+    const r = await p.run(
+      { detector, params: raw, train: f.matrix, seed },
+      { signal: controller.signal, onProgress: (fraction, msg) => { if (abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '' } }); } },
+    );
+    if (abort !== controller || get().datasetId !== datasetId) return; // superseded
+    const sweep = new ThresholdSweep(r.scores, get().labels?.labels);
+    set({
+      result: {
+        detector, params: r.model.params, columns: f.columns, scores: r.scores, decision: r.decision,
+        modelThreshold: r.model.threshold, sweep, info: r.info, model: { ...r.model, columns: f.columns }, imputed: f.imputed,
+        backend: r.backend, workers: r.workers,
+        timings: { features: t1 - t0, fit: r.timings.fit, score: r.timings.score, total: performance.now() - t0 },
+      },
+      threshold: r.model.threshold,
+      job: { state: 'done', fraction: 1, message: '' },
+    });
+    abort = null;
+  } catch (e) {
+    if (controller.signal.aborted) {
+      if (abort === null || abort === controller) set({ job: { state: 'idle', fraction: 0, message: 'cancelled' } });
+      return;
+    }
+    set({ job: { state: 'error', fraction: 0, message: message(e) } });
+  }
+}
+
+export function setBackendPreference(pref: BackendPreference): void {
+  cancelRun();
+  set({ backendPreference: pref, backends: [] });
+  const p = getPool(pref);
+  p.setPreference(pref);
+  void p.backends().then((backends) => set({ backends })).catch((e) => set({ error: message(e) }));
+}
+
+export function startBackends(): void {
+  void getPool(get().backendPreference).backends().then((backends) => set({ backends })).catch((e) => set({ error: message(e) }));
+}
+
+// Threshold: three linked controls, one number in the store.
+export function setThreshold(t: number): void {
+  set({ threshold: t });
+}
+
+export function setContamination(c: number): void {
+  const s = get().result?.sweep;
+  if (s) set({ threshold: s.thresholdForContamination(c) });
+}
+
+export function setFlaggedCount(k: number): void {
+  const s = get().result?.sweep;
+  if (s) set({ threshold: s.thresholdForCount(k) });
+}
+
+export function resetThreshold(): void {
+  const r = get().result;
+  if (r) set({ threshold: r.modelThreshold });
+}
+
+/** A small hook for tests and benchmarks (read-only view of the state). */
+export function testHook() {
+  return {
+    state() {
+      const s = get();
+      return {
+        dataset: s.dataset ? { name: s.dataset.name, rows: s.dataset.rows, cols: s.dataset.columns.length } : null,
+        loading: s.loading,
+        error: s.error,
+        labelColumn: s.labelColumn,
+        features: s.features,
+        job: s.job.state,
+        jobMessage: s.job.message,
+        backend: s.result?.backend ?? s.backends[0]?.backend ?? null,
+        backends: s.backends,
+        threshold: s.threshold,
+        flagged: s.result ? s.result.sweep.flaggedAt(s.threshold) : null,
+        metrics: s.result ? s.result.sweep.metricsAt(s.threshold) : null,
+        timings: {
+          parse_ms: s.parseMs,
+          fit_ms: s.result?.timings.fit ?? null,
+          score_ms: s.result?.timings.score ?? null,
+          total_ms: s.result?.timings.total ?? null,
+        },
+      };
+    },
+    scores(): number[] | null {
+      const r = get().result;
+      return r ? Array.from(r.scores) : null;
+    },
+  };
+}

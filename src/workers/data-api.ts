@@ -1,0 +1,57 @@
+/** Plain functions of the parse worker (see data.worker.ts); no messaging in here. */
+import * as Comlink from 'comlink';
+import Papa from 'papaparse';
+import { DatasetBuilder, papaConfig } from '../core/data/csv';
+import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core/data/dataset';
+import { featureMatrix, resolveLabels, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
+
+const datasets = new Map<number, Dataset>();
+let nextId = 1;
+
+export interface Loaded {
+  id: number;
+  summary: DatasetSummary;
+  parseMs: number;
+}
+
+/** Parse a File; on success it is kept under a new id (earlier datasets stay until dropped). */
+export async function load(file: Blob & { name?: string }, name: string, onProgress?: (fraction: number, rows: number) => void): Promise<Loaded> {
+  const t0 = performance.now();
+  const builder = new DatasetBuilder(name);
+  const { config, done } = papaConfig(builder, { totalBytes: file.size, onProgress });
+  Papa.parse(file as File, { ...config, chunkSize: 4 << 20 } as Papa.ParseLocalConfig<string[], File>);
+  const ds = await done;
+  const id = nextId++;
+  datasets.set(id, ds);
+  return { id, summary: summarize(ds), parseMs: performance.now() - t0 };
+}
+
+export function drop(id: number): void {
+  datasets.delete(id);
+}
+
+function get(id: number): Dataset {
+  const ds = datasets.get(id);
+  if (!ds) throw new Error(`dataset ${id} is no longer loaded`);
+  return ds;
+}
+
+export function labels(id: number, column: string, positive?: string | null): Labels {
+  const result = resolveLabels(get(id), column, positive);
+  return Comlink.transfer(result, [result.labels.buffer]);
+}
+
+export function features(id: number, columns: string[], policy: MissingPolicy): Features {
+  const result = featureMatrix(get(id), columns, policy);
+  return Comlink.transfer(result, [result.matrix.data.buffer]);
+}
+
+/** Copies of numeric columns (NaN = missing), for plotting. */
+export function columns(id: number, names: string[]): Float64Array[] {
+  const ds = get(id);
+  const out = names.map((n) => {
+    const c = getColumn(ds, n);
+    return c.kind === 'numeric' ? c.values.slice() : new Float64Array(ds.rows).fill(NaN);
+  });
+  return Comlink.transfer(out, out.map((a) => a.buffer));
+}

@@ -1,0 +1,87 @@
+/** Plain functions of a detector worker (see detector.worker.ts); no messaging in here. */
+import * as Comlink from 'comlink';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { chooseBackend, type BackendChoice, type BackendPreference } from '../core/compute/backend';
+import { fitAndScore } from '../core/detectors/run';
+import { getDetector, loadModel } from '../core/detectors/registry';
+import { resolveParams } from '../core/detectors/params';
+import type { Matrix } from '../core/data/matrix';
+import type { ModelInfo, ModelJSON } from '../core/detectors/detector';
+
+let backend: Promise<BackendChoice> | null = null;
+
+/** Pick this worker's tfjs backend once; the app's setting decides the preference. */
+export function init(preference: BackendPreference): Promise<BackendChoice> {
+  if (!backend) {
+    backend = chooseBackend(preference, {
+      // Served by the app itself: no CDN.
+      wasmPaths: {
+        'tfjs-backend-wasm.wasm': wasmPlain,
+        'tfjs-backend-wasm-simd.wasm': wasmSimd,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+      },
+    });
+  }
+  return backend;
+}
+
+export interface RunReply {
+  model: ModelJSON;
+  scores: Float64Array;
+  decision: Float64Array | null;
+  /** Whether `scores` are the scores of every training row. */
+  scored: boolean;
+  info: ModelInfo;
+  timings: { fit: number; score: number };
+  backend: string;
+}
+
+export interface RunJob {
+  detector: string;
+  params: Record<string, unknown>;
+  train: Matrix;
+  score?: Matrix;
+  model?: ModelJSON;
+  seed: number;
+}
+
+export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<RunReply> {
+  const choice = await (backend ?? init('auto'));
+  const result = await fitAndScore(
+    { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model },
+    { seed: job.seed, backend: choice.backend, onProgress },
+  );
+  const reply: RunReply = {
+    model: result.model.toJSON(),
+    scores: result.scores,
+    decision: result.decision,
+    scored: true,
+    info: result.model.info,
+    timings: result.timings,
+    backend: choice.backend,
+  };
+  const buffers = [result.scores.buffer, ...(result.decision ? [result.decision.buffer] : [])];
+  return Comlink.transfer(reply, buffers as ArrayBuffer[]);
+}
+
+/** Fit only; the training scores come back when fit computed them anyway. */
+export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; info: ModelInfo; fitMs: number; backend: string; hasDecision: boolean }> {
+  const choice = await (backend ?? init('auto'));
+  const t0 = performance.now();
+  const spec = getDetector(job.detector);
+  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress });
+  const trainingScores = model.trainingScores ?? null;
+  const reply = { model: model.toJSON(), trainingScores, info: model.info, fitMs: performance.now() - t0, backend: choice.backend, hasDecision: typeof model.decisionFunction === 'function' };
+  return Comlink.transfer(reply, trainingScores ? [trainingScores.buffer as ArrayBuffer] : []);
+}
+
+/** Score rows with a fitted model (one chunk of a larger job). */
+export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array; decision: Float64Array | null }> {
+  const choice = await (backend ?? init('auto'));
+  const m = loadModel(model);
+  const scores = await m.score(X, { backend: choice.backend });
+  const decision = m.decisionFunction ? await m.decisionFunction(X, { backend: choice.backend }) : null;
+  return Comlink.transfer({ scores, decision }, [scores.buffer, ...(decision ? [decision.buffer] : [])] as ArrayBuffer[]);
+}

@@ -1,0 +1,145 @@
+/**
+ * The worker pool: `hardwareConcurrency − 1` detector workers (at least 1),
+ * started lazily, each picking its tfjs backend once. A run fits on one worker
+ * and, for large data on a pool of several, scores in chunks across all of
+ * them. Cancel terminates the busy workers (a worker cannot be interrupted
+ * mid-computation); they are rebuilt on the next call.
+ */
+import * as Comlink from 'comlink';
+import type { BackendChoice, BackendPreference } from '../core/compute/backend';
+import type { Matrix } from '../core/data/matrix';
+import type { ModelInfo, ModelJSON } from '../core/detectors/detector';
+import type * as DetectorApi from './detector-api';
+
+type Remote = Comlink.Remote<typeof DetectorApi>;
+
+interface Slot {
+  worker: Worker;
+  api: Remote;
+  backend: Promise<BackendChoice>;
+  /** Rejects when the worker dies, so a call never hangs on a dead worker. */
+  died: Promise<never>;
+}
+
+export interface PoolResult {
+  model: ModelJSON;
+  scores: Float64Array;
+  decision: Float64Array | null;
+  info: ModelInfo;
+  timings: { fit: number; score: number; total: number };
+  backend: string;
+  workers: number;
+  chunks: number;
+}
+
+export interface PoolJob {
+  detector: string;
+  params: Record<string, unknown>;
+  train: Matrix;
+  seed: number;
+}
+
+/** Rows above which scoring is split across the pool. */
+const CHUNK_ROWS = 50_000;
+
+export class DetectorPool {
+  readonly size: number;
+  private slots: (Slot | null)[];
+  private preference: BackendPreference;
+
+  constructor(preference: BackendPreference = 'auto', size?: number) {
+    const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+    this.size = Math.max(1, size ?? hc - 1);
+    this.slots = new Array(this.size).fill(null);
+    this.preference = preference;
+  }
+
+  /** Change the backend preference: workers are rebuilt so each picks again. */
+  setPreference(preference: BackendPreference): void {
+    this.preference = preference;
+    this.terminateAll();
+  }
+
+  private slot(i: number): Slot {
+    let s = this.slots[i];
+    if (!s) {
+      const worker = new Worker(new URL('./detector.worker.ts', import.meta.url), { type: 'module', name: `detector-${i}` });
+      const api = Comlink.wrap<typeof DetectorApi>(worker);
+      const died = new Promise<never>((_, reject) => {
+        worker.addEventListener('error', (e) => {
+          reject(new Error(`detector worker ${i} crashed: ${e.message || 'unknown error'}`));
+          this.slots[i] = null;
+        });
+      });
+      died.catch(() => undefined);
+      s = { worker, api, backend: api.init(this.preference), died };
+      this.slots[i] = s;
+    }
+    return s;
+  }
+
+  /** Each worker's backend (starting the workers if needed). */
+  async backends(): Promise<BackendChoice[]> {
+    return Promise.all(this.slots.map((_, i) => this.slot(i).backend));
+  }
+
+  terminateAll(): void {
+    this.slots.forEach((s, i) => {
+      s?.worker.terminate();
+      this.slots[i] = null;
+    });
+  }
+
+  /** Fit and score; `signal` aborts by terminating the workers. */
+  async run(job: PoolJob, options: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void } = {}): Promise<PoolResult> {
+    const { signal, onProgress } = options;
+    const t0 = performance.now();
+    const aborted = new Promise<never>((_, reject) => {
+      signal?.addEventListener('abort', () => {
+        this.terminateAll();
+        reject(new DOMException('cancelled', 'AbortError'));
+      });
+    });
+    aborted.catch(() => undefined);
+    const guard = <T>(s: Slot, p: Promise<T>) => Promise.race([p, s.died, aborted]);
+    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+    const first = this.slot(0);
+    await guard(first, first.backend);
+    const rows = job.train.rows;
+    if (this.size === 1 || rows < CHUNK_ROWS) {
+      const r = await guard(first, first.api.run(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
+      return { model: r.model, scores: r.scores, decision: r.decision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
+    }
+    // Fit on one worker with a copy; score the original in chunks across the pool.
+    const trainCopy = { ...job.train, data: job.train.data.slice() };
+    const fitted = await guard(first, first.api.fit(Comlink.transfer({ ...job, train: trainCopy }, [trainCopy.data.buffer]), progress));
+    const t1 = performance.now();
+    if (fitted.trainingScores && !fitted.hasDecision) {
+      return { model: fitted.model, scores: fitted.trainingScores, decision: null, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1, chunks: 1 };
+    }
+    const n = this.size;
+    const per = Math.ceil(rows / n);
+    const scores = new Float64Array(rows);
+    let decision: Float64Array | null = null;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const start = i * per;
+        const end = Math.min(rows, start + per);
+        if (start >= end) return;
+        const s = this.slot(i);
+        const chunk = { data: job.train.data.slice(start * job.train.cols, end * job.train.cols), rows: end - start, cols: job.train.cols };
+        const r = await guard(s, s.api.scoreWith(fitted.model, Comlink.transfer(chunk, [chunk.data.buffer])));
+        scores.set(r.scores, start);
+        if (r.decision) {
+          decision ??= new Float64Array(rows);
+          decision.set(r.decision, start);
+        }
+        done += end - start;
+        onProgress?.(0.7 + (0.3 * done) / rows, 'scoring');
+      }),
+    );
+    const t2 = performance.now();
+    return { model: fitted.model, scores, decision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
+  }
+}
