@@ -29,6 +29,8 @@ export interface ScoreOptions {
   signal?: AbortSignalLike;
   onProgress?: (fraction: number) => void;
   backend?: string;
+  /** Force the typed-array or the tensor path (tests, benchmarks); default: tensor on GPU backends only. */
+  path?: 'auto' | 'typed' | 'tensor';
 }
 
 /** What a fitted model says about itself: shown in the page and the CLI's JSON. */

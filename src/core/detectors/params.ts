@@ -7,7 +7,8 @@ export type Params = Record<string, ParamValue>;
 
 export interface ParamSpec {
   name: string;
-  type: 'float' | 'int' | 'bool' | 'enum' | 'contamination';
+  /** 'size': a count or a fraction in (0, 1] as scikit-learn's max_samples / max_features (text keeps "1.0" apart from "1"); 'auto' where `options` lists it. */
+  type: 'float' | 'int' | 'bool' | 'enum' | 'contamination' | 'size';
   default: ParamValue;
   help: string;
   min?: number;
@@ -37,6 +38,14 @@ export function parseParam(spec: ParamSpec, raw: unknown): ParamValue {
       const s = String(raw).trim();
       if (!spec.options!.includes(s)) throw bad(`must be one of ${spec.options!.join(', ')}`);
       return s;
+    }
+    case 'size': {
+      const s = typeof raw === 'string' ? raw.trim() : raw;
+      if (s === 'auto' && spec.options?.includes('auto')) return 'auto';
+      const v = typeof s === 'number' ? s : Number(s);
+      if (typeof s === 'boolean' || s === '' || !Number.isFinite(v)) throw new TypeError(`${spec.name} must be ${spec.options?.includes('auto') ? "'auto', " : ''}an integer or a fraction in (0, 1], got: ${JSON.stringify(raw)}`);
+      if (!(v > 0)) throw bad('must be positive');
+      return s as number | string;
     }
     case 'contamination': {
       if (String(raw).trim() === 'auto') return 'auto';

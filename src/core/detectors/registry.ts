@@ -1,11 +1,12 @@
 /** Every detector by id: the page's picker and the CLI's --detector read this. */
 import type { DetectorSpec, ModelJSON, FittedModel } from './detector.js';
 import { zscore } from './zscore.js';
+import { iforest } from './iforest.js';
 
-export const DETECTORS: DetectorSpec[] = [zscore];
+export const DETECTORS: DetectorSpec[] = [iforest, zscore];
 
-/** The detector the page runs without a click, until Isolation Forest lands. */
-export const DEFAULT_DETECTOR = 'zscore';
+/** The detector the page runs without a click (seed 42). */
+export const DEFAULT_DETECTOR = 'iforest';
 
 export function getDetector(id: string): DetectorSpec {
   const d = DETECTORS.find((x) => x.id === id);
