@@ -129,8 +129,8 @@ export class DatasetBuilder {
         const col = cols[j];
         const cell = row[j];
         if (col.kind === 'numeric') {
-          // Number() trims whitespace and reads exponents; '' and tokens are handled below.
-          const v = cell === '' ? NaN : +cell;
+          // Number() trims whitespace and reads exponents; blanks and tokens are handled below.
+          const v = toNumber(cell);
           if (v === v && v !== Infinity && v !== -Infinity) {
             col.values[i] = v;
           } else if (isMissing(cell)) {
@@ -168,17 +168,29 @@ export class DatasetBuilder {
   }
 
   private setHeader(raw: string[]): void {
-    const seen = new Map<string, number>();
     const names = raw.map((h, j) => {
       let base = h.trim();
       if (j === 0) base = base.replace(/^\uFEFF/, '');
-      if (base === '') base = `column_${j + 1}`;
-      let name = base;
-      const k = seen.get(base) ?? 0;
-      if (k > 0) name = `${base}.${k}`; // pandas' rule for repeated names
-      seen.set(base, k + 1);
-      return name;
+      return base;
     });
+    // pandas' rule for repeated names (its C parser's): a repeat of `a` becomes
+    // `a.1`, `a.2`…, skipping names the header already has; unnamed columns last.
+    const named = names.flatMap((n, j) => (n === '' ? [] : [j]));
+    const unnamed = names.flatMap((n, j) => (n === '' ? [j] : []));
+    for (const j of unnamed) names[j] = `column_${j + 1}`;
+    const counts = new Map<string, number>();
+    for (const j of named.concat(unnamed)) {
+      const base = names[j];
+      let name = base;
+      let k = counts.get(base) ?? 0;
+      while (k > 0) {
+        counts.set(base, k + 1);
+        name = `${base}.${k}`;
+        k = names.includes(name) ? k + 1 : counts.get(name) ?? 0;
+      }
+      names[j] = name;
+      counts.set(name, k + 1);
+    }
     this.header = names;
     this.cols = names.map((name) => ({
       name, kind: 'numeric', values: new Float64Array(0), codes: new Int32Array(0),
@@ -257,6 +269,26 @@ export class DatasetBuilder {
     };
     return col;
   }
+}
+
+/**
+ * The number in a cell, or NaN. Stricter than Number(), which reads a blank
+ * cell ('  ') as 0 and 0x1A / 0o17 / 0b101 as numbers; pandas reads those as text.
+ */
+function toNumber(cell: string): number {
+  if (cell === '') return NaN;
+  const v = +cell;
+  if (v !== v) return v;
+  const c0 = cell.charCodeAt(0);
+  if (c0 === 48 || c0 <= 32) {
+    const t = c0 <= 32 ? cell.trim() : cell;
+    if (t === '') return NaN;
+    if (t.length > 2 && t.charCodeAt(0) === 48) {
+      const c1 = t.charCodeAt(1) | 0x20;
+      if (c1 === 0x78 || c1 === 0x6f || c1 === 0x62) return NaN; // x, o, b
+    }
+  }
+  return v;
 }
 
 function isMissing(cell: string): boolean {

@@ -59,22 +59,27 @@ export function resolveLabels(ds: Dataset, columnName: string, positive?: string
   }
   const levels = col.levels;
   let posCode: number;
+  // Which codes mean "anomaly": one level, or every spelling of true (True, TRUE, true).
+  const isPos = new Uint8Array(levels.length);
   if (positive != null && positive !== '') {
     posCode = levels.indexOf(positive.trim());
     if (posCode < 0) {
       throw new DataError(`${ds.name}: positive label '${positive}' does not occur in column '${columnName}' (values: ${levels.join(', ')})`, ds.name, undefined, columnName);
     }
+    isPos[posCode] = 1;
   } else {
     const lower = levels.map((l) => l.toLowerCase());
-    if (lower.every((l) => l === 'true' || l === 'false')) posCode = lower.indexOf('true');
-    else {
+    if (lower.every((l) => l === 'true' || l === 'false')) {
+      posCode = lower.indexOf('true');
+      lower.forEach((l, k) => { isPos[k] = l === 'true' ? 1 : 0; });
+    } else {
       throw new DataError(`${ds.name}: label column '${columnName}' has values ${levels.join(', ')}: say which one is the anomaly (positive value)`, ds.name, undefined, columnName);
     }
   }
   let count = 0;
   const codes = col.codes;
   for (let i = 0; i < n; i++) {
-    const y = codes[i] === posCode ? 1 : 0;
+    const y = codes[i] >= 0 ? isPos[codes[i]] : 0;
     labels[i] = y;
     count += y;
   }

@@ -109,13 +109,15 @@ class ZScoreModel implements FittedModel {
 
 function scoreTyped(X: Matrix, { center, scale }: ZState): Float64Array {
   const { rows, cols, data } = X;
-  const inv = scale.map((s) => (s === 0 ? 0 : 1 / s));
+  // Divide, as numpy does: multiplying by a rounded 1/s is an ulp off now and
+  // then, which splits ties that numpy keeps (robust z on discrete columns).
+  // A zero-scale column divides by Infinity and contributes 0.
+  const div = scale.map((s) => (s === 0 ? Infinity : s));
   const out = new Float64Array(rows);
   for (let i = 0, k = 0; i < rows; i++) {
     let best = 0;
     for (let j = 0; j < cols; j++, k++) {
-      // |x − c| / s; a zero-scale column has inv = 0 and contributes 0.
-      const z = Math.abs(data[k] - center[j]) * inv[j];
+      const z = Math.abs(data[k] - center[j]) / div[j];
       if (z > best) best = z;
     }
     out[i] = best;
@@ -146,7 +148,14 @@ async function scoreTensor(X: Matrix, { center, scale }: ZState): Promise<Float6
 
 function meanStd(v: Float64Array): [number, number] {
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i];
+  let constant = true;
+  for (let i = 0; i < v.length; i++) {
+    s += v[i];
+    if (v[i] !== v[0]) constant = false;
+  }
+  // A constant column has scale 0 exactly: its float mean can be off by an ulp
+  // (Σ 0.1 over 200 rows ≠ 20), which would leave a ~1e-17 std to divide by.
+  if (constant) return [v[0], 0];
   const mean = s / v.length;
   let ss = 0;
   for (let i = 0; i < v.length; i++) ss += (v[i] - mean) * (v[i] - mean);
