@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import { guessLabelColumn, numericColumns, type DatasetSummary } from '../core/data/dataset';
 import type { Labels, MissingPolicy, Imputation } from '../core/data/prepare';
-import { getDetector, DEFAULT_DETECTOR } from '../core/detectors/registry';
+import { getDetector, loadModel, DEFAULT_DETECTOR } from '../core/detectors/registry';
 import { resolveParams } from '../core/detectors/params';
 import type { ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type { BackendChoice, BackendPreference } from '../core/compute/backend';
@@ -63,6 +63,10 @@ export interface AppState {
   plotValues: { x: Float64Array; y: Float64Array; key: string } | null;
   backendPreference: BackendPreference;
   backends: BackendChoice[];
+  /** 'score': colour by anomaly score (warm = anomalous); 'sklearn': by decision_function, as scikit-learn's figure. */
+  view: 'score' | 'sklearn';
+  /** Set when the scores came from a saved or earlier model rather than a fit. */
+  appliedModel: string | null;
 }
 
 const pool = { current: null as DetectorPool | null };
@@ -103,6 +107,8 @@ export const useApp = create<AppState>(() => ({
   plotValues: null,
   backendPreference: initialBackend(),
   backends: [],
+  view: 'score',
+  appliedModel: null,
 }));
 
 const set = useApp.setState;
@@ -113,7 +119,7 @@ function message(e: unknown): string {
 }
 
 /** Parse a file in the worker; on failure the earlier dataset stays loaded. */
-export async function loadFile(file: Blob, name: string): Promise<void> {
+export async function loadFile(file: Blob, name: string, apply?: { model: ModelJSON; source: string }): Promise<void> {
   cancelRun();
   const token = ++loadToken;
   set({ loading: { name, fraction: 0, rows: 0 }, error: null });
@@ -145,7 +151,45 @@ export async function loadFile(file: Blob, name: string): Promise<void> {
     job: { state: 'idle', fraction: 0, message: '' },
   });
   await Promise.all([refreshLabels(), refreshPlotValues()]);
-  if (features.length > 0) await run();
+  if (apply) await applyModel(apply.model, apply.source);
+  else if (features.length > 0) await run();
+}
+
+/** Score the loaded dataset with a fitted model (no refit): its columns must be here. */
+export async function applyModel(model: ModelJSON, source: string): Promise<void> {
+  const { dataset } = get();
+  if (!dataset) return;
+  const columns = model.columns ?? [];
+  const missing = columns.filter((c) => !dataset.columns.some((d) => d.name === c && d.kind === 'numeric'));
+  if (columns.length === 0 || missing.length > 0) {
+    set({ job: { state: 'error', fraction: 0, message: `${dataset.name} lacks the model's numeric column${missing.length === 1 ? '' : 's'} ${missing.join(', ') || '(the model names none)'}` } });
+    return;
+  }
+  set({ features: columns, detector: model.detector });
+  await run(model, source);
+}
+
+/** Read a model file chosen by the user and apply it to the loaded data. */
+export async function openModelFile(file: Blob & { name?: string }): Promise<void> {
+  let json: ModelJSON;
+  try {
+    json = JSON.parse(await file.text()) as ModelJSON;
+    loadModel(json); // validates the tag, the detector and the state
+  } catch (e) {
+    set({ error: `${file.name ?? 'model'} is not an Anomaly Lab model: ${message(e)}` });
+    return;
+  }
+  await applyModel(json, file.name ?? 'model file');
+}
+
+export function modelDownload(): { name: string; text: string } | null {
+  const r = get().result;
+  if (!r) return null;
+  return { name: `${r.detector}-model.json`, text: JSON.stringify(r.model) };
+}
+
+export function setView(view: 'score' | 'sklearn'): void {
+  set({ view });
 }
 
 export async function loadSample(file: string): Promise<void> {
@@ -253,14 +297,14 @@ export function cancelRun(): void {
 }
 
 /** Run the chosen detector on the chosen columns in the worker pool. */
-export async function run(): Promise<void> {
+export async function run(model?: ModelJSON, source?: string): Promise<void> {
   const { datasetId, features, missingPolicy, detector, params, seed, backendPreference } = get();
   if (datasetId === null) return;
   cancelRun();
   const controller = new AbortController();
   abort = controller;
   const raw = params[detector] ?? {};
-  const bad = paramError();
+  const bad = model ? null : paramError();
   if (bad) {
     set({ job: { state: 'error', fraction: 0, message: bad } });
     return;
@@ -277,19 +321,20 @@ export async function run(): Promise<void> {
     const p = getPool(backendPreference);
     void p.backends().then((backends) => set({ backends }));
     const r = await p.run(
-      { detector, params: raw, train: f.matrix, seed },
+      { detector: model?.detector ?? detector, params: raw, train: f.matrix, seed, model },
       { signal: controller.signal, onProgress: (fraction, msg) => { if (abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '' } }); } },
     );
     if (abort !== controller || get().datasetId !== datasetId) return; // superseded
     const sweep = new ThresholdSweep(r.scores, get().labels?.labels);
     set({
       result: {
-        detector, params: r.model.params, columns: f.columns, scores: r.scores, decision: r.decision,
+        detector: r.model.detector, params: r.model.params, columns: f.columns, scores: r.scores, decision: r.decision,
         modelThreshold: r.model.threshold, sweep, info: r.info, model: { ...r.model, columns: f.columns }, imputed: f.imputed,
         backend: r.backend, workers: r.workers,
         timings: { features: t1 - t0, fit: r.timings.fit, score: r.timings.score, total: performance.now() - t0 },
       },
       threshold: r.model.threshold,
+      appliedModel: model ? source ?? 'saved model' : null,
       job: { state: 'done', fraction: 1, message: '' },
     });
     abort = null;

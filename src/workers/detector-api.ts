@@ -8,7 +8,7 @@ import { fitAndScore } from '../core/detectors/run';
 import { getDetector, loadModel } from '../core/detectors/registry';
 import { resolveParams } from '../core/detectors/params';
 import type { Matrix } from '../core/data/matrix';
-import type { ModelInfo, ModelJSON } from '../core/detectors/detector';
+import { decisionFromScores, type ModelInfo, type ModelJSON } from '../core/detectors/detector';
 
 let backend: Promise<BackendChoice> | null = null;
 
@@ -82,6 +82,6 @@ export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: 
   const choice = await (backend ?? init('auto'));
   const m = loadModel(model);
   const scores = await m.score(X, { backend: choice.backend });
-  const decision = m.decisionFunction ? await m.decisionFunction(X, { backend: choice.backend }) : null;
+  const decision = decisionFromScores(m, scores);
   return Comlink.transfer({ scores, decision }, [scores.buffer, ...(decision ? [decision.buffer] : [])] as ArrayBuffer[]);
 }

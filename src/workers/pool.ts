@@ -37,6 +37,8 @@ export interface PoolJob {
   params: Record<string, unknown>;
   train: Matrix;
   seed: number;
+  /** A fitted model to score `train` with, instead of fitting. */
+  model?: ModelJSON;
 }
 
 /** Rows above which scoring is split across the pool. */
@@ -106,7 +108,7 @@ export class DetectorPool {
     const first = this.slot(0);
     await guard(first, first.backend);
     const rows = job.train.rows;
-    if (this.size === 1 || rows < CHUNK_ROWS) {
+    if (this.size === 1 || rows < CHUNK_ROWS || job.model) {
       const r = await guard(first, first.api.run(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
       return { model: r.model, scores: r.scores, decision: r.decision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
     }

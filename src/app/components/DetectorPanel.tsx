@@ -2,6 +2,7 @@ import { useApp, setDetector, setParam, setSeed, run, cancelRun, paramError } fr
 import { DETECTORS, getDetector } from '../../core/detectors/registry';
 import type { ParamSpec } from '../../core/detectors/params';
 import { fmt } from '../lib/format';
+import { ModelActions } from './ModelActions';
 
 function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
   const value = useApp((s) => s.params[detector]?.[spec.name]);
@@ -72,6 +73,7 @@ export function DetectorPanel() {
           {result.info.warnings.map((w) => <div key={w} className="warn" data-testid="model-warning">{w}</div>)}
         </div>
       )}
+      <ModelActions />
     </section>
   );
 }

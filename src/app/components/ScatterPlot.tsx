@@ -1,6 +1,6 @@
 import { useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { useApp, setPlotAxes } from '../store';
+import { useApp, setPlotAxes, setView } from '../store';
 import { plotSample } from '../../core/data/sample';
 import { numericColumns } from '../../core/data/dataset';
 import { coolwarm, divergingScale, type DivergingScale } from '../lib/colormap';
@@ -46,16 +46,24 @@ export function ScatterPlot() {
   const result = useApp((s) => s.result);
   const order = useApp((s) => s.order);
   const liveThreshold = useApp((s) => s.threshold);
+  const view = useApp((s) => s.view);
   // The metrics follow the slider at once; the plot may lag a frame behind.
   const threshold = useDeferredValue(liveThreshold);
 
+  // scikit-learn's view needs a decision_function: decision = detector threshold − score.
+  const sklearnView = view === 'sklearn' && !!result?.decision;
   const scale: DivergingScale | null = useMemo(() => {
     if (!result) return null;
     const s = result.sweep;
+    if (sklearnView) {
+      // decision_function, centred on 0 (the detector's threshold), negative = outlier = cool, as matplotlib draws it.
+      const t = result.modelThreshold;
+      return divergingScale(0, Math.min(t - s.quantile(0.99), -1e-9), Math.max(t - s.quantile(0.01), 1e-9));
+    }
     const center = Number.isFinite(result.modelThreshold) ? result.modelThreshold : s.quantile(0.5);
     // Robust ends: the 1st and 99th percentiles, widened to keep the centre inside.
     return divergingScale(center, Math.min(s.quantile(0.01), center - 1e-9), Math.max(s.quantile(0.99), center + 1e-9));
-  }, [result]);
+  }, [result, sklearnView]);
 
   const sample = useMemo(() => {
     if (!values || !order) return null;
@@ -72,12 +80,13 @@ export function ScatterPlot() {
       if (x !== x || y !== y) continue; // a missing coordinate is not drawn
       const score = scores ? scores[r] : null;
       const flagged = score !== null && score > threshold;
-      pts.push({ x, y, row: r, score, flagged, color: score !== null && scale ? coolwarm(scale.toUnit(score)) : '#7a8799' });
+      const shade = score === null ? null : sklearnView ? result!.modelThreshold - score : score;
+      pts.push({ x, y, row: r, score, flagged, color: shade !== null && scale ? coolwarm(scale.toUnit(shade)) : '#7a8799' });
     }
     // Flagged points last, so they are drawn on top.
     pts.sort((a, b) => Number(a.flagged) - Number(b.flagged) || (a.score ?? 0) - (b.score ?? 0));
     return pts;
-  }, [sample, values, result, threshold, scale]);
+  }, [sample, values, result, threshold, scale, sklearnView]);
 
   if (!dataset) {
     return (
@@ -98,8 +107,13 @@ export function ScatterPlot() {
           {sampled
             ? `Showing ${fmtInt(shown)} of ${fmtInt(dataset.rows)} rows: ${sample && sample.flagged >= PLOT_BUDGET ? 'a uniform sample of the flagged rows' : `all ${fmtInt(sample?.flagged ?? 0)} flagged + a uniform sample of the rest`}`
             : `${fmtInt(shown)} rows${shown < dataset.rows ? ` (${fmtInt(dataset.rows - shown)} with a missing coordinate not drawn)` : ''}`}
-          {result ? ' · colour = anomaly score (warm = above the detector\'s threshold), outlined = flagged' : ''}
+          {result ? (sklearnView ? ' · colour = decision_function (negative = outlier), outlined = flagged' : " · colour = anomaly score (warm = above the detector's threshold), outlined = flagged") : ''}
         </span>
+        {result?.decision && (
+          <label className="small view-toggle" title="Colour by decision_function with 'coolwarm', as in scikit-learn's IsolationForest example">
+            <input type="checkbox" data-testid="sklearn-view" checked={view === 'sklearn'} onChange={(e) => setView(e.target.checked ? 'sklearn' : 'score')} /> scikit-learn view
+          </label>
+        )}
       </div>
       <div className="plot-body">
         <div className="chart" data-testid="scatter-plot" data-points={shown}>
@@ -113,7 +127,7 @@ export function ScatterPlot() {
             </ScatterChart>
           </ResponsiveContainer>
         </div>
-        {scale && result && <ColorBar scale={scale} threshold={liveThreshold} label="anomaly score" />}
+        {scale && result && <ColorBar scale={scale} threshold={sklearnView ? result.modelThreshold - liveThreshold : liveThreshold} label={sklearnView ? 'decision_function' : 'anomaly score'} />}
       </div>
     </section>
   );

@@ -67,7 +67,11 @@ export interface FittedModel {
   readonly info: ModelInfo;
   /** Scores of shape (rows,), higher = more anomalous. */
   score(X: Matrix, options?: ScoreOptions): Promise<Float64Array>;
-  /** scikit-learn's decision_function, shape (rows,), negative = outlier; only where scikit-learn defines one. */
+  /**
+   * scikit-learn's decision_function, shape (rows,), negative = outlier; only
+   * where scikit-learn defines one. Always equal to `threshold − score(X)`
+   * (see decisionFromScores), so scores already computed need no second pass.
+   */
   decisionFunction?(X: Matrix, options?: ScoreOptions): Promise<Float64Array>;
   toJSON(): ModelJSON;
 }
@@ -108,4 +112,15 @@ export function checkModelJSON(json: unknown, detector: string): ModelJSON {
 export function checkFeatures(X: Matrix, features: number, detector: string): void {
   if (X.cols !== features) throw new RangeError(`${detector} was fitted on ${features} feature columns, got ${X.cols}`);
   if (X.rows < 1) throw new RangeError(`${detector}: nothing to score (0 rows)`);
+}
+
+/**
+ * decision_function from scores already computed: `threshold − score`
+ * (scikit-learn's score_samples − offset_, with score = −score_samples and
+ * threshold = −offset_). Null for a detector without a decision_function.
+ */
+export function decisionFromScores(model: Pick<FittedModel, 'threshold' | 'decisionFunction'>, scores: Float64Array): Float64Array | null {
+  if (typeof model.decisionFunction !== 'function') return null;
+  const t = model.threshold;
+  return Float64Array.from(scores, (s) => t - s);
 }

@@ -27,7 +27,7 @@
 import type { Matrix } from '../data/matrix.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import { Random } from '../random.js';
-import { checkFeatures, checkModelJSON, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params, type ParamValue } from './params.js';
 
 const EULER_GAMMA = 0.5772156649015329;
@@ -103,7 +103,7 @@ export const iforest: DetectorSpec = {
     { name: 'n_estimators', type: 'int', default: 100, min: 1, max: 10000, help: 'Number of trees' },
     { name: 'max_samples', type: 'size', default: 'auto', options: ['auto'], help: "Rows per tree: 'auto' = min(256, n), an integer count, or a fraction in (0, 1]" },
     contaminationParam("'auto' uses offset −0.5 (the paper's); a fraction in (0, 0.5] flags that share of the training rows"),
-    { name: 'max_features', type: 'size', default: 1, help: 'Features per tree: an integer count or a fraction in (0, 1] (1.0 = all)' },
+    { name: 'max_features', type: 'size', default: '1.0', help: 'Features per tree: an integer count or a fraction in (0, 1] (1.0 = all)' },
     { name: 'bootstrap', type: 'bool', default: false, help: 'Draw each tree\'s rows with replacement' },
   ],
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
@@ -335,9 +335,7 @@ class IForestModel implements FittedModel {
 
   /** scikit-learn's decision_function: score_samples − offset_, negative = outlier. */
   async decisionFunction(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
-    const s = await this.score(X, options);
-    for (let i = 0; i < s.length; i++) s[i] = -s[i] - this.offset;
-    return s;
+    return decisionFromScores(this, await this.score(X, options))!;
   }
 
   toJSON(): ModelJSON {

@@ -3,7 +3,7 @@
  * detector workers both run, so the page and the command line agree.
  */
 import type { Matrix } from '../data/matrix.js';
-import type { FitOptions, FittedModel, ModelJSON } from './detector.js';
+import { decisionFromScores, type FitOptions, type FittedModel, type ModelJSON } from './detector.js';
 import { resolveParams } from './params.js';
 import { getDetector, loadModel } from './registry.js';
 
@@ -42,7 +42,7 @@ export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Pr
   const reuse = !req.score && !req.model && model.trainingScores && model.trainingScores.length === target.rows;
   const sOpts = { signal: options.signal, backend: options.backend, onProgress: (f: number) => options.onProgress?.(0.7 + 0.3 * f, 'scoring') };
   const scores = reuse ? model.trainingScores! : await model.score(target, sOpts);
-  const decision = model.decisionFunction ? await model.decisionFunction(target, sOpts) : null;
+  const decision = decisionFromScores(model, scores);
   const t2 = performance.now();
   options.onProgress?.(1, 'done');
   return { model, scores, decision, timings: { fit: t1 - t0, score: t2 - t1 } };

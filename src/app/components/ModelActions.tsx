@@ -1,0 +1,49 @@
+import { useApp, loadFile, modelDownload, openModelFile } from '../store';
+
+/** Save the fitted model, apply it to another CSV, or open a saved one. */
+export function ModelActions() {
+  const result = useApp((s) => s.result);
+  const hasData = useApp((s) => s.dataset !== null);
+  const applied = useApp((s) => s.appliedModel);
+  const download = () => {
+    const m = modelDownload();
+    if (!m) return;
+    const url = URL.createObjectURL(new Blob([m.text], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = m.name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <div className="model-actions small">
+      {applied && <div className="muted" data-testid="applied-model">Scores from a fitted model ({applied}), not refitted.</div>}
+      <div className="actions">
+        <button type="button" data-testid="download-model" disabled={!result} onClick={download} title="The fitted model as JSON (CLI: --model)">Save model</button>
+        <label className={`button-like ${result ? '' : 'disabled'}`} title="Load another CSV and score it with this model, without refitting">
+          Apply model to another CSV…
+          <input
+            type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="apply-model-input" disabled={!result}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              const r = useApp.getState().result;
+              if (f && r) void loadFile(f, f.name, { model: r.model, source: `fitted on ${useApp.getState().dataset?.name ?? 'earlier data'}` });
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <label className={`button-like ${hasData ? '' : 'disabled'}`} title="Score the loaded data with a saved model file (JSON from 'Save model' or the CLI's --save-model)">
+          Open model…
+          <input
+            type="file" accept=".json,application/json" data-testid="model-input" disabled={!hasData}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void openModelFile(f);
+              e.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+    </div>
+  );
+}
