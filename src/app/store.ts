@@ -188,6 +188,38 @@ export function modelDownload(): { name: string; text: string } | null {
   return { name: `${r.detector}-model.json`, text: JSON.stringify(r.model) };
 }
 
+/** The decision surface behind a 2-D plot: scores of a grid over the plotted area. */
+export interface Surface {
+  key: string;
+  x: [number, number];
+  y: [number, number];
+  size: number;
+  /** size × size scores, row-major from the bottom-left (y outer, x inner). */
+  scores: Float64Array;
+}
+
+/**
+ * Score a grid over the plot when the model has exactly the two plotted
+ * columns (as scikit-learn's DecisionBoundaryDisplay does); null otherwise.
+ */
+export async function surfaceFor(x: [number, number], y: [number, number], size = 60): Promise<Surface | null> {
+  const { result, plotX, plotY, backendPreference } = get();
+  if (!result || result.columns.length !== 2 || !plotX || !plotY) return null;
+  const ix = result.columns.indexOf(plotX);
+  const iy = result.columns.indexOf(plotY);
+  if (ix < 0 || iy < 0 || ix === iy) return null;
+  const data = new Float64Array(size * size * 2);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const k = (r * size + c) * 2;
+      data[k + ix] = x[0] + ((c + 0.5) / size) * (x[1] - x[0]);
+      data[k + iy] = y[0] + ((r + 0.5) / size) * (y[1] - y[0]);
+    }
+  }
+  const scores = await getPool(backendPreference).score(result.model, { data, rows: size * size, cols: 2 });
+  return { key: `${x.join()}:${y.join()}`, x, y, size, scores };
+}
+
 export function setView(view: 'score' | 'sklearn'): void {
   set({ view });
 }

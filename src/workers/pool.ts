@@ -92,6 +92,13 @@ export class DetectorPool {
     });
   }
 
+  /** Score rows with a fitted model on one worker (small jobs: a plot's background grid). */
+  async score(model: ModelJSON, X: Matrix): Promise<Float64Array> {
+    const s = this.slot(0);
+    const r = await Promise.race([s.api.scoreWith(model, Comlink.transfer(X, [X.data.buffer as ArrayBuffer])), s.died]);
+    return r.scores;
+  }
+
   /** Fit and score; `signal` aborts by terminating the workers. */
   async run(job: PoolJob, options: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void } = {}): Promise<PoolResult> {
     const { signal, onProgress } = options;

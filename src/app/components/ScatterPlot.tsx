@@ -1,6 +1,6 @@
-import { useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { useApp, setPlotAxes, setView } from '../store';
+import { useApp, setPlotAxes, setView, surfaceFor, type Surface } from '../store';
 import { plotSample } from '../../core/data/sample';
 import { numericColumns } from '../../core/data/dataset';
 import { coolwarm, divergingScale, type DivergingScale } from '../lib/colormap';
@@ -88,6 +88,29 @@ export function ScatterPlot() {
     return pts;
   }, [sample, values, result, threshold, scale, sklearnView]);
 
+  // Axis ranges fixed from the data (5 % margin) so the background surface lines up with the axes.
+  const domain = useMemo(() => {
+    if (!values) return null;
+    const range = (v: Float64Array): [number, number] => {
+      let lo = Infinity, hi = -Infinity;
+      for (const x of v) if (x === x) { if (x < lo) lo = x; if (x > hi) hi = x; }
+      if (!(hi > lo)) { lo -= 1; hi += 1; }
+      const pad = 0.05 * (hi - lo);
+      return [lo - pad, hi + pad];
+    };
+    const x = range(values.x);
+    const y = range(values.y);
+    return { x, y, xTicks: niceTicks(x), yTicks: niceTicks(y) };
+  }, [values]);
+
+  const [surface, setSurface] = useState<Surface | null>(null);
+  useEffect(() => {
+    let live = true;
+    setSurface(null);
+    if (domain && result) void surfaceFor(domain.x, domain.y).then((s) => live && setSurface(s)).catch(() => undefined);
+    return () => { live = false; };
+  }, [domain, result]);
+
   if (!dataset) {
     return (
       <section className="panel plot-panel empty">
@@ -117,11 +140,12 @@ export function ScatterPlot() {
       </div>
       <div className="plot-body">
         <div className="chart" data-testid="scatter-plot" data-points={shown}>
+          {surface && scale && result && <SurfaceLayer surface={surface} color={(score) => coolwarm(scale.toUnit(sklearnView ? result.modelThreshold - score : score))} />}
           <ResponsiveContainer width="100%" height="100%">
             <ScatterChart margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
               <CartesianGrid stroke="#e5e8ee" />
-              <XAxis type="number" dataKey="x" name={plotX ?? ''} domain={['auto', 'auto']} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: plotX ?? '', position: 'insideBottom', offset: -14 }} />
-              <YAxis type="number" dataKey="y" name={plotY ?? ''} domain={['auto', 'auto']} tickFormatter={(v: number) => fmt(v, 3)} width={64} label={{ value: plotY ?? '', angle: -90, position: 'insideLeft' }} />
+              <XAxis type="number" dataKey="x" name={plotX ?? ''} domain={domain?.x ?? ['auto', 'auto']} ticks={domain?.xTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} label={{ value: plotX ?? '', position: 'insideBottom', offset: -14 }} />
+              <YAxis type="number" dataKey="y" name={plotY ?? ''} domain={domain?.y ?? ['auto', 'auto']} ticks={domain?.yTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} width={64} label={{ value: plotY ?? '', angle: -90, position: 'insideLeft', offset: 0, dx: -4 }} />
               <Tooltip cursor={false} content={<Tip xName={plotX ?? 'x'} yName={plotY ?? 'y'} />} isAnimationActive={false} />
               <Scatter data={points} shape={<Dot />} isAnimationActive={false} />
             </ScatterChart>
@@ -131,4 +155,37 @@ export function ScatterPlot() {
       </div>
     </section>
   );
+}
+
+/** Where recharts puts the plotting area inside .chart (margins + axis sizes above). */
+const AREA = { left: 8 + 64, top: 10, right: 16, bottom: 28 + 30 };
+
+/** The model's scores over a grid, painted behind the points (like scikit-learn's DecisionBoundaryDisplay). */
+function SurfaceLayer({ surface, color }: { surface: Surface; color: (score: number) => string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const n = surface.size;
+    canvas.width = n;
+    canvas.height = n;
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        ctx.fillStyle = color(surface.scores[r * n + c]);
+        ctx.fillRect(c, n - 1 - r, 1, 1); // canvas y grows downwards
+      }
+    }
+  }, [surface, color]);
+  return <canvas ref={ref} className="surface" data-testid="decision-surface" style={{ left: AREA.left, top: AREA.top, width: `calc(100% - ${AREA.left + AREA.right}px)`, height: `calc(100% - ${AREA.top + AREA.bottom}px)` }} />;
+}
+
+/** Round tick values (1, 2, 5 × 10^k steps) inside [lo, hi]. */
+function niceTicks([lo, hi]: [number, number], count = 6): number[] {
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12 * Math.abs(hi); t += step) ticks.push(Number(t.toPrecision(12)));
+  return ticks;
 }
