@@ -1,0 +1,233 @@
+/**
+ * Browser benchmark: build the page, serve it with `vite preview`, load the
+ * benchmark CSV through the file input in headless Chromium, and time
+ * file chosen → Dataset ready (the page's own parse_ms and our wall time), then
+ * a z-score run; meanwhile poll the renderer processes' RSS for the peak.
+ *
+ * Any failure to build, serve or find the page's test hook is reported as a
+ * skip with the reason, never thrown.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PORT = Number(process.env.BENCH_PORT ?? 4199);
+/** Our own build output, so that the bench never overwrites dist/ under another build. */
+const OUT_DIR = 'bench/results/dist';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface BrowserResult {
+  skipped: string | null;
+  build_ms?: number;
+  parse_ms_page?: number | null;
+  parse_ms_wall?: number;
+  rows?: number;
+  cols?: number;
+  run?: { job: string; fit_ms: number | null; score_ms: number | null; total_ms: number | null; wall_ms: number; backend: string | null; message?: string } | null;
+  peak_renderer_rss_mb?: number;
+  peak_renderer_rss_mb_load?: number;
+  baseline_renderer_rss_mb?: number;
+  chromium?: string;
+}
+
+interface HookState {
+  dataset: { name: string; rows: number; cols: number } | null;
+  timings: { parse_ms: number | null; fit_ms: number | null; score_ms: number | null; total_ms: number | null };
+  job: string;
+  jobMessage?: string;
+  backend: string | null;
+}
+
+/** Sum of VmRSS (MB) over the renderer processes descended from `browserPid`. */
+export function rendererRssMb(browserPid: number): number {
+  const parent = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parent.set(Number(d), ppid);
+      cmd.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, 'utf8'));
+    } catch { /* gone */ }
+  }
+  const descends = (pid: number) => {
+    for (let p = pid, k = 0; p > 1 && k < 64; p = parent.get(p) ?? 0, k++) if (p === browserPid) return true;
+    return false;
+  };
+  let kb = 0;
+  for (const [pid, c] of cmd) {
+    if (!c.includes('--type=renderer') || !descends(pid)) continue;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch { /* gone */ }
+  }
+  return kb / 1024;
+}
+
+async function waitForServer(url: string, ms: number, server: ChildProcess): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (server.exitCode !== null) return false;
+    try {
+      const r = await fetch(url);
+      if (r.ok) return true;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+function tail(s: string, n = 6): string {
+  return s.trim().split('\n').slice(-n).join(' | ');
+}
+
+export async function browserBench(csvFile: string, log: (s: string) => void): Promise<BrowserResult> {
+  if (!fs.existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
+  let chromium: typeof import('@playwright/test').chromium;
+  try {
+    ({ chromium } = await import('@playwright/test'));
+  } catch (e) {
+    return { skipped: `@playwright/test not importable: ${(e as Error).message}` };
+  }
+
+  log(`browser: vite build --outDir ${OUT_DIR} …`);
+  const tb = performance.now();
+  const build = spawnSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  const build_ms = performance.now() - tb;
+  if (build.status !== 0) return { skipped: `vite build failed (${build.status ?? build.signal}): ${tail(build.stderr + build.stdout)}`, build_ms };
+
+  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+  });
+  let serverLog = '';
+  server.stdout!.on('data', (d) => (serverLog += d));
+  server.stderr!.on('data', (d) => (serverLog += d));
+  const stopServer = () => {
+    if (server.exitCode === null && server.pid) {
+      try {
+        process.kill(-server.pid, 'SIGTERM'); // its own process group: npx and vite
+      } catch { /* gone */ }
+    }
+  };
+  const url = `http://127.0.0.1:${PORT}/`;
+  let browser: import('@playwright/test').Browser | null = null;
+  let poll: NodeJS.Timeout | null = null;
+  try {
+    if (!(await waitForServer(url, 60_000, server))) return { skipped: `vite preview did not serve ${url}: ${tail(serverLog)}`, build_ms };
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-quic', '--enable-unsafe-webgpu'],
+    });
+    const version = browser.version();
+    // Playwright's launch() keeps the browser as its child; find its pid through the process tree.
+    const browserPid = findBrowserPid();
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`  page error: ${e.message}`));
+    await page.goto(url);
+    const hooked = await page.waitForFunction(() => typeof (window as any).__anomalyLab?.state === 'function', null, { timeout: 30_000 }).then(() => true, () => false);
+    if (!hooked) return { skipped: 'the page has no window.__anomalyLab.state() test hook', build_ms, chromium: version };
+    const input = page.getByTestId('csv-input');
+    if ((await input.count()) === 0) return { skipped: 'the page has no [data-testid=csv-input] file input', build_ms, chromium: version };
+
+    let peak = 0;
+    let phase: 'load' | 'run' = 'load';
+    let peakLoad = 0;
+    const sample = () => {
+      if (browserPid === null) return;
+      const mb = rendererRssMb(browserPid);
+      if (mb > peak) peak = mb;
+      if (phase === 'load' && mb > peakLoad) peakLoad = mb;
+    };
+    sample();
+    const baseline = peak;
+    poll = setInterval(sample, 200);
+
+    const state = () => page.evaluate(() => (window as any).__anomalyLab.state() as HookState);
+    log('browser: setInputFiles …');
+    const t0 = performance.now();
+    await input.setInputFiles(csvFile);
+    const loaded = await page
+      .waitForFunction(() => {
+        const s = (window as any).__anomalyLab.state();
+        return s.dataset?.rows === 1_000_000 || !!s.error || !!s.dataError;
+      }, null, { timeout: 300_000, polling: 25 })
+      .then(() => true, (e: Error) => e.message);
+    const parse_ms_wall = performance.now() - t0;
+    const s1 = await state();
+    if (loaded !== true || s1.dataset?.rows !== 1_000_000) {
+      return { skipped: `the dataset did not load (${loaded === true ? JSON.stringify(s1).slice(0, 300) : loaded})`, build_ms, chromium: version };
+    }
+    sample();
+    log(`browser: loaded in ${(parse_ms_wall / 1000).toFixed(2)} s (page says ${s1.timings?.parse_ms})`);
+
+    // A z-score run with the page's defaults, if there is a Run button.
+    phase = 'run';
+    let run: BrowserResult['run'] = null;
+    const button = page.getByTestId('run-button');
+    if ((await button.count()) > 0) {
+      await page.waitForFunction(() => {
+        const b = document.querySelector('[data-testid=run-button]') as HTMLButtonElement | null;
+        return b && !b.disabled;
+      }, null, { timeout: 30_000 }).catch(() => undefined);
+      const select = page.getByTestId('detector-select');
+      if ((await select.count()) > 0) await select.selectOption('zscore').catch(() => undefined);
+      const tr = performance.now();
+      await button.click({ timeout: 10_000 }).catch(() => undefined);
+      await page.waitForFunction(() => {
+        const s = (window as any).__anomalyLab.state();
+        return s.job === 'done' || s.job === 'error';
+      }, null, { timeout: 300_000, polling: 25 }).catch(() => undefined);
+      const wall_ms = performance.now() - tr;
+      const s2 = await state();
+      run = { job: s2.job, fit_ms: s2.timings?.fit_ms ?? null, score_ms: s2.timings?.score_ms ?? null, total_ms: s2.timings?.total_ms ?? null, wall_ms, backend: s2.backend ?? null, message: s2.jobMessage };
+      // Let the page settle (plot, sweep) while we keep sampling.
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    sample();
+    return {
+      skipped: null,
+      build_ms,
+      parse_ms_page: s1.timings?.parse_ms ?? null,
+      parse_ms_wall,
+      rows: s1.dataset.rows,
+      cols: s1.dataset.cols,
+      run,
+      peak_renderer_rss_mb: browserPid === null ? undefined : peak,
+      peak_renderer_rss_mb_load: browserPid === null ? undefined : peakLoad,
+      baseline_renderer_rss_mb: browserPid === null ? undefined : baseline,
+      chromium: version,
+    };
+  } catch (e) {
+    return { skipped: `browser benchmark failed: ${(e as Error).message.split('\n')[0]}` };
+  } finally {
+    if (poll) clearInterval(poll);
+    await browser?.close().catch(() => undefined);
+    stopServer();
+  }
+}
+
+/** The chromium browser process that is a descendant of this Node process. */
+function findBrowserPid(): number | null {
+  const me = process.pid;
+  const parent = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      cmd.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, 'utf8'));
+    } catch { /* gone */ }
+  }
+  for (const [pid, c] of cmd) {
+    if (c.includes('--type=') || !/chrom/i.test(c.split('\0')[0])) continue;
+    for (let p = parent.get(pid) ?? 0, k = 0; p > 1 && k < 64; p = parent.get(p) ?? 0, k++) if (p === me) return pid;
+  }
+  return null;
+}

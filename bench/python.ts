@@ -1,0 +1,85 @@
+/** Reference timings from /usr/bin/python3 (pandas / numpy / scikit-learn), when importable. */
+import { spawnSync } from 'node:child_process';
+
+export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+
+const available = new Map<string, boolean>();
+
+/** Whether `import <module>` works in the reference Python. */
+export function hasPython(module: string): boolean {
+  let ok = available.get(module);
+  if (ok === undefined) {
+    const r = spawnSync(PYTHON, ['-c', `import ${module}`], { encoding: 'utf8' });
+    ok = r.status === 0;
+    available.set(module, ok);
+  }
+  return ok;
+}
+
+/** Run a Python snippet that prints one JSON object on its last line of stdout. */
+export function runPython<T>(code: string, args: string[] = [], timeoutMs = 600_000): T {
+  const r = spawnSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`${PYTHON} failed (${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as T;
+}
+
+export const PANDAS_READ_CSV = `
+import sys, time, json, gc
+import pandas as pd
+path, reps = sys.argv[1], int(sys.argv[2])
+times = []
+for _ in range(reps):
+    gc.collect()
+    t = time.perf_counter()
+    df = pd.read_csv(path)
+    times.append((time.perf_counter() - t) * 1000)
+    shape = df.shape
+    del df
+print(json.dumps({"times_ms": times, "rows": shape[0], "cols": shape[1], "pandas": pd.__version__}))
+`;
+
+/** z-score in numpy on the same float64 data (raw little-endian file, row-major rows × cols). */
+export const NUMPY_ZSCORE = `
+import sys, time, json
+import numpy as np
+path, rows, cols, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+X = np.fromfile(path, dtype='<f8').reshape(rows, cols)
+def one():
+    if cols == 1:
+        x = X[:, 0]
+        return np.abs((x - x.mean()) / x.std())
+    return np.abs((X - X.mean(axis=0)) / X.std(axis=0)).max(axis=1)
+one()
+times = []
+for _ in range(reps):
+    t = time.perf_counter()
+    s = one()
+    times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"times_ms": times, "checksum": float(s.sum()), "numpy": np.__version__}))
+`;
+
+/** scikit-learn's precision / recall / F1 at one threshold on 1M scores: the recompute-from-scratch reference. */
+export const SKLEARN_PRF = `
+import sys, time, json
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+path, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+raw = np.fromfile(path, dtype='<f8')
+scores, labels = raw[:n], raw[n:].astype(np.int8)
+rng = np.random.default_rng(0)
+ts = rng.uniform(scores.min(), scores.max(), reps)
+times = []
+for t in ts:
+    t0 = time.perf_counter()
+    precision_recall_fscore_support(labels, (scores > t).astype(np.int8), average='binary', zero_division=0)
+    times.append((time.perf_counter() - t0) * 1000)
+times_np = []
+for t in ts:
+    t0 = time.perf_counter()
+    pred = scores > t
+    tp = int(np.count_nonzero(pred & (labels == 1)))
+    fp = int(np.count_nonzero(pred)) - tp
+    times_np.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"times_ms": times, "numpy_times_ms": times_np}))
+`;

@@ -1,0 +1,244 @@
+/**
+ * `npm run bench [-- parse|zscore|sweep|browser ...]`: the walking-skeleton
+ * speed goals, ours against pandas / numpy / scikit-learn on this machine.
+ * Prints one markdown table per section and writes bench/results/latest.json.
+ * Timings are reported, never asserted.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCsvFile } from '../src/cli/read.js';
+import { zscore } from '../src/core/detectors/zscore.js';
+import { resolveParams } from '../src/core/detectors/params.js';
+import { ThresholdSweep } from '../src/core/metrics/sweep.js';
+import { Random } from '../src/core/random.js';
+import { browserBench, type BrowserResult } from './browser.js';
+import { COLS, ROWS, SEED, ensureData, generateMatrix } from './gen.js';
+import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_PRF, hasPython, runPython } from './python.js';
+import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RESULTS_DIR = path.join(here, 'results');
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const args = process.argv.slice(2).map((a) => a.toLowerCase());
+const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+if (unknown.length) {
+  console.error(`unknown section${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')}; none = all)`);
+  process.exit(2);
+}
+const wanted = new Set<Section>(args.length ? (args as Section[]) : SECTIONS);
+
+const log = (s: string) => console.error(`  … ${s}`);
+const results: Record<string, unknown> = {
+  when: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, mem_gb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  sections: [...wanted],
+};
+const printed: string[] = [];
+const show = (t: string) => {
+  console.log(t);
+  printed.push(t);
+};
+
+const HEADER = ['task', 'ours', 'reference', 'ratio', 'goal', 'met?'];
+const hasPandas = () => hasPython('pandas');
+const hasNumpy = () => hasPython('numpy');
+const hasSklearn = () => hasPython('sklearn');
+
+let pandasMs: number | null | undefined; // cached across sections
+function pandasReadCsv(file: string, reps: number): { median: number; times: number[]; version: string } | null {
+  if (!hasPandas()) return null;
+  const r = runPython<{ times_ms: number[]; rows: number; cols: number; pandas: string }>(PANDAS_READ_CSV, [file, String(reps)]);
+  return { median: median(r.times_ms), times: r.times_ms, version: r.pandas };
+}
+
+function dataFile(): string {
+  const g = ensureData();
+  if (g.generated) log(`generated ${g.file} (${(g.bytes / 1e6).toFixed(0)} MB, ${g.outliers} outliers) in ${g.seconds.toFixed(1)} s`);
+  return g.file;
+}
+
+async function parseSection(): Promise<void> {
+  const file = dataFile();
+  const mb = fs.statSync(file).size / 1e6;
+  log(`parse: readCsvFile ${path.basename(file)} (${mb.toFixed(0)} MB) …`);
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    const t0 = performance.now();
+    const ds = await readCsvFile(file);
+    const ms = performance.now() - t0;
+    times.push(ms);
+    rows = ds.rows;
+    log(`parse: run ${i + 1}: ${fmtMs(ms)}`);
+    if (ms > 30_000) break; // slow: fewer runs
+  }
+  const ours = median(times);
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  log('parse: pandas.read_csv …');
+  const pd = pandasReadCsv(file, 3);
+  pandasMs = pd?.median ?? null;
+  const r = ratio(ours, pandasMs);
+  results.parse = {
+    file: path.basename(file), mb, rows, ours_ms: times, ours_median_ms: ours,
+    pandas_ms: pd?.times ?? null, pandas_median_ms: pandasMs, pandas_version: pd?.version ?? null, ratio: r,
+    node_rss_mb_after: rssMb, goal: 'ratio <= 1',
+  };
+  show(table(`Parse: ${rows.toLocaleString('en')} rows × ${COLS} + label, ${mb.toFixed(0)} MB CSV → Dataset (median of ${times.length})`, HEADER, [
+    ['readCsvFile (Node) vs pandas.read_csv', fmtMs(ours), pd ? `${fmtMs(pandasMs)} (pandas ${pd.version})` : 'n/a (no pandas)', fmtRatio(r), '≤ 1×', met(r === null ? null : r <= 1)],
+    ['throughput', `${(mb / (ours / 1000)).toFixed(0)} MB/s`, pd ? `${(mb / (pandasMs! / 1000)).toFixed(0)} MB/s` : 'n/a', '', '', ''],
+  ]));
+}
+
+async function zscoreSection(): Promise<void> {
+  const REPS = 9;
+  log('zscore: generating 1M × 10 in memory …');
+  const full = generateMatrix(ROWS, COLS, SEED);
+  const one = new Float64Array(ROWS);
+  for (let i = 0; i < ROWS; i++) one[i] = full.data[i * COLS];
+  const cases = [
+    { task: `z-score 1M × 1 (fit + score)`, m: { data: one, rows: ROWS, cols: 1 } },
+    { task: `z-score 1M × 10, max over columns (fit + score)`, m: { data: full.data, rows: ROWS, cols: COLS } },
+  ];
+  const params = resolveParams(zscore.params);
+  const rows: string[][] = [];
+  const out: unknown[] = [];
+  for (const c of cases) {
+    log(`zscore: ${c.task} …`);
+    let checksum = 0;
+    const run = async () => {
+      const model = await zscore.fit(c.m, params);
+      const s = await model.score(c.m);
+      checksum = s[0] + s[s.length - 1];
+    };
+    await run(); // warm-up (JIT)
+    const times = await timeRuns(REPS, run);
+    // Score only, on a fitted model (what a re-score of new data costs).
+    const model = await zscore.fit(c.m, params);
+    const scoreTimes = await timeRuns(REPS, () => model.score(c.m));
+    let np: number[] | null = null;
+    if (hasNumpy()) {
+      const tmp = path.join(os.tmpdir(), `anomaly-lab-bench-${process.pid}-${c.m.cols}.f64`);
+      fs.writeFileSync(tmp, Buffer.from(c.m.data.buffer, c.m.data.byteOffset, c.m.data.byteLength));
+      try {
+        np = runPython<{ times_ms: number[] }>(NUMPY_ZSCORE, [tmp, String(c.m.rows), String(c.m.cols), String(REPS)]).times_ms;
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+    }
+    const r = ratio(median(times), np ? median(np) : null);
+    out.push({ task: c.task, rows: c.m.rows, cols: c.m.cols, ours_ms: times, ours_score_only_ms: scoreTimes, numpy_ms: np, ratio_median: r, checksum });
+    rows.push([
+      c.task,
+      `${fmtMs(median(times))} (best ${fmtMs(best(times))}; score only ${fmtMs(median(scoreTimes))})`,
+      np ? `${fmtMs(median(np))} (best ${fmtMs(best(np))})` : 'n/a (no numpy)',
+      fmtRatio(r), '≤ 1×', met(r === null ? null : r <= 1),
+    ]);
+  }
+  results.zscore = { reps: REPS, cases: out, numpy: 'np.abs((x - x.mean()) / x.std()) (1 col); (X - X.mean(0)) / X.std(0), abs, max(1) (10 cols)', goal: 'ratio <= 1' };
+  show(table(`z-score on 1M rows: our detector (float64, Node) vs numpy (median of ${REPS})`, HEADER, rows));
+}
+
+async function sweepSection(): Promise<void> {
+  const CALLS = 100_000;
+  log('sweep: 1M scores + labels …');
+  const g = generateMatrix(ROWS, COLS, SEED);
+  const m = { data: g.data, rows: ROWS, cols: COLS };
+  const scores = await (await zscore.fit(m, resolveParams(zscore.params))).score(m);
+  const labels = g.labels;
+  const buildTimes = await timeRuns(3, () => new ThresholdSweep(scores, labels));
+  const sweep = new ThresholdSweep(scores, labels);
+  const rng = new Random(7);
+  const ts = new Float64Array(CALLS);
+  for (let i = 0; i < CALLS; i++) ts[i] = rng.uniform(sweep.min, sweep.max);
+  let sink = 0;
+  for (let i = 0; i < 1000; i++) sink += sweep.metricsAt(ts[i])!.tp; // warm-up
+  gc();
+  const t0 = performance.now();
+  for (let i = 0; i < CALLS; i++) {
+    const mt = sweep.metricsAt(ts[i])!;
+    sink += mt.tp + mt.f1;
+  }
+  const totalMs = performance.now() - t0;
+  const perCallMs = totalMs / CALLS;
+
+  // Reference: recomputing precision / recall / F1 from scratch at one threshold.
+  let sk: { times_ms: number[]; numpy_times_ms: number[] } | null = null;
+  if (hasSklearn()) {
+    const tmp = path.join(os.tmpdir(), `anomaly-lab-bench-${process.pid}-sweep.f64`);
+    const raw = new Float64Array(ROWS * 2);
+    raw.set(scores, 0);
+    for (let i = 0; i < ROWS; i++) raw[ROWS + i] = labels[i];
+    fs.writeFileSync(tmp, Buffer.from(raw.buffer));
+    try {
+      sk = runPython(SKLEARN_PRF, [tmp, String(ROWS), '20']);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+  const skMs = sk ? median(sk.times_ms) : null;
+  const npMs = sk ? median(sk.numpy_times_ms) : null;
+  results.sweep = {
+    n: ROWS, positives: sweep.positives, calls: CALLS, build_ms: buildTimes, metricsAt_total_ms: totalMs, metricsAt_per_call_ms: perCallMs,
+    sklearn_prf_per_threshold_ms: skMs, numpy_counts_per_threshold_ms: npMs, sink, goal: 'metricsAt < 1 ms',
+  };
+  show(table(`Threshold move at ${ROWS.toLocaleString('en')} rows (${sweep.positives.toLocaleString('en')} positives): ThresholdSweep`, HEADER, [
+    ['build ThresholdSweep once (sort + split + ROC-AUC + AP)', fmtMs(median(buildTimes)), 'n/a', '', 'once per run', ''],
+    [`metricsAt(t), ${CALLS.toLocaleString('en')} random t (per call)`, fmtMs(perCallMs), skMs !== null ? `${fmtMs(skMs)} (sklearn precision_recall_fscore_support at one t); numpy counts ${fmtMs(npMs)}` : 'n/a (no sklearn)', fmtRatio(ratio(perCallMs, skMs)), '< 1 ms', met(perCallMs < 1)],
+  ]));
+}
+
+async function browserSection(): Promise<void> {
+  const file = dataFile();
+  const r: BrowserResult = await browserBench(file, log);
+  if (r.skipped) {
+    results.browser = r;
+    show(`### Browser\n\nskipped: ${r.skipped}\n`);
+    return;
+  }
+  if (pandasMs === undefined) {
+    log('browser: pandas.read_csv for the reference …');
+    pandasMs = pandasReadCsv(file, 1)?.median ?? null;
+  }
+  const page = r.parse_ms_page ?? null;
+  const rp = ratio(page, pandasMs);
+  const rw = ratio(r.parse_ms_wall, pandasMs);
+  results.browser = { ...r, pandas_median_ms: pandasMs, ratio_page: rp, ratio_wall: rw, goal: 'parse ratio <= 1' };
+  const rows: string[][] = [
+    ['parse, file chosen → Dataset ready (page parse_ms)', fmtMs(page), pandasMs != null ? `${fmtMs(pandasMs)} (pandas.read_csv)` : 'n/a', fmtRatio(rp), '≤ 1×', met(rp === null ? null : rp <= 1)],
+    ['parse, setInputFiles → state().dataset.rows = 1M (wall)', fmtMs(r.parse_ms_wall), pandasMs != null ? fmtMs(pandasMs) : 'n/a', fmtRatio(rw), '≤ 1×', met(rw === null ? null : rw <= 1)],
+  ];
+  if (r.run) {
+    rows.push([`z-score run, page defaults (${r.run.job}${r.run.backend ? `, ${r.run.backend}` : ''})`, `fit ${fmtMs(r.run.fit_ms)}, score ${fmtMs(r.run.score_ms)}, total ${fmtMs(r.run.total_ms)} (wall ${fmtMs(r.run.wall_ms)})`, '', '', '', '']);
+  }
+  rows.push([
+    'peak renderer RSS (tab + workers), load / load + run',
+    r.peak_renderer_rss_mb != null ? `${r.peak_renderer_rss_mb_load!.toFixed(0)} MB / ${r.peak_renderer_rss_mb.toFixed(0)} MB (idle ${r.baseline_renderer_rss_mb!.toFixed(0)} MB)` : 'n/a (no pid)',
+    '', '', '', '',
+  ]);
+  show(table(`Browser: headless Chromium ${r.chromium}, ${r.rows?.toLocaleString('en')} rows × ${r.cols} columns`, HEADER, rows));
+}
+
+const t0 = performance.now();
+console.log(`## Anomaly Lab bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, reference ${PYTHON}\n`);
+for (const s of SECTIONS) {
+  if (!wanted.has(s)) continue;
+  try {
+    if (s === 'parse') await parseSection();
+    if (s === 'zscore') await zscoreSection();
+    if (s === 'sweep') await sweepSection();
+    if (s === 'browser') await browserSection();
+  } catch (e) {
+    results[s] = { error: (e as Error).message };
+    show(`### ${s}\n\nfailed: ${(e as Error).message}\n`);
+  }
+}
+const totalS = (performance.now() - t0) / 1000;
+results.total_s = totalS;
+fs.mkdirSync(RESULTS_DIR, { recursive: true });
+fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), JSON.stringify({ ...results, tables: printed.join('\n') }, null, 2) + '\n');
+console.log(`results: ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))} (${totalS.toFixed(0)} s)`);
