@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { DataError, DatasetBuilder, papaConfig } from '../core/data/csv.js';
+import { DataError, parseCsvChunks } from '../core/data/csv.js';
 import type { Dataset } from '../core/data/dataset.js';
 
 export async function readCsvFile(file: string, onProgress?: (fraction: number, rows: number) => void): Promise<Dataset> {
@@ -16,10 +16,12 @@ export async function readCsvFile(file: string, onProgress?: (fraction: number, 
     if (e instanceof DataError) throw e;
     throw new DataError(`${file} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, name);
   }
-  const builder = new DatasetBuilder(name);
-  const { config, done } = papaConfig(builder, { totalBytes: size, onProgress });
   // An utf8 stream decodes characters split across chunk boundaries correctly.
-  const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 4 << 20 });
-  Papa.parse(stream as unknown as File, config as unknown as Papa.ParseLocalConfig<string[], File>);
-  return done;
+  const open = () => fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 8 << 20 });
+  return parseCsvChunks(
+    name,
+    open() as AsyncIterable<string>,
+    (config) => Papa.parse(open() as unknown as File, config as unknown as Papa.ParseLocalConfig<string[], File>),
+    { totalBytes: size, onProgress },
+  );
 }

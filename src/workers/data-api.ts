@@ -1,7 +1,7 @@
 /** Plain functions of the parse worker (see data.worker.ts); no messaging in here. */
 import * as Comlink from 'comlink';
 import Papa from 'papaparse';
-import { DatasetBuilder, papaConfig } from '../core/data/csv';
+import { parseCsvChunks } from '../core/data/csv';
 import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core/data/dataset';
 import { featureMatrix, resolveLabels, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
 
@@ -17,13 +17,24 @@ export interface Loaded {
 /** Parse a File; on success it is kept under a new id (earlier datasets stay until dropped). */
 export async function load(file: Blob & { name?: string }, name: string, onProgress?: (fraction: number, rows: number) => void): Promise<Loaded> {
   const t0 = performance.now();
-  const builder = new DatasetBuilder(name);
-  const { config, done } = papaConfig(builder, { totalBytes: file.size, onProgress });
-  Papa.parse(file as File, { ...config, chunkSize: 4 << 20 } as Papa.ParseLocalConfig<string[], File>);
-  const ds = await done;
+  const ds = await parseCsvChunks(
+    name,
+    fileChunks(file),
+    (config) => Papa.parse(file as File, { ...config, chunkSize: 4 << 20 } as Papa.ParseLocalConfig<string[], File>),
+    { totalBytes: file.size, onProgress },
+  );
   const id = nextId++;
   datasets.set(id, ds);
   return { id, summary: summarize(ds), parseMs: performance.now() - t0 };
+}
+
+/** The file's text in 8 MB slices, decoded as UTF-8 across slice boundaries. */
+async function* fileChunks(file: Blob, size = 8 << 20): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for (let pos = 0; pos < file.size; pos += size) {
+    const bytes = await file.slice(pos, pos + size).arrayBuffer();
+    yield decoder.decode(bytes, { stream: pos + size < file.size });
+  }
 }
 
 export function drop(id: number): void {

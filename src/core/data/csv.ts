@@ -127,28 +127,98 @@ export class DatasetBuilder {
       const i = this.n;
       for (let j = 0; j < width; j++) {
         const col = cols[j];
-        const cell = row[j];
-        if (col.kind === 'numeric') {
-          // Number() trims whitespace and reads exponents; blanks and tokens are handled below.
-          const v = toNumber(cell);
-          if (v === v && v !== Infinity && v !== -Infinity) {
-            col.values[i] = v;
-          } else if (isMissing(cell)) {
-            col.values[i] = NaN;
-            col.missing++;
-          } else if (v === v) {
-            col.values[i] = NaN; // a number too large for float64 reads as missing, like inf
-            col.missing++;
-          } else {
-            this.toText(col, i, rowNumber, cell);
-            setText(col, i, cell);
-          }
-        } else {
-          setText(col, i, cell);
-        }
+        if (col.kind === 'numeric') this.setNumericCell(col, i, rowNumber, row[j]);
+        else setText(col, i, row[j]);
       }
       this.n++;
     }
+  }
+
+  /** One cell of a numeric column: a number, a missing cell, or the first text that makes the column text. */
+  private setNumericCell(col: ColumnBuilder, i: number, rowNumber: number, cell: string): void {
+    // Number() trims whitespace and reads exponents; blanks and tokens are handled below.
+    const v = toNumber(cell);
+    if (v === v && v !== Infinity && v !== -Infinity) {
+      col.values[i] = v;
+    } else if (isMissing(cell)) {
+      col.values[i] = NaN;
+      col.missing++;
+    } else if (v === v) {
+      col.values[i] = NaN; // a number too large for float64 reads as missing, like inf
+      col.missing++;
+    } else {
+      this.toText(col, i, rowNumber, cell);
+      setText(col, i, cell);
+    }
+  }
+
+  /**
+   * Add complete lines of text that hold no quote character: split here by
+   * lines and the delimiter, numbers read straight from the character codes
+   * (no string per cell, no array per row). Same rules and messages as
+   * addRows; a file with quotes goes through papaparse instead.
+   */
+  addPlainLines(text: string, start = 0, end = text.length): void {
+    if (this.error) return;
+    const delim = this.delimiter;
+    const dc = delim.charCodeAt(0);
+    let pos = start;
+    while (pos < end) {
+      let eol = text.indexOf('\n', pos);
+      if (eol < 0 || eol > end) eol = end;
+      let lineEnd = eol;
+      if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      const next = eol + 1;
+      if (lineEnd === pos) {
+        pos = next;
+        continue; // an empty line
+      }
+      if (!this.header) {
+        this.setHeader(text.slice(pos, lineEnd).split(delim));
+        pos = next;
+        continue;
+      }
+      const cols = this.cols;
+      const width = cols.length;
+      const rowNumber = this.n + 1;
+      // Count the fields first: a ragged row is an error, a blank line is skipped.
+      let fields = 1;
+      for (let k = text.indexOf(delim, pos); k >= 0 && k < lineEnd; k = text.indexOf(delim, k + 1)) fields++;
+      if (fields !== width) {
+        if (fields === 1 && text.slice(pos, lineEnd).trim() === '') {
+          pos = next;
+          continue;
+        }
+        this.fail(new DataError(
+          `${this.name}: row ${rowNumber} (line ${rowNumber + 1}) has ${fields} field${fields === 1 ? '' : 's'}, expected ${width} like the header`,
+          this.name, rowNumber,
+        ));
+        return;
+      }
+      if (this.n >= this.capacity) this.grow(this.n + 1);
+      const i = this.n;
+      let cellStart = pos;
+      for (let j = 0; j < width; j++) {
+        let cellEnd = j === width - 1 ? lineEnd : cellStart;
+        if (j < width - 1) while (text.charCodeAt(cellEnd) !== dc) cellEnd++;
+        const col = cols[j];
+        if (col.kind === 'numeric') {
+          const v = fastNumber(text, cellStart, cellEnd);
+          if (v === v) col.values[i] = v;
+          else this.setNumericCell(col, i, rowNumber, text.slice(cellStart, cellEnd));
+        } else {
+          setText(col, i, text.slice(cellStart, cellEnd));
+        }
+        cellStart = cellEnd + 1;
+      }
+      this.n++;
+      pos = next;
+    }
+  }
+
+  /** Make room for `rows` data rows up front (an estimate; the columns still grow past it). */
+  reserve(rows: number): void {
+    if (this.header && rows > this.capacity) this.grow(rows, true);
   }
 
   /** The finished Dataset; throws the first DataError met, or one for an unusable file. */
@@ -198,8 +268,8 @@ export class DatasetBuilder {
     }));
   }
 
-  private grow(need: number): void {
-    const cap = Math.max(need, Math.ceil(this.capacity * 1.5), 1024);
+  private grow(need: number, exact = false): void {
+    const cap = exact ? need : Math.max(need, Math.ceil(this.capacity * 1.5), 1024);
     for (const c of this.cols) {
       if (c.kind === 'numeric') {
         const v = new Float64Array(cap);
@@ -275,6 +345,82 @@ export class DatasetBuilder {
  * The number in a cell, or NaN. Stricter than Number(), which reads a blank
  * cell ('  ') as 0 and 0x1A / 0o17 / 0b101 as numbers; pandas reads those as text.
  */
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * A plain decimal number in text[start, end), read from the character codes,
+ * exactly: with a mantissa below 2^53 (up to 16 significant digits) and a
+ * power of ten up to 22, the mantissa and 10^k are exact doubles, so one
+ * multiplication or division rounds correctly (Clinger's fast path) — the
+ * same double as Number().
+ * NaN means "not decided here" (more digits, spaces, text…): the caller then
+ * falls back to Number() on the substring.
+ */
+export function fastNumber(text: string, start: number, end: number): number {
+  let i = start;
+  if (i >= end) return NaN;
+  let c = text.charCodeAt(i);
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    if (++i >= end) return NaN;
+    c = text.charCodeAt(i);
+  }
+  let mantissa = 0;
+  let digits = 0; // significant digits taken
+  let seen = false; // any digit at all
+  let scale = 0; // digits after the point
+  while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+    seen = true;
+    if (digits > 0 || c !== 48) {
+      if (++digits > 16) return NaN;
+      mantissa = mantissa * 10 + (c - 48);
+    }
+    i++;
+  }
+  if (i < end && c === 46) {
+    i++;
+    while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+      seen = true;
+      if (digits > 0 || c !== 48) {
+        if (++digits > 16) return NaN;
+        mantissa = mantissa * 10 + (c - 48);
+      }
+      scale++;
+      i++;
+    }
+  }
+  if (!seen) return NaN;
+  let exp = 0;
+  if (i < end && (c | 0x20) === 101) {
+    i++;
+    let expNeg = false;
+    if (i < end && ((c = text.charCodeAt(i)) === 45 || c === 43)) {
+      expNeg = c === 45;
+      i++;
+    }
+    let expDigits = 0;
+    while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+      exp = exp * 10 + (c - 48);
+      if (++expDigits > 4) return NaN;
+      i++;
+    }
+    if (expDigits === 0) return NaN;
+    if (expNeg) exp = -exp;
+  }
+  if (i !== end) return NaN;
+  // 16 digits fit while the mantissa stays below 2^53 (every step above was exact up to there).
+  if (mantissa >= 9007199254740992) return NaN;
+  const e10 = exp - scale;
+  let v: number;
+  if (mantissa === 0) v = 0;
+  else if (e10 === 0) v = mantissa;
+  else if (e10 > 0 && e10 <= 22) v = mantissa * POW10[e10];
+  else if (e10 < 0 && e10 >= -22) v = mantissa / POW10[-e10];
+  else return NaN;
+  return negative ? -v : v;
+}
+
 function toNumber(cell: string): number {
   if (cell === '') return NaN;
   const v = +cell;
@@ -360,6 +506,89 @@ export function papaConfig(builder: DatasetBuilder, options: BuilderOptions = {}
     error: (err: Error) => reject(new DataError(`${builder.name} could not be read: ${err.message}`, builder.name)),
   };
   return { config, done };
+}
+
+/**
+ * Parse a CSV given as a stream of text chunks. Files without a quote
+ * character (the common numeric export) are split here, line by line, with
+ * numbers read from the character codes; papaparse still picks the
+ * delimiter. The moment a quote appears anywhere, the file is parsed again
+ * from the start by papaparse (`papa`), which handles quoting in full.
+ *
+ * @param chunks the file's text in order (any chunk sizes)
+ * @param papa parse the whole file with papaparse, feeding the given config
+ */
+export async function parseCsvChunks(
+  name: string,
+  chunks: AsyncIterable<string>,
+  papa: (config: ReturnType<typeof papaConfig>['config']) => void,
+  options: BuilderOptions = {},
+): Promise<Dataset> {
+  const viaPapa = () => {
+    const builder = new DatasetBuilder(name);
+    const { config, done } = papaConfig(builder, options);
+    papa(config);
+    return done;
+  };
+  const builder = new DatasetBuilder(name);
+  let carry = '';
+  let started = false;
+  let consumed = 0;
+  let lastReport = 0;
+  // Look at the start of the file (BOM, binary, quotes, delimiter) once a few lines are in.
+  const start = (text: string): string | null => {
+    started = true;
+    const checked = builder.firstChunk(text);
+    if (builder.failed) throw builder.failed;
+    if (checked.includes('"')) return null;
+    const guess = Papa.parse<string[]>(checked.slice(0, 1 << 16), { preview: 20, delimitersToGuess: [',', '\t', ';', '|'] });
+    builder.delimiter = guess.meta.delimiter || ',';
+    return checked;
+  };
+  for await (const chunk of chunks) {
+    consumed += chunk.length;
+    let text = carry + chunk;
+    if (!started) {
+      if (text.length < 1 << 16 && text.indexOf('\n') === text.lastIndexOf('\n')) {
+        carry = text; // wait for at least two lines (or 64 K characters)
+        continue;
+      }
+      const checked = start(text);
+      if (checked === null) return viaPapa();
+      text = checked;
+    } else if (chunk.includes('"')) {
+      return viaPapa();
+    }
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline < 0) {
+      carry = text;
+      continue;
+    }
+    const before = builder.rowCount;
+    builder.addPlainLines(text, 0, lastNewline + 1);
+    carry = text.slice(lastNewline + 1);
+    if (builder.failed) throw builder.failed;
+    if (before === 0 && builder.rowCount > 0 && options.totalBytes) {
+      // Size the columns once from the first chunk's characters per row (2 % slack), instead of growing them.
+      builder.reserve(Math.ceil((options.totalBytes / lastNewline) * builder.rowCount * 1.02));
+    }
+    if (options.onProgress && options.totalBytes) {
+      const now = Date.now();
+      if (now - lastReport > 100) {
+        lastReport = now;
+        options.onProgress(Math.min(1, consumed / options.totalBytes), builder.rowCount);
+      }
+    }
+  }
+  if (!started && carry.length) {
+    const checked = start(carry);
+    if (checked === null) return viaPapa();
+    carry = checked;
+  }
+  if (carry.length) builder.addPlainLines(carry);
+  const ds = builder.finish();
+  options.onProgress?.(1, ds.rows);
+  return ds;
 }
 
 /** Parse CSV text held in memory (tests, small files). */

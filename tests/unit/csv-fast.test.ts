@@ -1,0 +1,116 @@
+/**
+ * The quote-free fast path of the CSV reader (parseCsvChunks) must give the
+ * same Dataset as papaparse (parseCsvString) — values bit for bit, missing
+ * counts, text columns, messages — for any chunking, and fall back to
+ * papaparse as soon as a quote appears.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { fastNumber, parseCsvChunks, parseCsvString } from '../../src/core/data/csv';
+import type { Dataset } from '../../src/core/data/dataset';
+import { Random } from '../../src/core/random';
+import { REPO_ROOT } from './helpers';
+
+async function* chunked(text: string, sizes: number[]): AsyncGenerator<string> {
+  let pos = 0;
+  let k = 0;
+  while (pos < text.length) {
+    const n = sizes[k++ % sizes.length];
+    yield text.slice(pos, pos + n);
+    pos += n;
+  }
+}
+
+let papaCalls = 0;
+async function fast(text: string, name = 'data.csv', sizes = [7, 13, 1, 64, 4096]): Promise<Dataset> {
+  return parseCsvChunks(name, chunked(text, sizes), (config) => {
+    papaCalls++;
+    Papa.parse(text, config as Papa.ParseConfig<string[]>);
+  });
+}
+
+function same(a: Dataset, b: Dataset): void {
+  expect(a.rows).toBe(b.rows);
+  expect(a.delimiter).toBe(b.delimiter);
+  expect(a.columns.map((c) => [c.name, c.kind, c.missing])).toEqual(b.columns.map((c) => [c.name, c.kind, c.missing]));
+  a.columns.forEach((c, j) => {
+    const d = b.columns[j];
+    if (c.kind === 'numeric' && d.kind === 'numeric') {
+      expect(Object.is(c.min, d.min) && Object.is(c.max, d.max)).toBe(true);
+      for (let i = 0; i < a.rows; i++) if (!Object.is(c.values[i], d.values[i])) expect.fail(`${c.name}[${i}]: ${c.values[i]} vs ${d.values[i]}`);
+    } else if (c.kind === 'text' && d.kind === 'text') {
+      expect(c.levels).toEqual(d.levels);
+      expect(Array.from(c.codes ?? [])).toEqual(Array.from(d.codes ?? []));
+      expect(c.firstText).toEqual(d.firstText);
+    }
+  });
+}
+
+describe('fastNumber', () => {
+  it('gives exactly Number() where it decides, and NaN (undecided) otherwise', () => {
+    const rng = new Random(11);
+    const cases = ['0', '-0', '+1', '1.', '.5', '-.5', '007', '1e5', '1E-5', '2.5e+3', '123456789012345', '0.000000000000001', '1e22', '1e-22', '3.14159', '-2.718281828459'];
+    for (let k = 0; k < 20000; k++) {
+      const digits = 1 + rng.int(17);
+      let m = '';
+      for (let i = 0; i < digits; i++) m += String(rng.int(10));
+      const point = rng.int(digits + 1);
+      let s = `${m.slice(0, point)}.${m.slice(point)}`;
+      if (rng.float() < 0.3) s = `-${s}`;
+      if (rng.float() < 0.2) s += `e${rng.int(40) - 20}`;
+      cases.push(s, String(rng.normal() * 10 ** (rng.int(12) - 6)), String(Math.round(rng.normal() * 1e6) / 1e3));
+    }
+    let decided = 0;
+    for (const s of cases) {
+      const v = fastNumber(s, 0, s.length);
+      if (v === v) {
+        decided++;
+        if (!Object.is(v, Number(s))) expect.fail(`${s}: fast ${v} vs Number ${Number(s)}`);
+      }
+    }
+    expect(decided).toBeGreaterThan(cases.length / 2);
+    for (const s of ['', '-', '.', 'e5', '1e', '1x', ' 1', '1 ', '0x1A', 'NaN', 'inf', '1,5', '12345678901234567', '9999999999999999', '9007199254740993', '9007199254740992']) expect(fastNumber(s, 0, s.length)).toBeNaN();
+  });
+});
+
+describe('parseCsvChunks (quote-free fast path)', () => {
+  it('equals papaparse on numbers, missing tokens, CRLF, BOM, blank lines and text columns, for any chunking', async () => {
+    const rng = new Random(3);
+    const lines = ['\uFEFFa;b;c;name;a'];
+    for (let i = 0; i < 500; i++) {
+      const cells = [String(rng.normal()), rng.float() < 0.05 ? ['NA', '', 'inf', 'null', ' '][rng.int(5)] : (rng.int(2000) / 8).toString(), String(rng.int(5) - 2), ['x', 'y', 'zz'][rng.int(3)], `${rng.int(100)}e-3`];
+      lines.push(cells.join(';'));
+      if (i === 250) lines.push('');
+    }
+    lines.push('1;2;hello;w;4'); // column c turns text at the end
+    const text = `${lines.join('\r\n')}\r\n`;
+    papaCalls = 0;
+    for (const sizes of [[1], [3, 5], [100], [1 << 20]]) same(await fast(text, 'data.csv', sizes), parseCsvString(text));
+    expect(papaCalls).toBe(0);
+  });
+
+  it('gives the same messages for bad input', async () => {
+    for (const text of ['', 'a,b\n', 'a,b\n1,2\n', 'a,b\n1,2\n3\n4,5\n', 'x,y\nfoo,bar\nbaz,qux\n', 'a,b\n1,2\n3,4,5\n', 'a\u0000b,c\n1,2\n']) {
+      const expected = (() => { try { parseCsvString(text, 'bad.csv'); return 'ok'; } catch (e) { return (e as Error).message; } })();
+      const got = await fast(text, 'bad.csv').then(() => 'ok', (e: Error) => e.message);
+      expect(got, JSON.stringify(text)).toBe(expected);
+    }
+  });
+
+  it('hands the file to papaparse from the start when a quote appears, even in a late chunk', async () => {
+    const body = Array.from({ length: 300 }, (_, i) => `${i},${i / 7}`).join('\n');
+    const text = `a,b\n${body}\n"quoted, with comma",3\n`;
+    papaCalls = 0;
+    const got = await fast(text, 'q.csv', [64]);
+    expect(papaCalls).toBe(1);
+    same(got, parseCsvString(text, 'q.csv'));
+    expect(got.columns[0].kind).toBe('text');
+  });
+
+  it.skipIf(!existsSync(resolve(REPO_ROOT, '..', 'shared', 'datasets', 'cardio.csv')))('reads an ODDS file bit-identically to papaparse', async () => {
+    const text = readFileSync(resolve(REPO_ROOT, '..', 'shared', 'datasets', 'cardio.csv'), 'utf8');
+    same(await fast(text, 'cardio.csv', [65536]), parseCsvString(text, 'cardio.csv'));
+  });
+});
