@@ -43,13 +43,15 @@ export const zscore: DetectorSpec = {
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     if (X.rows < 1 || X.cols < 1) throw new RangeError(`z-score needs at least one row and one column, got ${X.rows} × ${X.cols}`);
     const robust = params.robust === true;
-    const center: number[] = [];
-    const scale: number[] = [];
-    const column = new Float64Array(X.rows);
-    for (let j = 0; j < X.cols; j++) {
+    throwIfAborted(options.signal);
+    let center: number[] = [];
+    let scale: number[] = [];
+    if (!robust) [center, scale] = meanStdColumns(X);
+    const column = robust ? new Float64Array(X.rows) : null;
+    for (let j = 0; robust && column && j < X.cols; j++) {
       throwIfAborted(options.signal);
       for (let i = 0, k = j; i < X.rows; i++, k += X.cols) column[i] = X.data[k];
-      const [c, s] = robust ? medianMad(column) : meanStd(column);
+      const [c, s] = medianMad(column);
       center.push(c);
       scale.push(s);
       options.onProgress?.(((j + 1) / X.cols) * 0.5, 'fitting');
@@ -146,21 +148,30 @@ async function scoreTensor(X: Matrix, { center, scale }: ZState): Promise<Float6
   return out;
 }
 
-function meanStd(v: Float64Array): [number, number] {
-  let s = 0;
-  let constant = true;
-  for (let i = 0; i < v.length; i++) {
-    s += v[i];
-    if (v[i] !== v[0]) constant = false;
+/** Mean and population std of every column in two passes over the row-major data (no column copies). */
+function meanStdColumns({ data, rows, cols }: Matrix): [number[], number[]] {
+  const sum = new Float64Array(cols);
+  const constant = new Uint8Array(cols).fill(1);
+  for (let i = 0, k = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++, k++) {
+      const v = data[k];
+      sum[j] += v;
+      if (v !== data[j]) constant[j] = 0;
+    }
+  }
+  const mean = Array.from(sum, (s) => s / rows);
+  const ss = new Float64Array(cols);
+  for (let i = 0, k = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++, k++) {
+      const d = data[k] - mean[j];
+      ss[j] += d * d;
+    }
   }
   // A constant column has scale 0 exactly: its float mean can be off by an ulp
   // (Σ 0.1 over 200 rows ≠ 20), which would leave a ~1e-17 std to divide by.
-  if (constant) return [v[0], 0];
-  const mean = s / v.length;
-  let ss = 0;
-  for (let i = 0; i < v.length; i++) ss += (v[i] - mean) * (v[i] - mean);
-  return [mean, Math.sqrt(ss / v.length)];
+  return [mean.map((m, j) => (constant[j] ? data[j] : m)), Array.from(ss, (q, j) => (constant[j] ? 0 : Math.sqrt(q / rows)))];
 }
+
 
 function median(sorted: Float64Array): number {
   const n = sorted.length;
