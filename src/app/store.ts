@@ -73,8 +73,14 @@ const pool = { current: null as DetectorPool | null };
 let abort: AbortController | null = null;
 let loadToken = 0;
 
+/** `?workers=N` sets the pool size (tests of chunking; default hardwareConcurrency − 1). */
+function poolSize(): number | undefined {
+  const w = Number(new URLSearchParams(globalThis.location?.search ?? '').get('workers'));
+  return Number.isInteger(w) && w >= 1 && w <= 16 ? w : undefined;
+}
+
 function getPool(pref: BackendPreference): DetectorPool {
-  pool.current ??= new DetectorPool(pref);
+  pool.current ??= new DetectorPool(pref, poolSize());
   return pool.current;
 }
 
