@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useApp, setThreshold, setContamination, setFlaggedCount, resetThreshold } from '../store';
 import { fmt, fmtInt } from '../lib/format';
 import { LinkedNumber } from './LinkedNumber';
@@ -7,6 +8,7 @@ const STEPS = 1000;
 export function ThresholdPanel() {
   const result = useApp((s) => s.result);
   const threshold = useApp((s) => s.threshold);
+  const [own, setOwn] = useState<{ position: number; threshold: number } | null>(null);
   if (!result) {
     return (
       <section className="panel">
@@ -17,7 +19,10 @@ export function ThresholdPanel() {
   }
   const { sweep } = result;
   const flagged = sweep.flaggedAt(threshold);
-  const position = Math.round(sweep.rankOf(threshold) * STEPS);
+  // The slider keeps its own position while it set the threshold: with fewer rows than
+  // steps, neighbouring positions map to one threshold, and deriving the position back
+  // from it would pin the knob (arrow keys would never get past a gap between scores).
+  const position = own && own.threshold === threshold ? own.position : Math.round(sweep.rankOf(threshold) * STEPS);
   return (
     <section className="panel">
       <h2>Threshold</h2>
@@ -28,7 +33,12 @@ export function ThresholdPanel() {
       <input
         type="range" min={0} max={STEPS} step={1} value={position} data-testid="threshold-slider" className="slider"
         aria-label="threshold (quantile of the scores)"
-        onChange={(e) => setThreshold(sweep.quantile(Number(e.target.value) / STEPS))}
+        onChange={(e) => {
+          const p = Number(e.target.value);
+          const t = sweep.quantile(p / STEPS);
+          setOwn({ position: p, threshold: t });
+          setThreshold(t);
+        }}
       />
       <div className="slider-scale muted small"><span>{fmt(sweep.min)}</span><span>score quantile</span><span>{fmt(sweep.max)}</span></div>
       <div className="linked">
