@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { averagePathLength, depthLimit, iforest, resolveMaxSamples } from '../../src/core/detectors/iforest';
+import { averagePathLength, depthLimit, iforest, pow2neg, resolveMaxSamples } from '../../src/core/detectors/iforest';
 import { resolveParams } from '../../src/core/detectors/params';
 import { loadModel } from '../../src/core/detectors/registry';
 import { fromRows, sliceRows, type Matrix } from '../../src/core/data/matrix';
@@ -173,7 +173,7 @@ describe('Isolation Forest behaviour', () => {
         while (st.forest.feature[node] >= 0) node = base + st.forest.left[node] + (X.data[r * 3 + st.forest.feature[node]] > st.forest.threshold[node] ? 1 : 0);
         sum += st.forest.value[node];
       }
-      expect(mine[r]).toBe(2 ** (-(sum / 5) / averagePathLength(st.maxSamples)));
+      expect(mine[r]).toBe(pow2neg(sum / 5 / averagePathLength(st.maxSamples)));
     }
   });
 
@@ -218,5 +218,19 @@ describe.skipIf(!haveData)("the IsolationForest demo at 'auto'", () => {
     expect(out).toBeGreaterThanOrEqual(Math.min(...skOut) - 1);
     expect(out).toBeGreaterThanOrEqual(14);
     expect(inl).toBeLessThanOrEqual(Math.max(...fx.demo_auto.map((d) => d.inliers_flagged)) + 2);
+  });
+});
+
+describe('pow2neg (engine-independent 2^−x)', () => {
+  it('is within 2 ulps of Math.pow(2, −x) and exact at integers', async () => {
+    const { pow2neg } = await import('../../src/core/detectors/iforest');
+    const rng = new Random(5);
+    for (let i = 0; i < 100000; i++) {
+      const x = rng.float() * 4;
+      const a = pow2neg(x);
+      const b = Math.pow(2, -x);
+      expect(Math.abs(a - b)).toBeLessThanOrEqual(2 * Number.EPSILON * b);
+    }
+    for (let k = 0; k < 30; k++) expect(pow2neg(k)).toBe(2 ** -k);
   });
 });

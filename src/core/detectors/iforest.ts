@@ -43,6 +43,23 @@ export function averagePathLength(n: number): number {
   return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
 }
 
+/**
+ * 2^(−x) for x ≥ 0 from + − × ÷ alone, so that every JavaScript engine gives
+ * the same double: Math.pow differs in the last bit between V8 versions (the
+ * page's Chromium and the CLI's Node disagreed on 1 score in 10). e^y by
+ * Horner's rule over |y| < ln 2 (22 terms: well past double precision), times
+ * an exact power of two. Within a few ulps of the true value.
+ */
+export function pow2neg(x: number): number {
+  if (!(x >= 0)) return x === x ? Math.pow(2, -x) : NaN;
+  const k = Math.floor(x);
+  const y = -(x - k) * Math.LN2;
+  let e = 1;
+  for (let n = 22; n >= 1; n--) e = 1 + (y * e) / n;
+  for (let i = 0; i < k; i++) e *= 0.5;
+  return e;
+}
+
 /** max_samples as scikit-learn resolves it: 'auto' = min(256, n); a fraction of n; a count clipped to n. */
 export function resolveMaxSamples(maxSamples: ParamValue, n: number): { value: number; warning?: string } {
   if (maxSamples === 'auto') return { value: Math.min(256, n) };
@@ -328,7 +345,7 @@ class IForestModel implements FittedModel {
     const depths = useTensor ? await meanPathTensor(this.complete!, X, options) : meanPathTyped(this.forest, this.complete, X, options);
     const norm = averagePathLength(this.maxSamples);
     const out = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) out[i] = Math.pow(2, -depths[i] / norm);
+    for (let i = 0; i < X.rows; i++) out[i] = pow2neg(depths[i] / norm);
     if (useTensor) this.info.compute = `tfjs ${options.backend ?? 'tensor'} gathers (float32)`;
     return out;
   }
