@@ -41,7 +41,7 @@ function expectRelClose(actual: number[], expected: number[], rel: number): void
 
 for (const detector of [null, 'zscore'] as const) {
   const what = detector ?? 'the default detector';
-  test(`webgpu scores of ${what} on the demo data equal wasm's within 1e-4`, async ({ browser }) => {
+  test(`webgpu scores of ${what} on the demo data equal wasm's within 1e-5`, async ({ browser }) => {
     const gpuPage = await browser.newPage();
     const gpu = await scoresOn(gpuPage, 'webgpu', detector);
     // The run really took the tensor path on WebGPU (float32), not a silent fallback.
@@ -55,7 +55,7 @@ for (const detector of [null, 'zscore'] as const) {
     expect(wasm.compute).not.toMatch(/webgpu/);
     await wasmPage.close();
 
-    expectRelClose(gpu.scores, wasm.scores, 1e-4);
+    expectRelClose(gpu.scores, wasm.scores, 1e-5);
     // float32 vs float64: close, but a real GPU path is not bit-identical everywhere.
     expect(gpu.scores).not.toEqual(wasm.scores);
   });
