@@ -118,10 +118,7 @@ export class DatasetBuilder {
       if (row.length !== width) {
         // A lone empty field is a blank line that papaparse kept (e.g. whitespace only).
         if (row.length === 1 && row[0].trim() === '') continue;
-        this.fail(new DataError(
-          `${this.name}: row ${rowNumber} (line ${rowNumber + 1}) has ${row.length} field${row.length === 1 ? '' : 's'}, expected ${width} like the header`,
-          this.name, rowNumber,
-        ));
+        this.fail(this.raggedRow(rowNumber, row.length, width));
         return;
       }
       const i = this.n;
@@ -189,10 +186,7 @@ export class DatasetBuilder {
           pos = next;
           continue;
         }
-        this.fail(new DataError(
-          `${this.name}: row ${rowNumber} (line ${rowNumber + 1}) has ${fields} field${fields === 1 ? '' : 's'}, expected ${width} like the header`,
-          this.name, rowNumber,
-        ));
+        this.fail(this.raggedRow(rowNumber, fields, width));
         return;
       }
       if (this.n >= this.capacity) this.grow(this.n + 1);
@@ -214,6 +208,13 @@ export class DatasetBuilder {
       this.n++;
       pos = next;
     }
+  }
+
+  private raggedRow(rowNumber: number, fields: number, width: number): DataError {
+    return new DataError(
+      `${this.name}: row ${rowNumber} (line ${rowNumber + 1}) has ${fields} field${fields === 1 ? '' : 's'}, expected ${width} like the header`,
+      this.name, rowNumber,
+    );
   }
 
   /** Make room for `rows` data rows up front (an estimate; the columns still grow past it). */
