@@ -3,6 +3,9 @@
  * benchmark CSV through the file input in headless Chromium, and time
  * file chosen → Dataset ready (the page's own parse_ms and our wall time), then
  * a z-score run; meanwhile poll the renderer processes' RSS for the peak.
+ * `browserIforestBench`: upload → plotted Isolation Forest scores (the page's
+ * default detector, auto-run after a load), per file in a fresh page, with
+ * the page's JS heap from CDP besides the RSS.
  *
  * Any failure to build, serve or find the page's test hook is reported as a
  * skip with the reason, never thrown.
@@ -85,20 +88,38 @@ function tail(s: string, n = 6): string {
   return s.trim().split('\n').slice(-n).join(' | ');
 }
 
-export async function browserBench(csvFile: string, log: (s: string) => void): Promise<BrowserResult> {
-  if (!fs.existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
+interface Session {
+  browser: import('@playwright/test').Browser;
+  url: string;
+  browserPid: number | null;
+  version: string;
+  build_ms: number;
+}
+
+let builtOnce: { ok: true; build_ms: number } | { ok: false; skipped: string; build_ms: number } | null = null;
+
+/**
+ * Build the page (once per bench process), serve it with `vite preview`,
+ * launch headless Chromium, and hand the lot to `fn`; a skip reason (string)
+ * when something is missing. The server and the browser are always stopped.
+ */
+async function withBrowser<T>(log: (s: string) => void, fn: (s: Session) => Promise<T>): Promise<T | string> {
+  if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
   let chromium: typeof import('@playwright/test').chromium;
   try {
     ({ chromium } = await import('@playwright/test'));
   } catch (e) {
-    return { skipped: `@playwright/test not importable: ${(e as Error).message}` };
+    return `@playwright/test not importable: ${(e as Error).message}`;
   }
-
-  log(`browser: vite build --outDir ${OUT_DIR} …`);
-  const tb = performance.now();
-  const build = spawnSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8', timeout: 600_000 });
-  const build_ms = performance.now() - tb;
-  if (build.status !== 0) return { skipped: `vite build failed (${build.status ?? build.signal}): ${tail(build.stderr + build.stdout)}`, build_ms };
+  if (!builtOnce) {
+    log(`browser: vite build --outDir ${OUT_DIR} …`);
+    const tb = performance.now();
+    const build = spawnSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+    const build_ms = performance.now() - tb;
+    builtOnce = build.status === 0 ? { ok: true, build_ms } : { ok: false, skipped: `vite build failed (${build.status ?? build.signal}): ${tail(build.stderr + build.stdout)}`, build_ms };
+  }
+  if (!builtOnce.ok) return builtOnce.skipped;
+  const build_ms = builtOnce.build_ms;
 
   const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
@@ -115,100 +136,250 @@ export async function browserBench(csvFile: string, log: (s: string) => void): P
   };
   const url = `http://127.0.0.1:${PORT}/`;
   let browser: import('@playwright/test').Browser | null = null;
-  let poll: NodeJS.Timeout | null = null;
   try {
-    if (!(await waitForServer(url, 60_000, server))) return { skipped: `vite preview did not serve ${url}: ${tail(serverLog)}`, build_ms };
-
+    if (!(await waitForServer(url, 60_000, server))) return `vite preview did not serve ${url}: ${tail(serverLog)}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       args: ['--no-sandbox', '--disable-quic', '--enable-unsafe-webgpu'],
     });
-    const version = browser.version();
     // Playwright's launch() keeps the browser as its child; find its pid through the process tree.
-    const browserPid = findBrowserPid();
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => log(`  page error: ${e.message}`));
-    await page.goto(url);
-    const hooked = await page.waitForFunction(() => typeof (window as any).__anomalyLab?.state === 'function', null, { timeout: 30_000 }).then(() => true, () => false);
-    if (!hooked) return { skipped: 'the page has no window.__anomalyLab.state() test hook', build_ms, chromium: version };
-    const input = page.getByTestId('csv-input');
-    if ((await input.count()) === 0) return { skipped: 'the page has no [data-testid=csv-input] file input', build_ms, chromium: version };
+    return await fn({ browser, url, browserPid: findBrowserPid(), version: browser.version(), build_ms });
+  } catch (e) {
+    return `browser benchmark failed: ${(e as Error).message.split('\n')[0]}`;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    stopServer();
+  }
+}
 
+/** A fresh page (its own context, so its own renderer) with the test hook and the file input ready. */
+async function openPage(s: Session, log: (s: string) => void): Promise<import('@playwright/test').Page | string> {
+  const page = await s.browser.newPage();
+  page.on('pageerror', (e) => log(`  page error: ${e.message}`));
+  await page.goto(s.url);
+  const hooked = await page.waitForFunction(() => typeof (window as any).__anomalyLab?.state === 'function', null, { timeout: 30_000 }).then(() => true, () => false);
+  if (!hooked) return 'the page has no window.__anomalyLab.state() test hook';
+  if ((await page.getByTestId('csv-input').count()) === 0) return 'the page has no [data-testid=csv-input] file input';
+  return page;
+}
+
+export async function browserBench(csvFile: string, log: (s: string) => void): Promise<BrowserResult> {
+  const r = await withBrowser(log, async (sess): Promise<BrowserResult> => {
+    const { browserPid, version, build_ms } = sess;
+    let poll: NodeJS.Timeout | null = null;
+    try {
+      const opened = await openPage(sess, log);
+      if (typeof opened === 'string') return { skipped: opened, build_ms, chromium: version };
+      const page = opened;
+      const input = page.getByTestId('csv-input');
+      let peak = 0;
+      let phase: 'load' | 'run' = 'load';
+      let peakLoad = 0;
+      const sample = () => {
+        if (browserPid === null) return;
+        const mb = rendererRssMb(browserPid);
+        if (mb > peak) peak = mb;
+        if (phase === 'load' && mb > peakLoad) peakLoad = mb;
+      };
+      sample();
+      const baseline = peak;
+      poll = setInterval(sample, 200);
+
+      const state = () => page.evaluate(() => (window as any).__anomalyLab.state() as HookState);
+      log('browser: setInputFiles …');
+      const t0 = performance.now();
+      await input.setInputFiles(csvFile);
+      const loaded = await page
+        .waitForFunction(() => {
+          const s = (window as any).__anomalyLab.state();
+          return s.dataset?.rows === 1_000_000 || !!s.error || !!s.dataError;
+        }, null, { timeout: 300_000, polling: 25 })
+        .then(() => true, (e: Error) => e.message);
+      const parse_ms_wall = performance.now() - t0;
+      const s1 = await state();
+      if (loaded !== true || s1.dataset?.rows !== 1_000_000) {
+        return { skipped: `the dataset did not load (${loaded === true ? JSON.stringify(s1).slice(0, 300) : loaded})`, build_ms, chromium: version };
+      }
+      sample();
+      log(`browser: loaded in ${(parse_ms_wall / 1000).toFixed(2)} s (page says ${s1.timings?.parse_ms})`);
+
+      // A z-score run with the page's defaults, if there is a Run button.
+      phase = 'run';
+      let run: BrowserResult['run'] = null;
+      const button = page.getByTestId('run-button');
+      if ((await button.count()) > 0) {
+        await page.waitForFunction(() => {
+          const b = document.querySelector('[data-testid=run-button]') as HTMLButtonElement | null;
+          return b && !b.disabled;
+        }, null, { timeout: 30_000 }).catch(() => undefined);
+        const select = page.getByTestId('detector-select');
+        if ((await select.count()) > 0) await select.selectOption('zscore').catch(() => undefined);
+        const tr = performance.now();
+        await button.click({ timeout: 10_000 }).catch(() => undefined);
+        await page.waitForFunction(() => {
+          const s = (window as any).__anomalyLab.state();
+          return s.job === 'done' || s.job === 'error';
+        }, null, { timeout: 300_000, polling: 25 }).catch(() => undefined);
+        const wall_ms = performance.now() - tr;
+        const s2 = await state();
+        run = { job: s2.job, fit_ms: s2.timings?.fit_ms ?? null, score_ms: s2.timings?.score_ms ?? null, total_ms: s2.timings?.total_ms ?? null, wall_ms, backend: s2.backend ?? null, message: s2.jobMessage };
+        // Let the page settle (plot, sweep) while we keep sampling.
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      sample();
+      return {
+        skipped: null,
+        build_ms,
+        parse_ms_page: s1.timings?.parse_ms ?? null,
+        parse_ms_wall,
+        rows: s1.dataset.rows,
+        cols: s1.dataset.cols,
+        run,
+        peak_renderer_rss_mb: browserPid === null ? undefined : peak,
+        peak_renderer_rss_mb_load: browserPid === null ? undefined : peakLoad,
+        baseline_renderer_rss_mb: browserPid === null ? undefined : baseline,
+        chromium: version,
+      };
+    } finally {
+      if (poll) clearInterval(poll);
+    }
+  });
+  return typeof r === 'string' ? { skipped: r } : r;
+}
+
+export interface IForestBrowserRun {
+  file: string;
+  rows: number;
+  skipped?: string;
+  /** Wall times from setInputFiles: dataset loaded (rows match), and scores plotted (job done, scatter has points). */
+  wall_loaded_ms?: number;
+  wall_done_ms?: number;
+  job?: string;
+  message?: string;
+  backend?: string | null;
+  timings?: HookState['timings'];
+  scatter_points?: number;
+  baseline_renderer_rss_mb?: number;
+  peak_renderer_rss_mb?: number;
+  peak_renderer_rss_mb_load?: number;
+  /** The page's main-thread JS heap (CDP Performance.getMetrics), peak over the run; workers are not included. */
+  peak_js_heap_used_mb?: number | null;
+  peak_js_heap_total_mb?: number | null;
+  end_js_heap_used_mb?: number | null;
+}
+
+export interface IForestBrowserResult {
+  skipped: string | null;
+  build_ms?: number;
+  chromium?: string;
+  runs: IForestBrowserRun[];
+}
+
+/**
+ * Upload → plotted Isolation Forest scores: for each CSV a fresh page; the page
+ * auto-runs its default detector (Isolation Forest) on the numeric columns
+ * other than the label once the file has loaded. Wall time from setInputFiles
+ * to `state().job === 'done'` with the rows loaded and the scatter plot drawn;
+ * peak renderer RSS and the page's JS heap (CDP) meanwhile.
+ */
+export async function browserIforestBench(files: { file: string; rows: number }[], log: (s: string) => void): Promise<IForestBrowserResult> {
+  const r = await withBrowser(log, async (sess): Promise<IForestBrowserResult> => {
+    const runs: IForestBrowserRun[] = [];
+    for (const f of files) {
+      runs.push(await iforestOnce(sess, f.file, f.rows, log));
+      await new Promise((res) => setTimeout(res, 1000)); // let the closed page's renderer exit
+    }
+    return { skipped: null, build_ms: sess.build_ms, chromium: sess.version, runs };
+  });
+  return typeof r === 'string' ? { skipped: r, runs: [] } : r;
+}
+
+async function iforestOnce(sess: Session, file: string, rows: number, log: (s: string) => void): Promise<IForestBrowserRun> {
+  const name = path.basename(file);
+  const opened = await openPage(sess, log);
+  if (typeof opened === 'string') return { file: name, rows, skipped: opened };
+  const page = opened;
+  let poll: NodeJS.Timeout | null = null;
+  try {
+    const cdp = await page.context().newCDPSession(page).catch(() => null);
+    if (cdp) await cdp.send('Performance.enable').catch(() => undefined);
+    let heapUsed: number | null = null;
+    let heapTotal: number | null = null;
+    let lastHeapUsed: number | null = null;
+    let inFlight = false;
+    const heap = async () => {
+      if (!cdp || inFlight) return;
+      inFlight = true;
+      try {
+        const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+        const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
+        const total = metrics.find((m) => m.name === 'JSHeapTotalSize')?.value;
+        if (used !== undefined) {
+          lastHeapUsed = used / 2 ** 20;
+          heapUsed = Math.max(heapUsed ?? 0, lastHeapUsed);
+        }
+        if (total !== undefined) heapTotal = Math.max(heapTotal ?? 0, total / 2 ** 20);
+      } catch { /* page busy or closing */ } finally {
+        inFlight = false;
+      }
+    };
     let peak = 0;
-    let phase: 'load' | 'run' = 'load';
     let peakLoad = 0;
+    let loading = true;
     const sample = () => {
-      if (browserPid === null) return;
-      const mb = rendererRssMb(browserPid);
-      if (mb > peak) peak = mb;
-      if (phase === 'load' && mb > peakLoad) peakLoad = mb;
+      if (sess.browserPid !== null) {
+        const mb = rendererRssMb(sess.browserPid);
+        if (mb > peak) peak = mb;
+        if (loading && mb > peakLoad) peakLoad = mb;
+      }
+      void heap();
     };
     sample();
     const baseline = peak;
     poll = setInterval(sample, 200);
 
-    const state = () => page.evaluate(() => (window as any).__anomalyLab.state() as HookState);
-    log('browser: setInputFiles …');
+    log(`iforest: browser setInputFiles ${name} …`);
     const t0 = performance.now();
-    await input.setInputFiles(csvFile);
+    await page.getByTestId('csv-input').setInputFiles(file);
     const loaded = await page
-      .waitForFunction(() => {
+      .waitForFunction((n) => {
         const s = (window as any).__anomalyLab.state();
-        return s.dataset?.rows === 1_000_000 || !!s.error || !!s.dataError;
-      }, null, { timeout: 300_000, polling: 25 })
+        return s.dataset?.rows === n || !!s.error;
+      }, rows, { timeout: 300_000, polling: 25 })
       .then(() => true, (e: Error) => e.message);
-    const parse_ms_wall = performance.now() - t0;
-    const s1 = await state();
-    if (loaded !== true || s1.dataset?.rows !== 1_000_000) {
-      return { skipped: `the dataset did not load (${loaded === true ? JSON.stringify(s1).slice(0, 300) : loaded})`, build_ms, chromium: version };
-    }
-    sample();
-    log(`browser: loaded in ${(parse_ms_wall / 1000).toFixed(2)} s (page says ${s1.timings?.parse_ms})`);
-
-    // A z-score run with the page's defaults, if there is a Run button.
-    phase = 'run';
-    let run: BrowserResult['run'] = null;
-    const button = page.getByTestId('run-button');
-    if ((await button.count()) > 0) {
-      await page.waitForFunction(() => {
-        const b = document.querySelector('[data-testid=run-button]') as HTMLButtonElement | null;
-        return b && !b.disabled;
-      }, null, { timeout: 30_000 }).catch(() => undefined);
-      const select = page.getByTestId('detector-select');
-      if ((await select.count()) > 0) await select.selectOption('zscore').catch(() => undefined);
-      const tr = performance.now();
-      await button.click({ timeout: 10_000 }).catch(() => undefined);
-      await page.waitForFunction(() => {
+    const wall_loaded_ms = performance.now() - t0;
+    loading = false;
+    const done = await page
+      .waitForFunction((n) => {
         const s = (window as any).__anomalyLab.state();
-        return s.job === 'done' || s.job === 'error';
-      }, null, { timeout: 300_000, polling: 25 }).catch(() => undefined);
-      const wall_ms = performance.now() - tr;
-      const s2 = await state();
-      run = { job: s2.job, fit_ms: s2.timings?.fit_ms ?? null, score_ms: s2.timings?.score_ms ?? null, total_ms: s2.timings?.total_ms ?? null, wall_ms, backend: s2.backend ?? null, message: s2.jobMessage };
-      // Let the page settle (plot, sweep) while we keep sampling.
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+        if (s.job === 'error' || s.error) return true;
+        const plot = document.querySelector('[data-testid=scatter-plot]');
+        return s.dataset?.rows === n && s.job === 'done' && Number(plot?.getAttribute('data-points') ?? 0) > 0;
+      }, rows, { timeout: 600_000, polling: 25 })
+      .then(() => true, (e: Error) => e.message);
+    const wall_done_ms = performance.now() - t0;
+    const st = (await page.evaluate(() => (window as any).__anomalyLab.state())) as HookState & { error?: string | null };
+    const points = Number(await page.getByTestId('scatter-plot').getAttribute('data-points').catch(() => null));
+    // Let the page settle (plot, sweep) while we keep sampling.
+    await new Promise((res) => setTimeout(res, 1500));
     sample();
+    await heap();
+    const ok = loaded === true && done === true && st.job === 'done' && st.dataset?.rows === rows;
+    log(`iforest: browser ${name}: ${ok ? `done in ${(wall_done_ms / 1000).toFixed(2)} s (loaded ${(wall_loaded_ms / 1000).toFixed(2)} s)` : `failed: ${loaded !== true ? loaded : done !== true ? done : st.jobMessage ?? st.error}`}`);
     return {
-      skipped: null,
-      build_ms,
-      parse_ms_page: s1.timings?.parse_ms ?? null,
-      parse_ms_wall,
-      rows: s1.dataset.rows,
-      cols: s1.dataset.cols,
-      run,
-      peak_renderer_rss_mb: browserPid === null ? undefined : peak,
-      peak_renderer_rss_mb_load: browserPid === null ? undefined : peakLoad,
-      baseline_renderer_rss_mb: browserPid === null ? undefined : baseline,
-      chromium: version,
+      file: name, rows,
+      skipped: ok ? undefined : `did not finish: ${loaded !== true ? loaded : done !== true ? done : `job ${st.job} ${st.jobMessage ?? ''} ${st.error ?? ''}`}`.slice(0, 300),
+      wall_loaded_ms, wall_done_ms, job: st.job, message: st.jobMessage, backend: st.backend ?? null, timings: st.timings,
+      scatter_points: Number.isFinite(points) ? points : undefined,
+      baseline_renderer_rss_mb: sess.browserPid === null ? undefined : baseline,
+      peak_renderer_rss_mb: sess.browserPid === null ? undefined : peak,
+      peak_renderer_rss_mb_load: sess.browserPid === null ? undefined : peakLoad,
+      peak_js_heap_used_mb: heapUsed, peak_js_heap_total_mb: heapTotal, end_js_heap_used_mb: lastHeapUsed,
     };
-  } catch (e) {
-    return { skipped: `browser benchmark failed: ${(e as Error).message.split('\n')[0]}` };
   } finally {
     if (poll) clearInterval(poll);
-    await browser?.close().catch(() => undefined);
-    stopServer();
+    await page.context().close().catch(() => undefined);
   }
 }
 

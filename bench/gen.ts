@@ -4,7 +4,8 @@
  * 5–9 σ), and a 0/1 `label` column. Numbers are printed as shortest
  * round-trip strings (String(x)), so the file is ~190 MB at 1M × 10.
  *
- * Generated only when missing: `node --import tsx bench/gen.ts [--force]`.
+ * Generated only when missing: `node --import tsx bench/gen.ts [--force]`
+ * (the 1M-row file and the 100k-row one, a prefix of it, for Isolation Forest).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,11 @@ export const OUTLIER_RATE = 0.01;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = path.join(here, 'data');
-export const DATA_FILE = path.join(DATA_DIR, `bench_${ROWS}x${COLS}_seed${SEED}.csv`);
+/** The CSV of the first `rows` rows of the seeded stream (a smaller file is a prefix of the larger one). */
+export const dataFileFor = (rows: number): string => path.join(DATA_DIR, `bench_${rows}x${COLS}_seed${SEED}.csv`);
+export const DATA_FILE = dataFileFor(ROWS);
+/** The Isolation Forest bench's smaller file. */
+export const ROWS_100K = 100_000;
 
 export interface GenResult {
   file: string;
@@ -57,13 +62,14 @@ export function generateMatrix(rows: number, cols: number, seed = SEED): { data:
 }
 
 /** Write the CSV unless it is already there (same name = same seed and shape). */
-export function ensureData(force = false): GenResult {
+export function ensureData(force = false, rows = ROWS): GenResult {
   const t0 = performance.now();
-  if (!force && fs.existsSync(DATA_FILE)) {
-    return { file: DATA_FILE, bytes: fs.statSync(DATA_FILE).size, rows: ROWS, cols: COLS, outliers: null, generated: false, seconds: 0 };
+  const file = dataFileFor(rows);
+  if (!force && fs.existsSync(file)) {
+    return { file, bytes: fs.statSync(file).size, rows, cols: COLS, outliers: null, generated: false, seconds: 0 };
   }
   fs.mkdirSync(DATA_DIR, { recursive: true });
-  const tmp = `${DATA_FILE}.tmp`;
+  const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   const rng = new Random(SEED);
   const header = [...Array.from({ length: COLS }, (_, j) => `x${j}`), 'label'].join(',') + '\n';
@@ -72,7 +78,7 @@ export function ensureData(force = false): GenResult {
   let buf: string[] = [];
   const values = new Float64Array(COLS);
   const row = new Array<string>(COLS + 1);
-  for (let i = 0; i < ROWS; i++) {
+  for (let i = 0; i < rows; i++) {
     const outlier = sampleRow(rng, values);
     if (outlier) outliers++;
     for (let j = 0; j < COLS; j++) row[j] = String(values[j]);
@@ -85,11 +91,13 @@ export function ensureData(force = false): GenResult {
   }
   if (buf.length) fs.writeSync(fd, buf.join('\n') + '\n');
   fs.closeSync(fd);
-  fs.renameSync(tmp, DATA_FILE);
-  return { file: DATA_FILE, bytes: fs.statSync(DATA_FILE).size, rows: ROWS, cols: COLS, outliers, generated: true, seconds: (performance.now() - t0) / 1000 };
+  fs.renameSync(tmp, file);
+  return { file, bytes: fs.statSync(file).size, rows, cols: COLS, outliers, generated: true, seconds: (performance.now() - t0) / 1000 };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const r = ensureData(process.argv.includes('--force'));
-  console.log(`${r.generated ? 'wrote' : 'kept'} ${r.file} (${(r.bytes / 1e6).toFixed(1)} MB, ${r.rows} rows × ${r.cols} + label${r.outliers !== null ? `, ${r.outliers} outliers` : ''}${r.generated ? `, ${r.seconds.toFixed(1)} s` : ''})`);
+  for (const rows of [ROWS, ROWS_100K]) {
+    const r = ensureData(process.argv.includes('--force'), rows);
+    console.log(`${r.generated ? 'wrote' : 'kept'} ${r.file} (${(r.bytes / 1e6).toFixed(1)} MB, ${r.rows} rows × ${r.cols} + label${r.outliers !== null ? `, ${r.outliers} outliers` : ''}${r.generated ? `, ${r.seconds.toFixed(1)} s` : ''})`);
+  }
 }

@@ -83,3 +83,30 @@ for t in ts:
     times_np.append((time.perf_counter() - t0) * 1000)
 print(json.dumps({"times_ms": times, "numpy_times_ms": times_np}))
 `;
+
+/**
+ * scikit-learn's IsolationForest(random_state=42) on the CSV's feature columns
+ * (all but `label`, loaded with pandas): fit and score_samples(X) timed
+ * separately, `reps` times; ROC-AUC of −score_samples against the label, once.
+ */
+export const SKLEARN_IFOREST = `
+import sys, time, json, gc
+import numpy as np, pandas as pd, sklearn
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+path, reps = sys.argv[1], int(sys.argv[2])
+df = pd.read_csv(path)
+y = df["label"].to_numpy()
+X = df.drop(columns=["label"]).to_numpy(dtype=np.float64)
+del df
+fit, score = [], []
+for _ in range(reps):
+    gc.collect()
+    t = time.perf_counter()
+    m = IsolationForest(random_state=42).fit(X)
+    fit.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    s = m.score_samples(X)
+    score.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"fit_ms": fit, "score_ms": score, "rows": X.shape[0], "cols": X.shape[1], "roc_auc": float(roc_auc_score(y, -s)), "sklearn": sklearn.__version__}))
+`;

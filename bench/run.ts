@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- parse|zscore|sweep|browser ...]`: the walking-skeleton
+ * `npm run bench [-- parse|zscore|sweep|browser|iforest ...]`: the walking-skeleton
  * speed goals, ours against pandas / numpy / scikit-learn on this machine.
- * Prints one markdown table per section and writes bench/results/latest.json.
+ * Prints one markdown table per section and writes bench/results/latest.json
+ * (sections not run this time keep their earlier results there, with their date).
  * Timings are reported, never asserted.
  */
 import fs from 'node:fs';
@@ -13,14 +14,15 @@ import { zscore } from '../src/core/detectors/zscore.js';
 import { resolveParams } from '../src/core/detectors/params.js';
 import { ThresholdSweep } from '../src/core/metrics/sweep.js';
 import { Random } from '../src/core/random.js';
-import { browserBench, type BrowserResult } from './browser.js';
-import { COLS, ROWS, SEED, ensureData, generateMatrix } from './gen.js';
-import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_PRF, hasPython, runPython } from './python.js';
+import { browserBench, browserIforestBench, type BrowserResult, type IForestBrowserRun } from './browser.js';
+import { COLS, ROWS, ROWS_100K, SEED, ensureData, generateMatrix } from './gen.js';
+import { iforestNode, warmUp as iforestWarmUp, type IForestNodeResult } from './iforest.js';
+import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2).map((a) => a.toLowerCase());
@@ -32,15 +34,23 @@ if (unknown.length) {
 const wanted = new Set<Section>(args.length ? (args as Section[]) : SECTIONS);
 
 const log = (s: string) => console.error(`  … ${s}`);
-const results: Record<string, unknown> = {
+interface Results {
+  when: string;
+  machine: Record<string, unknown>;
+  sections: Section[];
+  total_s?: number;
+  [section: string]: unknown;
+}
+const results: Results = {
   when: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, mem_gb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}` },
   sections: [...wanted],
 };
-const printed: string[] = [];
+const printed: Partial<Record<Section, string[]>> = {};
+let current: Section | null = null;
 const show = (t: string) => {
   console.log(t);
-  printed.push(t);
+  if (current) (printed[current] ??= []).push(t);
 };
 
 const HEADER = ['task', 'ours', 'reference', 'ratio', 'goal', 'met?'];
@@ -55,8 +65,8 @@ function pandasReadCsv(file: string, reps: number): { median: number; times: num
   return { median: median(r.times_ms), times: r.times_ms, version: r.pandas };
 }
 
-function dataFile(): string {
-  const g = ensureData();
+function dataFile(rows = ROWS): string {
+  const g = ensureData(false, rows);
   if (g.generated) log(`generated ${g.file} (${(g.bytes / 1e6).toFixed(0)} MB, ${g.outliers} outliers) in ${g.seconds.toFixed(1)} s`);
   return g.file;
 }
@@ -223,15 +233,97 @@ async function browserSection(): Promise<void> {
   show(table(`Browser: headless Chromium ${r.chromium}, ${r.rows?.toLocaleString('en')} rows × ${r.cols} columns`, HEADER, rows));
 }
 
+interface SklearnIForest { fit_ms: number[]; score_ms: number[]; rows: number; cols: number; roc_auc: number; sklearn: string }
+
+async function iforestSection(): Promise<void> {
+  const files = { small: dataFile(ROWS_100K), large: dataFile(ROWS) };
+  log('iforest: JIT warm-up (10k rows) …');
+  await iforestWarmUp();
+  const ours100 = await iforestNode(ROWS_100K, 3, log, true);
+  const ours1m = await iforestNode(ROWS, 3, log);
+  const sk = (file: string, reps: number): SklearnIForest | null => {
+    if (!hasSklearn()) return null;
+    log(`iforest: scikit-learn IsolationForest on ${path.basename(file)} (${reps}×) …`);
+    return runPython<SklearnIForest>(SKLEARN_IFOREST, [file, String(reps)], 1_200_000);
+  };
+  const sk100 = sk(files.small, 3);
+  const sk1m = sk(files.large, 1);
+  const skMed = (r: SklearnIForest | null) => r && { fit: median(r.fit_ms), score: median(r.score_ms), both: median(r.fit_ms.map((f, i) => f + r.score_ms[i])) };
+  const s100 = skMed(sk100);
+  const s1m = skMed(sk1m);
+
+  const browser = await browserIforestBench([{ file: files.small, rows: ROWS_100K }, { file: files.large, rows: ROWS }], log);
+
+  const skCell = (ms: number | null | undefined) => (ms == null ? 'n/a (no sklearn)' : fmtMs(ms));
+  const rowsOut: string[][] = [];
+  const nodeRows = (o: IForestNodeResult, s: ReturnType<typeof skMed>, label: string, runs: string) => {
+    const rs = ratio(o.score_median_ms, s?.score);
+    const rb = ratio(o.fit_score_median_ms, s?.both);
+    const goalScore = o.rows === ROWS;
+    rowsOut.push(
+      [`Node ${label}: fit (${runs})`, fmtMs(o.fit_median_ms), skCell(s?.fit), fmtRatio(ratio(o.fit_median_ms, s?.fit)), '', ''],
+      [`Node ${label}: score all rows (${runs})`, fmtMs(o.score_median_ms), skCell(s?.score), fmtRatio(rs), goalScore ? '≤ 0.05×' : '', goalScore ? met(rs === null ? null : rs <= 0.05) : ''],
+      [`Node ${label}: fit + score`, fmtMs(o.fit_score_median_ms), skCell(s?.both), fmtRatio(rb), '', ''],
+    );
+  };
+  nodeRows(ours100, s100, '100k × 10', 'median of 3 each side');
+  const t = ours100.tensor;
+  if (t && 'score_median_ms' in t) {
+    const rt = ratio(ours100.score_median_ms, t.score_median_ms);
+    rowsOut.push([`Node 100k × 10: score, typed path vs tensor path (tfjs ${t.backend}, ${t.score_ms.length > 1 ? `median of ${t.score_ms.length}` : "1 run: runs stop after 30 s"})`, `${fmtMs(ours100.score_median_ms)} typed`, `${fmtMs(t.score_median_ms)} tensor (max abs diff ${t.max_abs_diff.toExponential(1)})`, fmtRatio(rt), 'typed < tensor', met(rt === null ? null : rt < 1)]);
+  } else if (t) {
+    rowsOut.push(['Node 100k × 10: score, tensor path', 'n/a', '', '', '', `failed: ${t.error}`]);
+  }
+  nodeRows(ours1m, s1m, '1M × 10', `median of ${ours1m.score_ms.length}; scikit-learn 1 run`);
+  rowsOut.push(['ROC-AUC vs label (100k / 1M)', `${ours100.roc_auc?.toFixed(4)} / ${ours1m.roc_auc?.toFixed(4)}`, sk100 && sk1m ? `${sk100.roc_auc.toFixed(4)} / ${sk1m.roc_auc.toFixed(4)}` : 'n/a', '', '', '']);
+
+  const browserRows: Record<string, unknown>[] = [];
+  if (browser.skipped) {
+    rowsOut.push(['Browser', `skipped: ${browser.skipped}`, '', '', '', '']);
+  }
+  for (const b of browser.runs) {
+    const label = b.rows === ROWS ? '1M × 10' : '100k × 10';
+    const ref = b.rows === ROWS ? s1m : s100;
+    if (b.skipped) {
+      rowsOut.push([`Browser ${label}: upload → plotted scores`, `skipped: ${b.skipped}`, skCell(ref?.both), '', '≤ 0.1×', 'n/a']);
+      browserRows.push({ ...b, sklearn_fit_score_ms: ref?.both ?? null });
+      continue;
+    }
+    const r = ratio(b.wall_done_ms, ref?.both);
+    const tm = b.timings!;
+    rowsOut.push(
+      [`Browser ${label}: upload → plotted scores (wall, 1 run)`, fmtMs(b.wall_done_ms), `${skCell(ref?.both)} (fit + score)`, fmtRatio(r), '≤ 0.1×', met(r === null ? null : r <= 0.1)],
+      [`Browser ${label}: in-page timings (${b.backend ?? '?'})`, `parse ${fmtMs(tm.parse_ms)}, fit ${fmtMs(tm.fit_ms)}, score ${fmtMs(tm.score_ms)}, total ${fmtMs(tm.total_ms)}; loaded at ${fmtMs(b.wall_loaded_ms)} wall`, '', '', '', ''],
+    );
+    if (b.rows === ROWS) {
+      const rss = b.peak_renderer_rss_mb;
+      rowsOut.push([`Browser ${label}: peak renderer RSS (tab + workers), load / whole`, rss != null ? `${b.peak_renderer_rss_mb_load!.toFixed(0)} MiB / ${rss.toFixed(0)} MiB = ${((rss * 2 ** 20) / 1e9).toFixed(2)} GB (idle ${b.baseline_renderer_rss_mb!.toFixed(0)} MiB)` : 'n/a (no pid)', '', '', '≤ 1 GB (1000 MB)', met(rss == null ? null : rss * 2 ** 20 <= 1e9)]);
+    }
+    rowsOut.push([`Browser ${label}: page JS heap, main thread only (CDP), peak used / total`, b.peak_js_heap_used_mb != null ? `${b.peak_js_heap_used_mb.toFixed(0)} MiB / ${b.peak_js_heap_total_mb?.toFixed(0)} MiB (at end ${b.end_js_heap_used_mb?.toFixed(0)} MiB used)` : 'n/a', '', '', '', '']);
+    browserRows.push({ ...b, sklearn_fit_score_ms: ref?.both ?? null, ratio: r } satisfies IForestBrowserRun & Record<string, unknown>);
+  }
+  results.iforest = {
+    when: new Date().toISOString(),
+    params: 'n_estimators=100, max_samples=auto, contamination=auto, seed / random_state 42',
+    node: { rows_100k: ours100, rows_1m: ours1m },
+    sklearn: { rows_100k: sk100, rows_1m: sk1m },
+    browser: { skipped: browser.skipped, build_ms: browser.build_ms, chromium: browser.chromium, runs: browserRows },
+    goals: { node_score_1m: 'ours / sklearn score_samples <= 0.05', browser_e2e: 'upload → plotted / sklearn fit + score <= 0.1', browser_rss_1m: 'peak renderer RSS <= 1 GB (1e9 bytes)' },
+  };
+  show(table(`Isolation Forest (100 trees, max_samples auto): ours vs scikit-learn ${sk100?.sklearn ?? ''} IsolationForest(random_state=42)${browser.chromium ? `; headless Chromium ${browser.chromium}` : ''}`, ['task', 'ours', 'scikit-learn', 'ratio', 'goal', 'met?'], rowsOut));
+}
+
 const t0 = performance.now();
 console.log(`## Anomaly Lab bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, reference ${PYTHON}\n`);
 for (const s of SECTIONS) {
   if (!wanted.has(s)) continue;
+  current = s;
   try {
     if (s === 'parse') await parseSection();
     if (s === 'zscore') await zscoreSection();
     if (s === 'sweep') await sweepSection();
     if (s === 'browser') await browserSection();
+    if (s === 'iforest') await iforestSection();
   } catch (e) {
     results[s] = { error: (e as Error).message };
     show(`### ${s}\n\nfailed: ${(e as Error).message}\n`);
@@ -240,5 +332,19 @@ for (const s of SECTIONS) {
 const totalS = (performance.now() - t0) / 1000;
 results.total_s = totalS;
 fs.mkdirSync(RESULTS_DIR, { recursive: true });
-fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), JSON.stringify({ ...results, tables: printed.join('\n') }, null, 2) + '\n');
+const latest = path.join(RESULTS_DIR, 'latest.json');
+// Sections not run this time keep their earlier results (each with the date of that run).
+const tables: Record<string, string> = {};
+try {
+  const prev = JSON.parse(fs.readFileSync(latest, 'utf8')) as Record<string, unknown>;
+  const prevTables = typeof prev.tables === 'object' && prev.tables ? (prev.tables as Record<string, string>) : {};
+  for (const s of SECTIONS) {
+    if (wanted.has(s) || prev[s] === undefined) continue;
+    const p = prev[s] as Record<string, unknown>;
+    results[s] = { when: p.when ?? prev.when, ...p };
+    if (prevTables[s]) tables[s] = prevTables[s];
+  }
+} catch { /* no earlier results */ }
+for (const s of SECTIONS) if (printed[s]) tables[s] = printed[s].join('\n');
+fs.writeFileSync(latest, JSON.stringify({ ...results, tables }, null, 2) + '\n');
 console.log(`results: ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))} (${totalS.toFixed(0)} s)`);
