@@ -156,9 +156,12 @@ export async function loadFile(file: Blob, name: string, apply?: { model: ModelJ
     result: null, plotX: features[0] ?? null, plotY: features[1] ?? features[0] ?? null, plotValues: null,
     job: { state: 'idle', fraction: 0, message: '' },
   });
-  await Promise.all([refreshLabels(), refreshPlotValues()]);
+  // Labels first (small, and the metrics need them when the run ends); the plot's columns arrive alongside the run.
+  await refreshLabels();
+  const plot = refreshPlotValues();
   if (apply) await applyModel(apply.model, apply.source);
   else if (features.length > 0) await run();
+  await plot;
 }
 
 /** Score the loaded dataset with a fitted model (no refit): its columns must be here. */

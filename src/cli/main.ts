@@ -21,6 +21,7 @@ import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../c
 import { ThresholdSweep, type Metrics } from '../core/metrics/index.js';
 import { readCsvFile } from './read.js';
 import { writeScoredCsv } from './write.js';
+import { ScoringThreads } from './threads.js';
 
 class UsageError extends Error {}
 
@@ -108,7 +109,7 @@ async function score(args: string[]): Promise<void> {
   let savedModel: ModelJSON | undefined;
   if (o.model) savedModel = readModel(o.model as string);
   const detectorId = savedModel ? savedModel.detector : (o.detector as string);
-  const spec = getDetector(detectorId);
+  getDetector(detectorId);
 
   const params: Record<string, unknown> = {};
   for (const p of (o.param as string[] | undefined) ?? []) {
@@ -118,6 +119,34 @@ async function score(args: string[]): Promise<void> {
   }
   if (o.contamination !== undefined) params.contamination = o.contamination;
 
+  // Large files: start the scoring threads now, so they are up by the time the model is fitted.
+  let size = 0;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    // readCsvFile reports a missing file
+  }
+  const threads = size > 20e6 ? new ScoringThreads() : null;
+  try {
+    await scoreFile(file, o, { detectorId, savedModel, params, seed, missing, backendPref, threads });
+  } finally {
+    threads?.close();
+  }
+}
+
+interface ScoreSetup {
+  detectorId: string;
+  savedModel?: ModelJSON;
+  params: Record<string, unknown>;
+  seed: number;
+  missing: MissingPolicy;
+  backendPref: BackendPreference;
+  threads: ScoringThreads | null;
+}
+
+async function scoreFile(file: string, o: Record<string, string | string[] | boolean | undefined>, setup: ScoreSetup): Promise<void> {
+  const { detectorId, savedModel, params, seed, missing, backendPref, threads } = setup;
+  const spec = getDetector(detectorId);
   const t0 = performance.now();
   const ds = await readCsvFile(file);
   const trainDs = o.train ? await readCsvFile(o.train as string) : null;
@@ -138,7 +167,10 @@ async function score(args: string[]): Promise<void> {
 
   const backend = spec.usesTensors ? await chooseBackend(backendPref) : null;
   const result = await fitAndScore(
-    { detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel },
+    {
+      detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel,
+      scorer: threads && threads.size > 0 ? (m, X) => threads.score(m, X) : undefined,
+    },
     { seed, backend: backend?.backend },
   );
   const { model, scores, decision } = result;

@@ -1,5 +1,5 @@
 /**
- * The worker pool: `hardwareConcurrency − 1` detector workers (at least 1),
+ * The worker pool: `hardwareConcurrency − 1` detector workers (at least 2),
  * started lazily, each picking its tfjs backend once. A run fits on one worker
  * and, for large data on a pool of several, scores in chunks across all of
  * them. Cancel terminates the busy workers (a worker cannot be interrupted
@@ -51,7 +51,9 @@ export class DetectorPool {
 
   constructor(preference: BackendPreference = 'auto', size?: number) {
     const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
-    this.size = Math.max(1, size ?? hc - 1);
+    // hardwareConcurrency − 1 leaves a core to the page; but with 2 cores that would leave
+    // one idle through a long job (the page only draws progress meanwhile), so at least 2.
+    this.size = Math.max(1, size ?? Math.max(2, hc - 1));
     this.slots = new Array(this.size).fill(null);
     this.preference = preference;
   }

@@ -98,3 +98,30 @@ describe('anomaly-lab CLI', () => {
     }
   });
 });
+
+describe('CLI scoring threads', () => {
+  it('split scoring across threads gives bit-identical scores', async () => {
+    const { ScoringThreads, THREAD_ROWS } = await import('../../src/cli/threads');
+    const { iforest } = await import('../../src/core/detectors/iforest');
+    const { resolveParams } = await import('../../src/core/detectors/params');
+    const { Random } = await import('../../src/core/random');
+    const rows = THREAD_ROWS + 1234;
+    const rng = new Random(9);
+    const data = new Float64Array(rows * 3);
+    for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+    const X = { data, rows, cols: 3 };
+    const model = await iforest.fit(X, resolveParams(iforest.params, { n_estimators: 20 }), { seed: 3 });
+    const threads = new ScoringThreads(2);
+    try {
+      expect(threads.size).toBe(2);
+      const split = await threads.score(model, X);
+      const whole = await model.score(X);
+      expect(split.length).toBe(rows);
+      let diff = 0;
+      for (let i = 0; i < rows; i++) if (split[i] !== whole[i]) diff++;
+      expect(diff).toBe(0);
+    } finally {
+      threads.close();
+    }
+  }, 60_000);
+});

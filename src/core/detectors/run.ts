@@ -25,6 +25,8 @@ export interface RunRequest {
   score?: Matrix;
   /** A saved model to use instead of fitting. */
   model?: ModelJSON;
+  /** Scores rows with the fitted model in place of model.score (e.g. split across threads). */
+  scorer?: (model: FittedModel, X: Matrix) => Promise<Float64Array>;
 }
 
 export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Promise<RunResult> {
@@ -41,7 +43,7 @@ export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Pr
   const target = req.score ?? req.train;
   const reuse = !req.score && !req.model && model.trainingScores && model.trainingScores.length === target.rows;
   const sOpts = { signal: options.signal, backend: options.backend, onProgress: (f: number) => options.onProgress?.(0.7 + 0.3 * f, 'scoring') };
-  const scores = reuse ? model.trainingScores! : await model.score(target, sOpts);
+  const scores = reuse ? model.trainingScores! : req.scorer ? await req.scorer(model, target) : await model.score(target, sOpts);
   const decision = decisionFromScores(model, scores);
   const t2 = performance.now();
   options.onProgress?.(1, 'done');
