@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { Lab, ROOT, fixture } from './helpers';
+import { Lab, ROOT, cliJson, fixture } from './helpers';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'anomaly-lab-e2e-'));
 const BIN = path.join(ROOT, 'bin', 'anomaly-lab.js');
@@ -85,6 +85,11 @@ test('scoring chunked across three workers gives the CLI\'s scores bit for bit',
   const s = await lab.waitDone('sixty-thousand.csv', 150_000);
   expect((s as unknown as { workers: number }).workers).toBe(3);
   expect(await lab.scores()).toEqual(cliScores([file, '--detector', 'iforest', '--seed', '42']));
+  // A contamination fraction: the fit scores every row itself (offset_), so no chunks are needed.
+  await lab.tid('param-contamination').fill('0.05');
+  await lab.runAndWait(150_000);
+  expect(await lab.scores()).toEqual(cliScores([file, '--detector', 'iforest', '--seed', '42', '--contamination', '0.05']));
+  expect((await lab.state()).flagged).toBe(cliJson([file, '--detector', 'iforest', '--seed', '42', '--contamination', '0.05']).flagged);
 });
 
 test('a fitted model is saved, reopened on the same data, and applied to another CSV without refitting', async ({ page }) => {

@@ -29,7 +29,7 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
 }
 
 /** The file's text in 2 MB slices (small strings keep the garbage of a parse small), decoded as UTF-8 across slice boundaries. */
-async function* fileChunks(file: Blob, size = 2 << 20): AsyncGenerator<string> {
+async function* fileChunks(file: Blob, size = 8 << 20): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   for (let pos = 0; pos < file.size; pos += size) {
     const bytes = await file.slice(pos, pos + size).arrayBuffer();

@@ -5,8 +5,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend, type BackendChoice, type BackendPreference } from '../core/compute/backend';
 import { fitAndScore } from '../core/detectors/run';
-import { getDetector, loadModel } from '../core/detectors/registry';
-import { resolveParams } from '../core/detectors/params';
+import { loadModel } from '../core/detectors/registry';
 import type { Matrix } from '../core/data/matrix';
 import { decisionFromScores, type ModelInfo, type ModelJSON } from '../core/detectors/detector';
 
@@ -45,36 +44,33 @@ export interface RunJob {
   score?: Matrix;
   model?: ModelJSON;
   seed: number;
+  /** Fit on all of `train` but score only its first rows (the other chunks go to other workers). */
+  firstRows?: number;
 }
 
 export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<RunReply> {
   const choice = await (backend ?? init('auto'));
+  const { train, firstRows } = job;
+  const head = firstRows !== undefined && firstRows < train.rows ? { data: train.data.subarray(0, firstRows * train.cols), rows: firstRows, cols: train.cols } : undefined;
   const result = await fitAndScore(
-    { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model },
+    { detector: job.detector, params: job.params, train, score: job.score ?? head, model: job.model },
     { seed: job.seed, backend: choice.backend, onProgress },
   );
+  // A model that scored every training row while fitting (contamination fraction) covers all chunks at once.
+  const all = head && result.model.trainingScores?.length === train.rows ? result.model.trainingScores : null;
+  const scores = all ?? result.scores;
+  const decision = all ? decisionFromScores(result.model, all) : result.decision;
   const reply: RunReply = {
     model: result.model.toJSON(),
-    scores: result.scores,
-    decision: result.decision,
-    scored: true,
+    scores,
+    decision,
+    scored: !head || all !== null,
     info: result.model.info,
     timings: result.timings,
     backend: choice.backend,
   };
-  const buffers = [result.scores.buffer, ...(result.decision ? [result.decision.buffer] : [])];
+  const buffers = [scores.buffer, ...(decision ? [decision.buffer] : [])];
   return Comlink.transfer(reply, buffers as ArrayBuffer[]);
-}
-
-/** Fit only; the training scores come back when fit computed them anyway. */
-export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; info: ModelInfo; fitMs: number; backend: string; hasDecision: boolean }> {
-  const choice = await (backend ?? init('auto'));
-  const t0 = performance.now();
-  const spec = getDetector(job.detector);
-  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress });
-  const trainingScores = model.trainingScores ?? null;
-  const reply = { model: model.toJSON(), trainingScores, info: model.info, fitMs: performance.now() - t0, backend: choice.backend, hasDecision: typeof model.decisionFunction === 'function' };
-  return Comlink.transfer(reply, trainingScores ? [trainingScores.buffer as ArrayBuffer] : []);
 }
 
 /** Score rows with a fitted model (one chunk of a larger job). */

@@ -121,36 +121,37 @@ export class DetectorPool {
       const r = await guard(first, first.api.run(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
       return { model: r.model, scores: r.scores, decision: r.decision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
     }
-    // Fit on one worker with a copy; score the original in chunks across the pool.
-    const trainCopy = { ...job.train, data: job.train.data.slice() };
-    const fitted = await guard(first, first.api.fit(Comlink.transfer({ ...job, train: trainCopy }, [trainCopy.data.buffer]), progress));
-    const t1 = performance.now();
-    if (fitted.trainingScores && !fitted.hasDecision) {
-      return { model: fitted.model, scores: fitted.trainingScores, decision: null, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1, chunks: 1 };
-    }
+    // Copies of the chunks the other workers score; then the whole matrix moves (no copy) to
+    // the first worker, which fits on it and scores the first chunk.
     const n = this.size;
     const per = Math.ceil(rows / n);
+    const cols = job.train.cols;
+    const chunks = Array.from({ length: n - 1 }, (_, k) => {
+      const start = (k + 1) * per;
+      const end = Math.min(rows, start + per);
+      return { start, m: { data: job.train.data.slice(start * cols, end * cols), rows: Math.max(0, end - start), cols } };
+    }).filter((c) => c.m.rows > 0);
+    const head = await guard(first, first.api.run(Comlink.transfer({ ...job, firstRows: per }, [job.train.data.buffer as ArrayBuffer]), progress));
+    const t1 = performance.now();
+    if (head.scored) {
+      return { model: head.model, scores: head.scores, decision: head.decision, info: head.info, timings: { ...head.timings, total: t1 - t0 }, backend: head.backend, workers: 1, chunks: 1 };
+    }
     const scores = new Float64Array(rows);
-    let decision: Float64Array | null = null;
-    let done = 0;
+    scores.set(head.scores, 0);
+    let done = per;
     await Promise.all(
-      Array.from({ length: n }, async (_, i) => {
-        const start = i * per;
-        const end = Math.min(rows, start + per);
-        if (start >= end) return;
-        const s = this.slot(i);
-        const chunk = { data: job.train.data.slice(start * job.train.cols, end * job.train.cols), rows: end - start, cols: job.train.cols };
-        const r = await guard(s, s.api.scoreWith(fitted.model, Comlink.transfer(chunk, [chunk.data.buffer])));
+      chunks.map(async ({ start, m }, k) => {
+        const s = this.slot(k + 1);
+        const r = await guard(s, s.api.scoreWith(head.model, Comlink.transfer(m, [m.data.buffer as ArrayBuffer])));
         scores.set(r.scores, start);
-        if (r.decision) {
-          decision ??= new Float64Array(rows);
-          decision.set(r.decision, start);
-        }
-        done += end - start;
+        done += m.rows;
         onProgress?.(0.7 + (0.3 * done) / rows, 'scoring');
       }),
     );
+    // decision_function = threshold − score wherever the detector has one (see decisionFromScores).
+    const decision = head.decision ? Float64Array.from(scores, (v) => head.model.threshold - v) : null;
+    const fitted = { fitMs: head.timings.fit, backend: head.backend, info: head.info, model: head.model };
     const t2 = performance.now();
-    return { model: fitted.model, scores, decision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
+    return { model: fitted.model, scores, decision, info: fitted.info, timings: { fit: fitted.fitMs, score: head.timings.score + (t2 - t1), total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
   }
 }
