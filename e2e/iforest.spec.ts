@@ -89,7 +89,7 @@ test('scoring chunked across three workers gives the CLI\'s scores bit for bit',
   await lab.tid('param-contamination').fill('0.05');
   await lab.runAndWait(150_000);
   expect(await lab.scores()).toEqual(cliScores([file, '--detector', 'iforest', '--seed', '42', '--contamination', '0.05']));
-  expect((await lab.state()).flagged).toBe(cliJson([file, '--detector', 'iforest', '--seed', '42', '--contamination', '0.05']).flagged);
+  expect((await lab.state()).flagged).toBe(cliJson(['score', file, '--detector', 'iforest', '--seed', '42', '--contamination', '0.05']).flagged);
 });
 
 test('a fitted model is saved, reopened on the same data, and applied to another CSV without refitting', async ({ page }) => {
