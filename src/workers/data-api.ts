@@ -28,7 +28,7 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
   return { id, summary: summarize(ds), parseMs: performance.now() - t0 };
 }
 
-/** The file's text in 2 MB slices (small strings keep the garbage of a parse small), decoded as UTF-8 across slice boundaries. */
+/** The file's text in 8 MB slices (measured faster than 2 MB in Chromium), decoded as UTF-8 across slice boundaries. */
 async function* fileChunks(file: Blob, size = 8 << 20): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   for (let pos = 0; pos < file.size; pos += size) {
