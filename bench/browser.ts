@@ -33,6 +33,8 @@ export interface BrowserResult {
   peak_renderer_rss_mb_load?: number;
   baseline_renderer_rss_mb?: number;
   chromium?: string;
+  /** navigator.hardwareConcurrency in the page (the detector pool has max(2, it − 1) workers). */
+  hardware_concurrency?: number | null;
 }
 
 interface HookState {
@@ -172,6 +174,7 @@ export async function browserBench(csvFile: string, log: (s: string) => void): P
       const opened = await openPage(sess, log);
       if (typeof opened === 'string') return { skipped: opened, build_ms, chromium: version };
       const page = opened;
+      const hardware_concurrency = await hardwareConcurrency(page);
       const input = page.getByTestId('csv-input');
       let peak = 0;
       let phase: 'load' | 'run' = 'load';
@@ -240,6 +243,7 @@ export async function browserBench(csvFile: string, log: (s: string) => void): P
         peak_renderer_rss_mb_load: browserPid === null ? undefined : peakLoad,
         baseline_renderer_rss_mb: browserPid === null ? undefined : baseline,
         chromium: version,
+        hardware_concurrency,
       };
     } finally {
       if (poll) clearInterval(poll);
@@ -267,6 +271,8 @@ export interface IForestBrowserRun {
   peak_js_heap_used_mb?: number | null;
   peak_js_heap_total_mb?: number | null;
   end_js_heap_used_mb?: number | null;
+  /** navigator.hardwareConcurrency in the page (the detector pool has max(2, it − 1) workers). */
+  hardware_concurrency?: number | null;
 }
 
 export interface IForestBrowserResult {
@@ -300,6 +306,7 @@ async function iforestOnce(sess: Session, file: string, rows: number, log: (s: s
   const opened = await openPage(sess, log);
   if (typeof opened === 'string') return { file: name, rows, skipped: opened };
   const page = opened;
+  const hardware_concurrency = await hardwareConcurrency(page);
   let poll: NodeJS.Timeout | null = null;
   try {
     const cdp = await page.context().newCDPSession(page).catch(() => null);
@@ -376,11 +383,16 @@ async function iforestOnce(sess: Session, file: string, rows: number, log: (s: s
       peak_renderer_rss_mb: sess.browserPid === null ? undefined : peak,
       peak_renderer_rss_mb_load: sess.browserPid === null ? undefined : peakLoad,
       peak_js_heap_used_mb: heapUsed, peak_js_heap_total_mb: heapTotal, end_js_heap_used_mb: lastHeapUsed,
+      hardware_concurrency,
     };
   } finally {
     if (poll) clearInterval(poll);
     await page.context().close().catch(() => undefined);
   }
+}
+
+function hardwareConcurrency(page: import('@playwright/test').Page): Promise<number | null> {
+  return page.evaluate(() => navigator.hardwareConcurrency || null).catch(() => null);
 }
 
 /** The chromium browser process that is a descendant of this Node process. */

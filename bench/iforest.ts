@@ -2,6 +2,7 @@
  * Isolation Forest in Node: our fit and score (all rows) on the seeded data,
  * and the tfjs tensor path of `score` on the wasm backend for comparison.
  */
+import { ScoringThreads, THREAD_ROWS } from '../src/cli/threads.js';
 import { iforest } from '../src/core/detectors/iforest.js';
 import { resolveParams } from '../src/core/detectors/params.js';
 import { ThresholdSweep } from '../src/core/metrics/sweep.js';
@@ -20,6 +21,15 @@ export interface IForestNodeResult {
   compute: string | null;
   /** score(X, { path: 'tensor' }) on a tfjs backend, when asked for. */
   tensor?: { backend: string; score_ms: number[]; score_median_ms: number; max_abs_diff: number } | { error: string };
+  /**
+   * The CLI's threaded scoring (`ScoringThreads`, src/cli/threads.ts), when asked for:
+   * `threads` worker threads plus the calling thread. Warm: threads started and
+   * one warm-up score done before timing; cold: `new ScoringThreads()` + score + close, one run.
+   */
+  threads?: {
+    threads: number; warm_up_rows: number; score_ms: number[]; score_median_ms: number;
+    cold_ms: number; max_abs_diff: number;
+  } | { error: string };
 }
 
 const params = () => resolveParams(iforest.params, {});
@@ -31,7 +41,7 @@ export async function warmUp(): Promise<void> {
   for (let i = 0; i < 2; i++) await (await iforest.fit(m, params(), { seed: 42 })).score(m);
 }
 
-export async function iforestNode(rows: number, reps: number, log: (s: string) => void, tensor = false): Promise<IForestNodeResult> {
+export async function iforestNode(rows: number, reps: number, log: (s: string) => void, tensor = false, threads = false): Promise<IForestNodeResult> {
   const g = generateMatrix(rows, COLS, SEED); // the same numbers as the CSV (String(x) round-trips)
   const X = { data: g.data, rows, cols: COLS };
   const fit: number[] = [];
@@ -56,6 +66,13 @@ export async function iforestNode(rows: number, reps: number, log: (s: string) =
     fit_score_median_ms: median(fit.map((f, i) => f + score[i])),
     roc_auc: sweep.rocAuc, compute: model!.info?.compute ?? null,
   };
+  if (threads) {
+    try {
+      out.threads = await threadedScore(model!, X, scores!, reps, log);
+    } catch (e) {
+      out.threads = { error: (e as Error).message.split('\n')[0] };
+    }
+  }
   if (tensor) {
     try {
       const tf = await import('@tensorflow/tfjs-core');
@@ -90,4 +107,45 @@ export async function iforestNode(rows: number, reps: number, log: (s: string) =
     }
   }
   return out;
+}
+
+type Fitted = Awaited<ReturnType<typeof iforest.fit>>;
+type Mat = { data: Float64Array; rows: number; cols: number };
+
+/** `ScoringThreads.score` on all rows: warm (median of `reps`) and cold (one run, thread start-up included). */
+async function threadedScore(model: Fitted, X: Mat, single: Float64Array, reps: number, log: (s: string) => void): Promise<NonNullable<IForestNodeResult['threads']>> {
+  const label = `iforest: node ${X.rows.toLocaleString('en')} threads`;
+  // Warm: the threads start here, outside the timing. The warm-up must have at least
+  // THREAD_ROWS rows: below that, `score` runs on this thread alone and never waits for
+  // the workers (100k rows would warm nothing); so the first THREAD_ROWS rows of X.
+  const pool = new ScoringThreads();
+  const warmRows = Math.min(X.rows, THREAD_ROWS);
+  const times: number[] = [];
+  let diff = 0;
+  try {
+    await pool.score(model, { data: X.data.subarray(0, warmRows * X.cols), rows: warmRows, cols: X.cols });
+    for (let i = 0; i < reps; i++) {
+      gc();
+      const t0 = performance.now();
+      const s = await pool.score(model, X);
+      times.push(performance.now() - t0);
+      for (let r = 0; r < X.rows; r++) diff = Math.max(diff, Math.abs(s[r] - single[r]));
+      log(`${label} (${pool.size} + this one) run ${i + 1}: ${times[i].toFixed(0)} ms`);
+    }
+  } finally {
+    pool.close();
+  }
+  await new Promise((res) => setTimeout(res, 500)); // let the terminated threads go
+  // Cold: as the CLI does it for one file, start-up included.
+  gc();
+  const t0 = performance.now();
+  const cold = new ScoringThreads();
+  try {
+    await cold.score(model, X);
+  } finally {
+    cold.close();
+  }
+  const cold_ms = performance.now() - t0;
+  log(`${label} cold (new ScoringThreads + score): ${cold_ms.toFixed(0)} ms`);
+  return { threads: pool.size, warm_up_rows: warmRows, score_ms: times, score_median_ms: median(times), cold_ms, max_abs_diff: diff };
 }
