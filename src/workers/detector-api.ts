@@ -5,9 +5,10 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend, type BackendChoice, type BackendPreference } from '../core/compute/backend';
 import { fitAndScore } from '../core/detectors/run';
-import { loadModel } from '../core/detectors/registry';
+import { getDetector, loadModel } from '../core/detectors/registry';
+import { resolveParams } from '../core/detectors/params';
 import type { Matrix } from '../core/data/matrix';
-import { decisionFromScores, type ModelInfo, type ModelJSON } from '../core/detectors/detector';
+import { decisionFromScores, type FittedModel, type ModelInfo, type ModelJSON } from '../core/detectors/detector';
 
 let backend: Promise<BackendChoice> | null = null;
 
@@ -30,8 +31,6 @@ export interface RunReply {
   model: ModelJSON;
   scores: Float64Array;
   decision: Float64Array | null;
-  /** Whether `scores` are the scores of every training row. */
-  scored: boolean;
   info: ModelInfo;
   timings: { fit: number; score: number };
   backend: string;
@@ -44,33 +43,56 @@ export interface RunJob {
   score?: Matrix;
   model?: ModelJSON;
   seed: number;
-  /** Fit on all of `train` but score only its first rows (the other chunks go to other workers). */
-  firstRows?: number;
 }
 
 export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<RunReply> {
   const choice = await (backend ?? init('auto'));
-  const { train, firstRows } = job;
-  const head = firstRows !== undefined && firstRows < train.rows ? { data: train.data.subarray(0, firstRows * train.cols), rows: firstRows, cols: train.cols } : undefined;
   const result = await fitAndScore(
-    { detector: job.detector, params: job.params, train, score: job.score ?? head, model: job.model },
+    { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model },
     { seed: job.seed, backend: choice.backend, onProgress },
   );
-  // A model that scored every training row while fitting (contamination fraction) covers all chunks at once.
-  const all = head && result.model.trainingScores?.length === train.rows ? result.model.trainingScores : null;
-  const scores = all ?? result.scores;
-  const decision = all ? decisionFromScores(result.model, all) : result.decision;
+  const { scores, decision } = result;
   const reply: RunReply = {
     model: result.model.toJSON(),
     scores,
     decision,
-    scored: !head || all !== null,
     info: result.model.info,
     timings: result.timings,
     backend: choice.backend,
   };
   const buffers = [scores.buffer, ...(decision ? [decision.buffer] : [])];
   return Comlink.transfer(reply, buffers as ArrayBuffer[]);
+}
+
+/** The last model fitted by `fit` with its training rows, kept here so they need not travel back. */
+let kept: { model: FittedModel; X: Matrix } | null = null;
+
+/**
+ * Fit on all rows and keep model and rows in this worker (the pool then scores a
+ * chunk here with scoreKept while other workers score theirs). The training
+ * scores come back when the fit computed them anyway (contamination fraction).
+ */
+export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; decision: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
+  const choice = await (backend ?? init('auto'));
+  const t0 = performance.now();
+  const spec = getDetector(job.detector);
+  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress });
+  const trainingScores = model.trainingScores ?? null;
+  // With every training row scored already there is nothing left to score here.
+  kept = trainingScores ? null : { model, X: job.train };
+  const decision = trainingScores ? decisionFromScores(model, trainingScores) : null;
+  const reply = { model: model.toJSON(), trainingScores, decision, hasDecision: typeof model.decisionFunction === 'function', info: model.info, fitMs: performance.now() - t0, backend: choice.backend };
+  return Comlink.transfer(reply, [trainingScores, decision].filter((a): a is Float64Array => a !== null).map((a) => a.buffer as ArrayBuffer));
+}
+
+/** Score rows [start, end) of the rows kept by `fit`, then let them go. */
+export async function scoreKept(start: number, end: number): Promise<Float64Array> {
+  if (!kept) throw new Error('no fitted model is kept in this worker');
+  const { model, X } = kept;
+  kept = null;
+  const choice = await (backend ?? init('auto'));
+  const scores = await model.score({ data: X.data.subarray(start * X.cols, end * X.cols), rows: end - start, cols: X.cols }, { backend: choice.backend });
+  return Comlink.transfer(scores, [scores.buffer as ArrayBuffer]);
 }
 
 /** Score rows with a fitted model (one chunk of a larger job). */

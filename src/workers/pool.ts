@@ -121,8 +121,8 @@ export class DetectorPool {
       const r = await guard(first, first.api.run(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
       return { model: r.model, scores: r.scores, decision: r.decision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
     }
-    // Copies of the chunks the other workers score; then the whole matrix moves (no copy) to
-    // the first worker, which fits on it and scores the first chunk.
+    // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to
+    // the first worker, which fits on it and keeps it to score the first chunk meanwhile.
     const n = this.size;
     const per = Math.ceil(rows / n);
     const cols = job.train.cols;
@@ -131,27 +131,29 @@ export class DetectorPool {
       const end = Math.min(rows, start + per);
       return { start, m: { data: job.train.data.slice(start * cols, end * cols), rows: Math.max(0, end - start), cols } };
     }).filter((c) => c.m.rows > 0);
-    const head = await guard(first, first.api.run(Comlink.transfer({ ...job, firstRows: per }, [job.train.data.buffer as ArrayBuffer]), progress));
+    const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
     const t1 = performance.now();
-    if (head.scored) {
-      return { model: head.model, scores: head.scores, decision: head.decision, info: head.info, timings: { ...head.timings, total: t1 - t0 }, backend: head.backend, workers: 1, chunks: 1 };
+    if (fitted.trainingScores) {
+      return { model: fitted.model, scores: fitted.trainingScores, decision: fitted.decision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1, chunks: 1 };
     }
     const scores = new Float64Array(rows);
-    scores.set(head.scores, 0);
-    let done = per;
-    await Promise.all(
-      chunks.map(async ({ start, m }, k) => {
+    let done = 0;
+    const report = (k: number) => {
+      done += k;
+      onProgress?.(0.7 + (0.3 * done) / rows, 'scoring');
+    };
+    await Promise.all([
+      guard(first, first.api.scoreKept(0, per)).then((s) => { scores.set(s, 0); report(s.length); }),
+      ...chunks.map(async ({ start, m }, k) => {
         const s = this.slot(k + 1);
-        const r = await guard(s, s.api.scoreWith(head.model, Comlink.transfer(m, [m.data.buffer as ArrayBuffer])));
+        const r = await guard(s, s.api.scoreWith(fitted.model, Comlink.transfer(m, [m.data.buffer as ArrayBuffer])));
         scores.set(r.scores, start);
-        done += m.rows;
-        onProgress?.(0.7 + (0.3 * done) / rows, 'scoring');
+        report(m.rows);
       }),
-    );
+    ]);
     // decision_function = threshold − score wherever the detector has one (see decisionFromScores).
-    const decision = head.decision ? Float64Array.from(scores, (v) => head.model.threshold - v) : null;
-    const fitted = { fitMs: head.timings.fit, backend: head.backend, info: head.info, model: head.model };
+    const decision = fitted.hasDecision ? Float64Array.from(scores, (v) => fitted.model.threshold - v) : null;
     const t2 = performance.now();
-    return { model: fitted.model, scores, decision, info: fitted.info, timings: { fit: fitted.fitMs, score: head.timings.score + (t2 - t1), total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
+    return { model: fitted.model, scores, decision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
   }
 }
