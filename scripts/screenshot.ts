@@ -20,5 +20,11 @@ await page.getByTestId('sample-cardio').click();
 await page.waitForFunction(() => (globalThis as any).__anomalyLab.state().dataset?.name === 'cardio.csv' && (globalThis as any).__anomalyLab.state().job === 'done', null, { timeout: 60_000 });
 await page.waitForTimeout(500);
 await page.screenshot({ path: `${out}/cardio.png` });
+for (const tab of ['histogram', 'roc', 'pr']) {
+  await page.getByTestId(`tab-${tab}`).click();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${out}/cardio-${tab}.png` });
+}
+await page.getByTestId('tab-scatter').click();
 console.log(JSON.stringify(await page.evaluate(() => (globalThis as any).__anomalyLab.state())));
 await browser.close();
