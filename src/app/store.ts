@@ -23,7 +23,8 @@ export interface RunResult {
   params: Record<string, unknown>;
   columns: string[];
   scores: Float64Array;
-  decision: Float64Array | null;
+  /** Whether the detector has a decision_function (= modelThreshold − score, derived where drawn). */
+  hasDecision: boolean;
   modelThreshold: number;
   sweep: ThresholdSweep;
   info: ModelInfo;
@@ -369,7 +370,7 @@ export async function run(model?: ModelJSON, source?: string): Promise<void> {
     const sweep = new ThresholdSweep(r.scores, get().labels?.labels);
     set({
       result: {
-        detector: r.model.detector, params: r.model.params, columns: f.columns, scores: r.scores, decision: r.decision,
+        detector: r.model.detector, params: r.model.params, columns: f.columns, scores: r.scores, hasDecision: r.hasDecision,
         modelThreshold: r.model.threshold, sweep, info: r.info, model: { ...r.model, columns: f.columns }, imputed: f.imputed,
         backend: r.backend, workers: r.workers,
         timings: { features: t1 - t0, fit: r.timings.fit, score: r.timings.score, total: performance.now() - t0 },

@@ -8,7 +8,7 @@ import { fitAndScore } from '../core/detectors/run';
 import { getDetector, loadModel } from '../core/detectors/registry';
 import { resolveParams } from '../core/detectors/params';
 import type { Matrix } from '../core/data/matrix';
-import { decisionFromScores, type FittedModel, type ModelInfo, type ModelJSON } from '../core/detectors/detector';
+import type { FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
 
 let backend: Promise<BackendChoice> | null = null;
 
@@ -30,7 +30,8 @@ export function init(preference: BackendPreference): Promise<BackendChoice> {
 export interface RunReply {
   model: ModelJSON;
   scores: Float64Array;
-  decision: Float64Array | null;
+  /** Whether the detector has a decision_function (= threshold − score; the page derives it). */
+  hasDecision: boolean;
   info: ModelInfo;
   timings: { fit: number; score: number };
   backend: string;
@@ -48,20 +49,19 @@ export interface RunJob {
 export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<RunReply> {
   const choice = await (backend ?? init('auto'));
   const result = await fitAndScore(
-    { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model },
+    { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model, decision: false },
     { seed: job.seed, backend: choice.backend, onProgress },
   );
-  const { scores, decision } = result;
+  const { scores } = result;
   const reply: RunReply = {
     model: result.model.toJSON(),
     scores,
-    decision,
+    hasDecision: typeof result.model.decisionFunction === 'function',
     info: result.model.info,
     timings: result.timings,
     backend: choice.backend,
   };
-  const buffers = [scores.buffer, ...(decision ? [decision.buffer] : [])];
-  return Comlink.transfer(reply, buffers as ArrayBuffer[]);
+  return Comlink.transfer(reply, [scores.buffer as ArrayBuffer]);
 }
 
 /** The last model fitted by `fit` with its training rows, kept here so they need not travel back. */
@@ -72,7 +72,7 @@ let kept: { model: FittedModel; X: Matrix } | null = null;
  * chunk here with scoreKept while other workers score theirs). The training
  * scores come back when the fit computed them anyway (contamination fraction).
  */
-export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; decision: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
+export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
   const choice = await (backend ?? init('auto'));
   const t0 = performance.now();
   const spec = getDetector(job.detector);
@@ -80,9 +80,8 @@ export async function fit(job: RunJob, onProgress?: (fraction: number, message?:
   const trainingScores = model.trainingScores ?? null;
   // With every training row scored already there is nothing left to score here.
   kept = trainingScores ? null : { model, X: job.train };
-  const decision = trainingScores ? decisionFromScores(model, trainingScores) : null;
-  const reply = { model: model.toJSON(), trainingScores, decision, hasDecision: typeof model.decisionFunction === 'function', info: model.info, fitMs: performance.now() - t0, backend: choice.backend };
-  return Comlink.transfer(reply, [trainingScores, decision].filter((a): a is Float64Array => a !== null).map((a) => a.buffer as ArrayBuffer));
+  const reply = { model: model.toJSON(), trainingScores, hasDecision: typeof model.decisionFunction === 'function', info: model.info, fitMs: performance.now() - t0, backend: choice.backend };
+  return Comlink.transfer(reply, trainingScores ? [trainingScores.buffer as ArrayBuffer] : []);
 }
 
 /** Score rows [start, end) of the rows kept by `fit`, then let them go. */
@@ -96,10 +95,9 @@ export async function scoreKept(start: number, end: number): Promise<Float64Arra
 }
 
 /** Score rows with a fitted model (one chunk of a larger job). */
-export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array; decision: Float64Array | null }> {
+export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array }> {
   const choice = await (backend ?? init('auto'));
   const m = loadModel(model);
   const scores = await m.score(X, { backend: choice.backend });
-  const decision = decisionFromScores(m, scores);
-  return Comlink.transfer({ scores, decision }, [scores.buffer, ...(decision ? [decision.buffer] : [])] as ArrayBuffer[]);
+  return Comlink.transfer({ scores }, [scores.buffer as ArrayBuffer]);
 }

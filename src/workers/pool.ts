@@ -24,7 +24,8 @@ interface Slot {
 export interface PoolResult {
   model: ModelJSON;
   scores: Float64Array;
-  decision: Float64Array | null;
+  /** Whether the detector has a decision_function (= threshold − score). */
+  hasDecision: boolean;
   info: ModelInfo;
   timings: { fit: number; score: number; total: number };
   backend: string;
@@ -119,7 +120,7 @@ export class DetectorPool {
     const rows = job.train.rows;
     if (this.size === 1 || rows < CHUNK_ROWS || job.model) {
       const r = await guard(first, first.api.run(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
-      return { model: r.model, scores: r.scores, decision: r.decision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
+      return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
     }
     // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to
     // the first worker, which fits on it and keeps it to score the first chunk meanwhile.
@@ -134,7 +135,7 @@ export class DetectorPool {
     const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
     const t1 = performance.now();
     if (fitted.trainingScores) {
-      return { model: fitted.model, scores: fitted.trainingScores, decision: fitted.decision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1, chunks: 1 };
+      return { model: fitted.model, scores: fitted.trainingScores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1, chunks: 1 };
     }
     const scores = new Float64Array(rows);
     let done = 0;
@@ -151,9 +152,7 @@ export class DetectorPool {
         report(m.rows);
       }),
     ]);
-    // decision_function = threshold − score wherever the detector has one (see decisionFromScores).
-    const decision = fitted.hasDecision ? Float64Array.from(scores, (v) => fitted.model.threshold - v) : null;
     const t2 = performance.now();
-    return { model: fitted.model, scores, decision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
+    return { model: fitted.model, scores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
   }
 }

@@ -51,7 +51,7 @@ export function ScatterPlot() {
   const threshold = useDeferredValue(liveThreshold);
 
   // scikit-learn's view needs a decision_function: decision = detector threshold − score.
-  const sklearnView = view === 'sklearn' && !!result?.decision;
+  const sklearnView = view === 'sklearn' && !!result?.hasDecision;
   const scale: DivergingScale | null = useMemo(() => {
     if (!result) return null;
     const s = result.sweep;
@@ -132,7 +132,7 @@ export function ScatterPlot() {
             : `${fmtInt(shown)} rows${shown < dataset.rows ? ` (${fmtInt(dataset.rows - shown)} with a missing coordinate not drawn)` : ''}`}
           {result ? (sklearnView ? ' · colour = decision_function (negative = outlier), outlined = flagged' : " · colour = anomaly score (warm = above the detector's threshold), outlined = flagged") : ''}
         </span>
-        {result?.decision && (
+        {result?.hasDecision && (
           <label className="small view-toggle" title="Colour by decision_function with 'coolwarm', as in scikit-learn's IsolationForest example">
             <input type="checkbox" data-testid="sklearn-view" checked={view === 'sklearn'} onChange={(e) => setView(e.target.checked ? 'sklearn' : 'score')} /> scikit-learn view
           </label>

@@ -25,6 +25,8 @@ export interface RunRequest {
   score?: Matrix;
   /** A saved model to use instead of fitting. */
   model?: ModelJSON;
+  /** Whether to return decision_function values too (default true; the page derives them when drawing). */
+  decision?: boolean;
   /** Scores rows with the fitted model in place of model.score (e.g. split across threads). */
   scorer?: (model: FittedModel, X: Matrix) => Promise<Float64Array>;
 }
@@ -44,7 +46,7 @@ export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Pr
   const reuse = !req.score && !req.model && model.trainingScores && model.trainingScores.length === target.rows;
   const sOpts = { signal: options.signal, backend: options.backend, onProgress: (f: number) => options.onProgress?.(0.7 + 0.3 * f, 'scoring') };
   const scores = reuse ? model.trainingScores! : req.scorer ? await req.scorer(model, target) : await model.score(target, sOpts);
-  const decision = decisionFromScores(model, scores);
+  const decision = req.decision === false ? null : decisionFromScores(model, scores);
   const t2 = performance.now();
   options.onProgress?.(1, 'done');
   return { model, scores, decision, timings: { fit: t1 - t0, score: t2 - t1 } };
