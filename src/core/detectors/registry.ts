@@ -2,8 +2,10 @@
 import type { DetectorSpec, ModelJSON, FittedModel } from './detector.js';
 import { zscore } from './zscore.js';
 import { iforest } from './iforest.js';
+import { lof } from './lof.js';
+import { knn } from './knn.js';
 
-export const DETECTORS: DetectorSpec[] = [iforest, zscore];
+export const DETECTORS: DetectorSpec[] = [iforest, lof, knn, zscore];
 
 /** The detector the page runs without a click (seed 42). */
 export const DEFAULT_DETECTOR = 'iforest';

@@ -1,0 +1,87 @@
+/**
+ * kNN detector, as PyOD's `KNN`: a row's score is the distance to its k-th
+ * nearest neighbour (method 'largest'), or the mean or median of the distances
+ * to its k nearest (a row is not its own neighbour when fitting). The
+ * threshold is the (1 − contamination) quantile of the training scores
+ * (numpy linear), PyOD's threshold_; contamination defaults to 0.1 as in PyOD.
+ *
+ * @example
+ * const m = await knn.fit(X, resolveParams(knn.params, { n_neighbors: 5 }));
+ * m.trainingScores; // PyOD's decision_scores_
+ */
+import type { Matrix } from '../data/matrix.js';
+import { kNeighbors } from '../compute/knn.js';
+import { thresholdFromContamination } from '../metrics/quantile.js';
+import { checkFeatures, checkModelJSON, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import type { Params } from './params.js';
+
+interface KnnState {
+  k: number;
+  X: number[];
+}
+
+export const knn: DetectorSpec = {
+  id: 'knn',
+  name: 'k-nearest neighbours',
+  summary: "PyOD's KNN: distance to the k-th nearest neighbour (or the mean / median of the k).",
+  usesTensors: false,
+  params: [
+    { name: 'n_neighbors', type: 'int', default: 5, min: 1, max: 100000, help: 'Neighbours per row' },
+    { name: 'method', type: 'enum', default: 'largest', options: ['largest', 'mean', 'median'], help: 'Distance to the k-th neighbour, or the mean / median over the k' },
+    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (PyOD default 0.1)' },
+  ],
+  async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
+    const k = Number(params.n_neighbors);
+    if (X.rows < 2) throw new RangeError(`kNN needs at least 2 rows, got ${X.rows}`);
+    if (k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}`);
+    const nb = kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
+    const scores = reduce(nb.distances, k, X.rows, String(params.method));
+    const threshold = thresholdFromContamination(scores, Number(params.contamination));
+    return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores);
+  },
+  load(json: ModelJSON): FittedModel {
+    const m = checkModelJSON(json, 'knn');
+    const s = m.state as KnnState;
+    if (!s || !Array.isArray(s.X) || s.X.length % m.features !== 0) throw new TypeError('kNN model state is malformed');
+    return new KnnModel(m.params, m.features, m.threshold, s);
+  },
+};
+
+function reduce(distances: Float64Array, k: number, rows: number, method: string): Float64Array {
+  const out = new Float64Array(rows);
+  const row = new Float64Array(k);
+  for (let i = 0; i < rows; i++) {
+    const d = distances.subarray(i * k, (i + 1) * k);
+    if (method === 'largest') out[i] = d[k - 1];
+    else if (method === 'mean') {
+      let s = 0;
+      for (let m = 0; m < k; m++) s += d[m];
+      out[i] = s / k;
+    } else {
+      row.set(d); // already ascending
+      out[i] = k % 2 ? row[(k - 1) / 2] : (row[k / 2 - 1] + row[k / 2]) / 2;
+    }
+  }
+  return out;
+}
+
+class KnnModel implements FittedModel {
+  readonly detector = 'knn';
+  readonly info: ModelInfo;
+  private readonly train: Matrix;
+  constructor(readonly params: Params, readonly features: number, readonly threshold: number, private readonly state: KnnState, readonly trainingScores?: Float64Array) {
+    this.train = { data: Float64Array.from(state.X), rows: state.X.length / features, cols: features };
+    this.info = { compute: 'float64 typed arrays, exact neighbours (blocked brute force)', warnings: [], details: { n_neighbors: state.k, threshold_: threshold } };
+  }
+
+  /** PyOD's decision_function on new rows: their neighbours among the training rows. */
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+    checkFeatures(X, this.features, 'kNN');
+    const nb = kNeighbors(this.train, this.state.k, X, { signal: options.signal, onProgress: options.onProgress });
+    return reduce(nb.distances, this.state.k, X.rows, String(this.params.method));
+  }
+
+  toJSON(): ModelJSON {
+    return { format: 'anomaly-lab-model', version: 1, detector: 'knn', params: this.params, threshold: this.threshold, features: this.features, state: this.state };
+  }
+}
