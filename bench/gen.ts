@@ -20,7 +20,7 @@ export const OUTLIER_RATE = 0.01;
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = path.join(here, 'data');
 /** The CSV of the first `rows` rows of the seeded stream (a smaller file is a prefix of the larger one). */
-export const dataFileFor = (rows: number): string => path.join(DATA_DIR, `bench_${rows}x${COLS}_seed${SEED}.csv`);
+export const dataFileFor = (rows: number, cols = COLS): string => path.join(DATA_DIR, `bench_${rows}x${cols}_seed${SEED}.csv`);
 export const DATA_FILE = dataFileFor(ROWS);
 /** The Isolation Forest bench's smaller file. */
 export const ROWS_100K = 100_000;
@@ -61,28 +61,33 @@ export function generateMatrix(rows: number, cols: number, seed = SEED): { data:
   return { data, labels, rows, cols };
 }
 
-/** Write the CSV unless it is already there (same name = same seed and shape). */
-export function ensureData(force = false, rows = ROWS): GenResult {
+/**
+ * Write the CSV unless it is already there (same name = same seed and shape).
+ * With cols = COLS a smaller file is a prefix of the larger one; other widths
+ * (the LOF bench's 50k × 2) are their own stream from the same seed, equal to
+ * `generateMatrix(rows, cols, SEED)`.
+ */
+export function ensureData(force = false, rows = ROWS, cols = COLS): GenResult {
   const t0 = performance.now();
-  const file = dataFileFor(rows);
+  const file = dataFileFor(rows, cols);
   if (!force && fs.existsSync(file)) {
-    return { file, bytes: fs.statSync(file).size, rows, cols: COLS, outliers: null, generated: false, seconds: 0 };
+    return { file, bytes: fs.statSync(file).size, rows, cols, outliers: null, generated: false, seconds: 0 };
   }
   fs.mkdirSync(DATA_DIR, { recursive: true });
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   const rng = new Random(SEED);
-  const header = [...Array.from({ length: COLS }, (_, j) => `x${j}`), 'label'].join(',') + '\n';
+  const header = [...Array.from({ length: cols }, (_, j) => `x${j}`), 'label'].join(',') + '\n';
   fs.writeSync(fd, header);
   let outliers = 0;
   let buf: string[] = [];
-  const values = new Float64Array(COLS);
-  const row = new Array<string>(COLS + 1);
+  const values = new Float64Array(cols);
+  const row = new Array<string>(cols + 1);
   for (let i = 0; i < rows; i++) {
     const outlier = sampleRow(rng, values);
     if (outlier) outliers++;
-    for (let j = 0; j < COLS; j++) row[j] = String(values[j]);
-    row[COLS] = outlier ? '1' : '0';
+    for (let j = 0; j < cols; j++) row[j] = String(values[j]);
+    row[cols] = outlier ? '1' : '0';
     buf.push(row.join(','));
     if (buf.length === 20_000) {
       fs.writeSync(fd, buf.join('\n') + '\n');
@@ -92,7 +97,7 @@ export function ensureData(force = false, rows = ROWS): GenResult {
   if (buf.length) fs.writeSync(fd, buf.join('\n') + '\n');
   fs.closeSync(fd);
   fs.renameSync(tmp, file);
-  return { file, bytes: fs.statSync(file).size, rows, cols: COLS, outliers, generated: true, seconds: (performance.now() - t0) / 1000 };
+  return { file, bytes: fs.statSync(file).size, rows, cols, outliers, generated: true, seconds: (performance.now() - t0) / 1000 };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -110,3 +110,33 @@ for _ in range(reps):
     score.append((time.perf_counter() - t) * 1000)
 print(json.dumps({"fit_ms": fit, "score_ms": score, "rows": X.shape[0], "cols": X.shape[1], "roc_auc": float(roc_auc_score(y, -s)), "sklearn": sklearn.__version__}))
 `;
+
+/**
+ * scikit-learn's LocalOutlierFactor(n_neighbors=20, algorithm=a).fit(X) on the
+ * CSV's feature columns (all but `label`, loaded with pandas), for each
+ * `algo:reps` in argv[2] (e.g. "auto:3,brute:1"): fit times, the method
+ * 'auto' resolved to (`_fit_method`), and −negative_outlier_factor_ of the last
+ * fit written as little-endian float64 to `<argv[3]>.<algo>`.
+ */
+export const SKLEARN_LOF = `
+import sys, time, json, gc
+import numpy as np, pandas as pd, sklearn
+from sklearn.neighbors import LocalOutlierFactor
+path, plan, out = sys.argv[1], sys.argv[2], sys.argv[3]
+df = pd.read_csv(path)
+X = df.drop(columns=["label"]).to_numpy(dtype=np.float64)
+del df
+res = {}
+for item in plan.split(","):
+    algo, reps = item.split(":")
+    times = []
+    for _ in range(int(reps)):
+        gc.collect()
+        t = time.perf_counter()
+        m = LocalOutlierFactor(n_neighbors=20, algorithm=algo).fit(X)
+        times.append((time.perf_counter() - t) * 1000)
+        print(f"{algo}: {times[-1]:.0f} ms", file=sys.stderr, flush=True)
+    np.ascontiguousarray(-m.negative_outlier_factor_, dtype="<f8").tofile(out + "." + algo)
+    res[algo] = {"fit_ms": times, "method": m._fit_method}
+print(json.dumps({"rows": X.shape[0], "cols": X.shape[1], "sklearn": sklearn.__version__, "numpy": np.__version__, "algos": res}))
+`;

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- parse|zscore|sweep|browser|iforest ...]`: the walking-skeleton
+ * `npm run bench [-- parse|zscore|sweep|browser|iforest|lof [100k] ...]`: the walking-skeleton
  * speed goals, ours against pandas / numpy / scikit-learn on this machine.
  * Prints one markdown table per section and writes bench/results/latest.json
  * (sections not run this time keep their earlier results there, with their date).
- * Timings are reported, never asserted.
+ * Timings are reported, never asserted. `lof` runs only when named (it is not in
+ * the no-argument run); `lof 100k` adds its 100k × 10 case (~5 min more: 351 s in all here).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,21 +18,28 @@ import { Random } from '../src/core/random.js';
 import { browserBench, browserIforestBench, type BrowserResult, type IForestBrowserRun } from './browser.js';
 import { COLS, ROWS, ROWS_100K, SEED, ensureData, generateMatrix } from './gen.js';
 import { iforestNode, warmUp as iforestWarmUp, type IForestNodeResult } from './iforest.js';
+import { lofCase, lofWarmUp, type LofAgreement, type LofCase, type LofResult, type SklearnLofAlgo } from './lof.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof'] as const;
 type Section = (typeof SECTIONS)[number];
+/** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer). */
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof');
 
-const args = process.argv.slice(2).map((a) => a.toLowerCase());
+const argv = process.argv.slice(2).map((a) => a.toLowerCase());
+/** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
+const lof100k = argv.includes('100k');
+const args = argv.filter((a) => a !== '100k');
+if (lof100k && !args.includes('lof')) args.push('lof');
 const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) {
-  console.error(`unknown section${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')}; none = all)`);
+  console.error(`unknown section${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')}, and \`lof 100k\`; none = all but lof)`);
   process.exit(2);
 }
-const wanted = new Set<Section>(args.length ? (args as Section[]) : SECTIONS);
+const wanted = new Set<Section>(args.length ? (args as Section[]) : DEFAULT_SECTIONS);
 
 const log = (s: string) => console.error(`  … ${s}`);
 interface Results {
@@ -330,6 +338,47 @@ async function iforestSection(): Promise<void> {
   show(table(`Isolation Forest (100 trees, max_samples auto): ours vs scikit-learn ${sk100?.sklearn ?? ''} IsolationForest(random_state=42)${browser.chromium ? `; headless Chromium ${browser.chromium}` : ''}`, ['task', 'ours', 'scikit-learn', 'ratio', 'goal', 'met?'], rowsOut));
 }
 
+async function lofSection(): Promise<void> {
+  const cases: LofCase[] = [
+    { rows: 10_000, cols: 10, reps: 3, sklearnReps: { auto: 3, brute: 3 } },
+    { rows: 50_000, cols: 2, reps: 3, sklearnReps: { auto: 3, brute: 3 } },
+  ];
+  if (lof100k) cases.push({ rows: 100_000, cols: 10, reps: 1, sklearnReps: { auto: 1, brute: 1 } });
+  log('lof: JIT warm-up (2k rows) …');
+  await lofWarmUp();
+  const out: LofResult[] = [];
+  for (const c of cases) out.push(await lofCase(c, log));
+  const GOAL_ROWS = 100_000;
+  const rowsOut: string[][] = [];
+  let version = '';
+  for (const r of out) {
+    const size = `${r.rows >= 1000 ? `${r.rows / 1000}k` : r.rows} × ${r.cols}`;
+    const runs = (n: number) => (n === 1 ? '1 run' : `median of ${n}`);
+    const sk = r.sklearn;
+    if (sk) version = sk.sklearn;
+    const auto = sk?.algos.auto;
+    const brute = sk?.algos.brute;
+    const ra = ratio(r.ours_median_ms, auto && median(auto.fit_ms));
+    const rb = ratio(r.ours_median_ms, brute && median(brute.fit_ms));
+    const goal = r.rows === GOAL_ROWS && r.cols === 10;
+    const skCell = (a: SklearnLofAlgo | undefined, name: string) => (a ? `${fmtMs(median(a.fit_ms))} (${name}${a.method !== name ? ` → ${a.method}` : ''}, ${runs(a.fit_ms.length)})` : r.sklearn_error ? `failed: ${r.sklearn_error}` : 'n/a (no sklearn)');
+    rowsOut.push(
+      [`LOF ${size}: fit (training scores), ours ${runs(r.ours_ms.length)} vs algorithm='auto'`, fmtMs(r.ours_median_ms), skCell(auto, 'auto'), fmtRatio(ra), goal ? '≤ 0.1×' : '', goal ? met(ra === null ? null : ra <= 0.1) : ''],
+      [`LOF ${size}: fit, vs algorithm='brute' (reference)`, fmtMs(r.ours_median_ms), skCell(brute, 'brute'), fmtRatio(rb), '', ''],
+    );
+    const ag = (a: LofAgreement | undefined) => (a ? `${a.max_rel_diff.toExponential(1)} (${a.rows_over_1e9} rows > 1e-9, ${a.rows_over_1e6} > 1e-6)` : 'n/a');
+    rowsOut.push([`LOF ${size}: max relative diff of our LOF vs −negative_outlier_factor_ over all rows, auto / brute`, `${ag(r.agreement.auto)} / ${ag(r.agreement.brute)}`, '', '', '', '']);
+  }
+  if (!lof100k) rowsOut.push([`LOF 100k × 10 (the goal's size): not run, \`npm run bench -- lof 100k\``, '', '', '', '≤ 0.1×', 'n/a']);
+  results.lof = {
+    when: new Date().toISOString(),
+    params: 'n_neighbors=20, contamination=auto; scikit-learn LocalOutlierFactor(n_neighbors=20, algorithm=auto | brute).fit(X)',
+    cases: out,
+    goal: `100k × 10: ours / scikit-learn (algorithm='auto') fit <= 0.1`,
+  };
+  show(table(`Local Outlier Factor (n_neighbors 20): ours (exact float64 brute force, one thread) vs scikit-learn ${version} LocalOutlierFactor`, ['task', 'ours', 'scikit-learn', 'ratio', 'goal', 'met?'], rowsOut));
+}
+
 const t0 = performance.now();
 console.log(`## Anomaly Lab bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, reference ${PYTHON}\n`);
 for (const s of SECTIONS) {
@@ -341,6 +390,7 @@ for (const s of SECTIONS) {
     if (s === 'sweep') await sweepSection();
     if (s === 'browser') await browserSection();
     if (s === 'iforest') await iforestSection();
+    if (s === 'lof') await lofSection();
   } catch (e) {
     results[s] = { error: (e as Error).message };
     show(`### ${s}\n\nfailed: ${(e as Error).message}\n`);
