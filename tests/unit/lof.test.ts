@@ -51,6 +51,27 @@ describe('exact neighbours', () => {
   });
 });
 
+describe('KD-tree neighbours', () => {
+  it('are identical to the brute force (distances and indices, ties by index), with and without a query set', () => {
+    const rng = new Random(8);
+    for (const d of [1, 2, 3, 5]) {
+      // Integer-valued columns: many exact ties and duplicates.
+      const X = fromRows(Array.from({ length: 3000 }, () => Array.from({ length: d }, () => (rng.float() < 0.5 ? rng.int(6) : rng.normal()))));
+      const Y = fromRows(Array.from({ length: 500 }, () => Array.from({ length: d }, () => rng.int(6) + (rng.float() < 0.3 ? 0.5 : 0))));
+      for (const k of [1, 5, 20]) {
+        const a = kNeighbors(X, k, undefined, { method: 'brute' });
+        const b = kNeighbors(X, k, undefined, { method: 'kdtree' });
+        expect(Array.from(b.indices), `d=${d} k=${k}`).toEqual(Array.from(a.indices));
+        expect(Array.from(b.distances)).toEqual(Array.from(a.distances));
+        const c = kNeighbors(X, k, Y, { method: 'brute' });
+        const e = kNeighbors(X, k, Y, { method: 'kdtree' });
+        expect(Array.from(e.indices)).toEqual(Array.from(c.indices));
+        expect(Array.from(e.distances)).toEqual(Array.from(c.distances));
+      }
+    }
+  });
+});
+
 describe('Local Outlier Factor', () => {
   it("scikit-learn's docstring example: [[-1.1],[0.2],[101.1],[0.3]], k=2 → [-0.9821, -1.0370, -73.3697, -0.9821]", async () => {
     const m = await lof.fit(fromRows(fx.docstring.X), resolveParams(lof.params, { n_neighbors: 2 }));
