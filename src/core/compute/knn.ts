@@ -70,7 +70,8 @@ export function chooseMethod(reference: Matrix, k: number, query?: Matrix): { me
   return kdMs <= bruteMs ? { method: 'kdtree', tree } : { method: 'brute' };
 }
 
-function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions): Neighbors {
+/** The query set (the reference itself when absent, then without self-matches), checked against k. */
+function checkQuery(reference: Matrix, k: number, query: Matrix | undefined): { self: boolean; Q: Matrix; n: number; d: number } {
   const self = !query;
   const Q = query ?? reference;
   const n = reference.rows;
@@ -78,6 +79,11 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
   if (Q.cols !== d) throw new RangeError(`query has ${Q.cols} columns, the reference ${d}`);
   const available = self ? n - 1 : n;
   if (!(k >= 1 && k <= available)) throw new RangeError(`n_neighbors must be in [1, ${available}], got: ${k}`);
+  return { self, Q, n, d };
+}
+
+function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions): Neighbors {
+  const { self, Q, n, d } = checkQuery(reference, k, query);
   const distances = new Float64Array(Q.rows * k);
   const indices = new Int32Array(Q.rows * k);
   const R = reference.data;
@@ -146,13 +152,7 @@ interface KdTree {
 }
 
 function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions, built?: KdTree): Neighbors {
-  const self = !query;
-  const Q = query ?? reference;
-  const n = reference.rows;
-  const d = reference.cols;
-  if (Q.cols !== d) throw new RangeError(`query has ${Q.cols} columns, the reference ${d}`);
-  const available = self ? n - 1 : n;
-  if (!(k >= 1 && k <= available)) throw new RangeError(`n_neighbors must be in [1, ${available}], got: ${k}`);
+  const { self, Q, n, d } = checkQuery(reference, k, query);
   const R = reference.data;
   const X = Q.data;
   const { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf } = built ?? buildKdTree(reference);
