@@ -17,6 +17,8 @@ export interface Neighbors {
   /** rows × k row indices into the reference matrix. */
   indices: Int32Array;
   k: number;
+  /** Which search ran (the results are the same either way). */
+  method: 'brute' | 'kdtree';
 }
 
 export interface KnnOptions {
@@ -132,7 +134,7 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
       options.onProgress?.(end / Q.rows);
     }
   }
-  return { distances, indices, k };
+  return { distances, indices, k, method: 'brute' };
 }
 
 /**
@@ -216,7 +218,7 @@ function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, op
       options.onProgress?.(i / Q.rows);
     }
   }
-  return { distances, indices, k };
+  return { distances, indices, k, method: 'kdtree' };
 }
 
 /** The KD-tree over the reference rows: median splits on the widest dimension, leaves of up to 32 rows. */

@@ -37,7 +37,7 @@ export const knn: DetectorSpec = {
     const nb = kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
     const scores = reduce(nb.distances, k, X.rows, String(params.method));
     const threshold = thresholdFromContamination(scores, Number(params.contamination));
-    return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores);
+    return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores, nb.method);
   },
   load(json: ModelJSON): FittedModel {
     const m = checkModelJSON(json, 'knn');
@@ -69,9 +69,9 @@ class KnnModel implements FittedModel {
   readonly detector = 'knn';
   readonly info: ModelInfo;
   private readonly train: Matrix;
-  constructor(readonly params: Params, readonly features: number, readonly threshold: number, private readonly state: KnnState, readonly trainingScores?: Float64Array) {
+  constructor(readonly params: Params, readonly features: number, readonly threshold: number, private readonly state: KnnState, readonly trainingScores?: Float64Array, search?: 'brute' | 'kdtree') {
     this.train = { data: Float64Array.from(state.X), rows: state.X.length / features, cols: features };
-    this.info = { compute: 'float64 typed arrays, exact neighbours (blocked brute force)', warnings: [], details: { n_neighbors: state.k, threshold_: threshold } };
+    this.info = { compute: `float64 typed arrays, exact neighbours${search === 'kdtree' ? ' (KD-tree)' : search === 'brute' ? ' (blocked brute force)' : ''}`, warnings: [], details: { n_neighbors: state.k, threshold_: threshold } };
   }
 
   /** PyOD's decision_function on new rows: their neighbours among the training rows. */

@@ -68,7 +68,7 @@ export const lof: DetectorSpec = {
     const offset = params.contamination === 'auto' ? -1.5 : quantileSorted(Float64Array.from(scores, (s) => -s).sort(), Number(params.contamination));
     options.onProgress?.(1, 'fitted');
     const state: LofState = { k, offset, X: Array.from(X.data), kDistance: Array.from(kDistance), lrd: Array.from(lrd) };
-    return new LofModel(params, X.cols, state, warnings, scores, dup);
+    return new LofModel(params, X.cols, state, warnings, scores, dup, nb.method);
   },
   load(json: ModelJSON): FittedModel {
     const m = checkModelJSON(json, 'lof');
@@ -120,13 +120,14 @@ class LofModel implements FittedModel {
     warnings: string[],
     readonly trainingScores: Float64Array | undefined,
     duplicates: { duplicated: number; maxCopies: number } | null,
+    search?: 'brute' | 'kdtree',
   ) {
     this.threshold = -state.offset;
     this.train = { data: Float64Array.from(state.X), rows: state.lrd.length, cols: features };
     this.kDistance = Float64Array.from(state.kDistance);
     this.lrd = Float64Array.from(state.lrd);
     this.info = {
-      compute: 'float64 typed arrays, exact neighbours (blocked brute force)',
+      compute: `float64 typed arrays, exact neighbours${search === 'kdtree' ? ' (KD-tree)' : search === 'brute' ? ' (blocked brute force)' : ''}`,
       warnings,
       details: { n_neighbors_: state.k, offset_: state.offset, duplicate_rows: duplicates?.duplicated ?? null, max_copies: duplicates?.maxCopies ?? null },
     };
