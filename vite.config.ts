@@ -5,9 +5,12 @@ export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   optimizeDeps: {
-    include: ['react', 'react-dom', 'react-dom/client', 'recharts', 'zustand', 'comlink', 'papaparse'],
-    // tfjs is imported lazily from workers; its wasm files come from the package with ?url.
-    exclude: ['@tensorflow/tfjs-backend-wasm'],
+    // Pre-bundled for the dev server: tfjs-backend-wasm's ESM imports CommonJS glue that the
+    // dev server cannot serve raw (its .wasm files still come from the package with ?url).
+    include: [
+      'react', 'react-dom', 'react-dom/client', 'recharts', 'zustand', 'comlink', 'papaparse',
+      '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu',
+    ],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { port: 5173 },

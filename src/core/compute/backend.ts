@@ -48,7 +48,7 @@ export async function probeWebGpu(): Promise<{ fallback: boolean; description: s
   }
 }
 
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<boolean> {
+async function tryBackend(name: BackendName, options: BackendOptions): Promise<true | string> {
   const tf = await import('@tensorflow/tfjs-core');
   try {
     if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
@@ -61,9 +61,9 @@ async function tryBackend(name: BackendName, options: BackendOptions): Promise<b
     // setBackend resolves false (it does not throw) when the backend fails to start.
     const ok = await tf.setBackend(name);
     await tf.ready();
-    return ok && tf.getBackend() === name;
-  } catch {
-    return false;
+    return ok && tf.getBackend() === name ? true : 'setBackend returned false';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   }
 }
 
@@ -82,11 +82,12 @@ export async function chooseBackend(preference: BackendPreference = 'auto', opti
   if (preference === 'cpu') order.push('cpu', 'wasm');
   else order.push('wasm', 'cpu');
   for (const name of order) {
-    if (await tryBackend(name, options)) {
+    const outcome = await tryBackend(name, options);
+    if (outcome === true) {
       if (preference !== 'auto' && name !== preference) notes.push(`${preference} was asked for; running on ${name}`);
       return { backend: name, adapter: name === 'webgpu' ? probe?.description : undefined, notes };
     }
-    notes.push(`${name} failed to start`);
+    notes.push(`${name} failed to start (${outcome.slice(0, 200)})`);
   }
   throw new Error(`no tfjs backend could start (${notes.join('; ')})`);
 }
