@@ -303,7 +303,7 @@ export class DatasetBuilder {
   private finishColumn(c: ColumnBuilder): Column {
     const n = this.n;
     if (c.kind === 'numeric') {
-      const values = c.values.length === n ? c.values : c.values.slice(0, n);
+      const values = trim(c.values, n);
       let min = Infinity, max = -Infinity, sum = 0, count = 0;
       for (let i = 0; i < n; i++) {
         const v = values[i];
@@ -332,7 +332,7 @@ export class DatasetBuilder {
       };
       return col;
     }
-    const codes = c.levelIndex ? (c.codes.length === n ? c.codes : c.codes.slice(0, n)) : null;
+    const codes = c.levelIndex ? trim(c.codes, n) : null;
     const col: TextColumn = {
       name: c.name, kind: 'text', codes, levels: c.levels, missing: c.missing,
       firstText: c.firstText!, min: NaN, max: NaN,
@@ -436,6 +436,16 @@ function toNumber(cell: string): number {
     }
   }
   return v;
+}
+
+/**
+ * The first n entries: a view when the buffer is at most 5 % larger (the
+ * pre-sized columns of a big file), so the full columns are not copied once
+ * more at the end of a parse; a copy when more would be wasted.
+ */
+function trim<T extends Float64Array | Int32Array>(a: T, n: number): T {
+  if (a.length === n) return a;
+  return (a.length <= n * 1.05 ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
 
 function isMissing(cell: string): boolean {
