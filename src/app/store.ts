@@ -15,6 +15,7 @@ import { ThresholdSweep } from '../core/metrics/sweep';
 import { Random } from '../core/random';
 import { DetectorPool } from '../workers/pool';
 import { dataWorker, Comlink } from '../workers/data-client';
+import { selectRows } from '../core/data/matrix';
 
 export type JobState = 'idle' | 'running' | 'done' | 'error';
 
@@ -30,6 +31,8 @@ export interface RunResult {
   info: ModelInfo;
   model: ModelJSON;
   imputed: Imputation[];
+  /** Which rows the model was fitted on ('all rows', 'the 500 rows labelled normal', …). */
+  fittedOn: string;
   backend: string;
   workers: number;
   timings: { features: number; fit: number; score: number; total: number };
@@ -68,7 +71,13 @@ export interface AppState {
   view: 'score' | 'sklearn';
   /** Set when the scores came from a saved or earlier model rather than a fit. */
   appliedModel: string | null;
+  /** Which rows the detector is fitted on; all rows are scored (novelty-style for a subset). */
+  fitOn: FitOn;
+  /** Percentage of rows for fitOn = 'first'. */
+  fitFirstPercent: number;
 }
+
+export type FitOn = 'all' | 'normal' | 'first';
 
 const pool = { current: null as DetectorPool | null };
 let abort: AbortController | null = null;
@@ -116,7 +125,29 @@ export const useApp = create<AppState>(() => ({
   backends: [],
   view: 'score',
   appliedModel: null,
+  fitOn: 'all',
+  fitFirstPercent: 50,
 }));
+
+export function setFitOn(fitOn: FitOn, percent?: number): void {
+  set({ fitOn, ...(percent !== undefined ? { fitFirstPercent: percent } : {}) });
+}
+
+/** The training rows for the current choice, or null for all rows; a message when the choice cannot apply. */
+function trainingRows(): { rows: Int32Array | null; error?: string; what: string } {
+  const { fitOn, fitFirstPercent, labels, dataset } = get();
+  if (fitOn === 'all' || !dataset) return { rows: null, what: 'all rows' };
+  if (fitOn === 'normal') {
+    if (!labels) return { rows: null, error: 'fitting on the rows labelled normal needs a label column', what: '' };
+    const rows: number[] = [];
+    labels.labels.forEach((y, i) => { if (y === 0) rows.push(i); });
+    if (rows.length < 2) return { rows: null, error: 'fewer than 2 rows are labelled normal', what: '' };
+    return { rows: Int32Array.from(rows), what: `the ${rows.length} rows labelled normal` };
+  }
+  if (!(fitFirstPercent > 0 && fitFirstPercent <= 100)) return { rows: null, error: `the first N% must be in (0, 100], got: ${fitFirstPercent}`, what: '' };
+  const count = Math.max(2, Math.floor((dataset.rows * fitFirstPercent) / 100));
+  return { rows: Int32Array.from({ length: Math.min(count, dataset.rows) }, (_, i) => i), what: `the first ${fitFirstPercent} % (${count} rows)` };
+}
 
 const set = useApp.setState;
 const get = useApp.getState;
@@ -358,12 +389,18 @@ export async function run(model?: ModelJSON, source?: string): Promise<void> {
   set({ job: { state: 'running', fraction: 0, message: 'preparing features' } });
   try {
     const t0 = performance.now();
+    const subset = model ? { rows: null, what: 'all rows' } : trainingRows();
+    if (subset.error) {
+      set({ job: { state: 'error', fraction: 0, message: subset.error } });
+      return;
+    }
     const f = await dataWorker().features(datasetId, features, missingPolicy);
+    const train = subset.rows ? selectRows(f.matrix, subset.rows) : f.matrix;
     const t1 = performance.now();
     const p = getPool(backendPreference);
     void p.backends().then((backends) => set({ backends }));
     const r = await p.run(
-      { detector: model?.detector ?? detector, params: raw, train: f.matrix, seed, model },
+      { detector: model?.detector ?? detector, params: raw, train, score: subset.rows ? f.matrix : undefined, seed, model },
       { signal: controller.signal, onProgress: (fraction, msg) => { if (abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '' } }); } },
     );
     if (abort !== controller || get().datasetId !== datasetId) return; // superseded
@@ -371,7 +408,7 @@ export async function run(model?: ModelJSON, source?: string): Promise<void> {
     set({
       result: {
         detector: r.model.detector, params: r.model.params, columns: f.columns, scores: r.scores, hasDecision: r.hasDecision,
-        modelThreshold: r.model.threshold, sweep, info: r.info, model: { ...r.model, columns: f.columns }, imputed: f.imputed,
+        modelThreshold: r.model.threshold, sweep, info: r.info, model: { ...r.model, columns: f.columns }, imputed: f.imputed, fittedOn: subset.what,
         backend: r.backend, workers: r.workers,
         timings: { features: t1 - t0, fit: r.timings.fit, score: r.timings.score, total: performance.now() - t0 },
       },

@@ -40,6 +40,8 @@ export interface PoolJob {
   seed: number;
   /** A fitted model to score `train` with, instead of fitting. */
   model?: ModelJSON;
+  /** Rows to score when they are not the training rows (fit on `train`, score these). */
+  score?: Matrix;
 }
 
 /** Rows above which scoring is split across the pool. */
@@ -118,8 +120,9 @@ export class DetectorPool {
     const first = this.slot(0);
     await guard(first, first.backend);
     const rows = job.train.rows;
-    if (this.size === 1 || rows < CHUNK_ROWS || job.model) {
-      const r = await guard(first, first.api.run(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
+    if (this.size === 1 || rows < CHUNK_ROWS || job.model || job.score) {
+      const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];
+      const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress));
       return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
     }
     // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to

@@ -1,4 +1,4 @@
-import { useApp, setDetector, setParam, setSeed, run, cancelRun, paramError } from '../store';
+import { useApp, setDetector, setParam, setSeed, setFitOn, run, cancelRun, paramError, type FitOn } from '../store';
 import { DETECTORS, getDetector } from '../../core/detectors/registry';
 import type { ParamSpec } from '../../core/detectors/params';
 import { fmt } from '../lib/format';
@@ -54,6 +54,7 @@ export function DetectorPanel() {
       </label>
       <p className="muted small">{spec.summary}</p>
       {spec.params.map((p) => <ParamInput key={`${detector}.${p.name}`} detector={detector} spec={p} />)}
+      <FitOnPicker />
       <label className="param" title="Seed of the random generator: the same seed gives the same scores">
         <span>random_state</span>
         <input type="number" data-testid="seed-input" value={seed} onChange={(e) => setSeed(Number(e.target.value) || 0)} />
@@ -69,11 +70,31 @@ export function DetectorPanel() {
       {job.state === 'running' && <div className="progress"><div className="bar" style={{ width: `${(100 * job.fraction).toFixed(1)}%` }} /></div>}
       {result && (
         <div className="model-info small" data-testid="model-info">
-          <div>{getDetector(result.detector).name} on {result.columns.length} columns · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
+          <div>{getDetector(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
           {result.info.warnings.map((w) => <div key={w} className="warn" data-testid="model-warning">{w}</div>)}
         </div>
       )}
       <ModelActions />
     </section>
+  );
+}
+
+/** Which rows to fit on: all, the rows labelled normal, or the first N % (semi-supervised checks); every row is scored. */
+function FitOnPicker() {
+  const fitOn = useApp((s) => s.fitOn);
+  const percent = useApp((s) => s.fitFirstPercent);
+  const hasLabels = useApp((s) => s.labels !== null);
+  return (
+    <label className="param" title="Fit the detector on a subset and score every row with it (novelty-style for LOF)">
+      <span>fit on</span>
+      <span className="fit-on">
+        <select data-testid="fit-on" value={fitOn} onChange={(e) => setFitOn(e.target.value as FitOn)}>
+          <option value="all">all rows</option>
+          <option value="normal" disabled={!hasLabels}>rows labelled normal</option>
+          <option value="first">the first N %</option>
+        </select>
+        {fitOn === 'first' && <input type="number" min={1} max={100} data-testid="fit-first-percent" value={percent} onChange={(e) => setFitOn('first', Number(e.target.value))} />}
+      </span>
+    </label>
   );
 }

@@ -32,3 +32,10 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
 export function sliceRows(m: Matrix, start: number, end: number): Matrix {
   return { data: m.data.slice(start * m.cols, end * m.cols), rows: end - start, cols: m.cols };
 }
+
+/** The rows of `m` listed in `rows`, in that order, as a new matrix (a training subset). */
+export function selectRows(m: Matrix, rows: ArrayLike<number>): Matrix {
+  const data = new Float64Array(rows.length * m.cols);
+  for (let r = 0; r < rows.length; r++) data.set(m.data.subarray(rows[r] * m.cols, (rows[r] + 1) * m.cols), r * m.cols);
+  return { data, rows: rows.length, cols: m.cols };
+}
