@@ -45,26 +45,31 @@ interface HookState {
   backend: string | null;
 }
 
-/** Sum of VmRSS (MB) over the renderer processes descended from `browserPid`. */
-export function rendererRssMb(browserPid: number): number {
+/** Every process's parent and command line, read from /proc, and whether one descends from another. */
+function processTable(): { cmd: Map<number, string>; descends: (pid: number, ancestor: number) => boolean } {
   const parent = new Map<number, number>();
   const cmd = new Map<number, string>();
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parent.set(Number(d), ppid);
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
       cmd.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, 'utf8'));
     } catch { /* gone */ }
   }
-  const descends = (pid: number) => {
-    for (let p = pid, k = 0; p > 1 && k < 64; p = parent.get(p) ?? 0, k++) if (p === browserPid) return true;
+  const descends = (pid: number, ancestor: number) => {
+    for (let p = parent.get(pid) ?? 0, k = 0; p > 1 && k < 64; p = parent.get(p) ?? 0, k++) if (p === ancestor) return true;
     return false;
   };
+  return { cmd, descends };
+}
+
+/** Sum of VmRSS (MB) over the renderer processes descended from `browserPid`. */
+export function rendererRssMb(browserPid: number): number {
+  const { cmd, descends } = processTable();
   let kb = 0;
   for (const [pid, c] of cmd) {
-    if (!c.includes('--type=renderer') || !descends(pid)) continue;
+    if (!c.includes('--type=renderer') || !descends(pid, browserPid)) continue;
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) kb += Number(m[1]);
@@ -397,20 +402,10 @@ function hardwareConcurrency(page: import('@playwright/test').Page): Promise<num
 
 /** The chromium browser process that is a descendant of this Node process. */
 function findBrowserPid(): number | null {
-  const me = process.pid;
-  const parent = new Map<number, number>();
-  const cmd = new Map<number, string>();
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      cmd.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, 'utf8'));
-    } catch { /* gone */ }
-  }
+  const { cmd, descends } = processTable();
   for (const [pid, c] of cmd) {
     if (c.includes('--type=') || !/chrom/i.test(c.split('\0')[0])) continue;
-    for (let p = parent.get(pid) ?? 0, k = 0; p > 1 && k < 64; p = parent.get(p) ?? 0, k++) if (p === me) return pid;
+    if (descends(pid, process.pid)) return pid;
   }
   return null;
 }

@@ -194,7 +194,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     positive: labels?.positive ?? null,
     threshold,
     flagged,
-    metrics: metrics ? roundTripMetrics(metrics) : null,
+    metrics: metrics,
     timings_ms: { parse: round(parseMs), fit: round(result.timings.fit), score: round(result.timings.score) },
     imputed: [...train.imputed, ...(trainDs ? target.imputed : [])],
     warnings: [...model.info.warnings, ...(backend?.notes ?? [])],
@@ -262,7 +262,7 @@ async function evaluate(args: string[]): Promise<void> {
     threshold,
     threshold_rule: rule,
     flagged: sweep.flaggedAt(threshold),
-    metrics: roundTripMetrics(sweep.metricsAt(threshold)!),
+    metrics: sweep.metricsAt(threshold)!,
     timings_ms: { parse: round(parseMs) },
   };
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -271,10 +271,6 @@ async function evaluate(args: string[]): Promise<void> {
     process.stdout.write(`threshold ${fmt(threshold)} (${rule}): ${out.flagged} flagged\n`);
     printMetrics(out.metrics);
   }
-}
-
-function roundTripMetrics(m: Metrics): Metrics {
-  return { ...m };
 }
 
 function round(ms: number): number {

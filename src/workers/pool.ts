@@ -29,8 +29,8 @@ export interface PoolResult {
   info: ModelInfo;
   timings: { fit: number; score: number; total: number };
   backend: string;
+  /** Workers that scored a share of the rows. */
   workers: number;
-  chunks: number;
 }
 
 export interface PoolJob {
@@ -123,7 +123,7 @@ export class DetectorPool {
     if (this.size === 1 || rows < CHUNK_ROWS || job.model || job.score) {
       const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];
       const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress));
-      return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1, chunks: 1 };
+      return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1 };
     }
     // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to
     // the first worker, which fits on it and keeps it to score the first chunk meanwhile.
@@ -138,7 +138,7 @@ export class DetectorPool {
     const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
     const t1 = performance.now();
     if (fitted.trainingScores) {
-      return { model: fitted.model, scores: fitted.trainingScores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1, chunks: 1 };
+      return { model: fitted.model, scores: fitted.trainingScores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1 };
     }
     const scores = new Float64Array(rows);
     let done = 0;
@@ -156,6 +156,6 @@ export class DetectorPool {
       }),
     ]);
     const t2 = performance.now();
-    return { model: fitted.model, scores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n, chunks: n };
+    return { model: fitted.model, scores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n };
   }
 }

@@ -71,7 +71,7 @@ function histogram(sweep: ThresholdSweep): Bin[] {
 export function CurveView({ kind }: { kind: 'roc' | 'pr' }) {
   const result = useApp((s) => s.result);
   const threshold = useApp((s) => s.threshold);
-  const points = useMemo(() => (result?.sweep.split ? (kind === 'roc' ? rocCurve(result.sweep.split) : prCurve(result.sweep.split)) : []), [result, kind]);
+  const points = useMemo(() => (result?.sweep.split ? (kind === 'roc' ? rocCurve(result.sweep.split, 400, result.sweep.sorted) : prCurve(result.sweep.split, 400, result.sweep.sorted)) : []), [result, kind]);
   if (!result) return null;
   const m = result.sweep.metricsAt(threshold);
   if (!m || points.length === 0) return <p className="muted view-empty">Pick a label column (with both classes) to see the {kind === 'roc' ? 'ROC' : 'precision–recall'} curve.</p>;

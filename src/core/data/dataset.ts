@@ -80,8 +80,8 @@ export function summarize(ds: Dataset): DatasetSummary {
 }
 
 /** The numeric columns that can serve as features. */
-export function numericColumns(ds: Pick<Dataset, 'columns'> | DatasetSummary): string[] {
-  return ds.columns.filter((c) => c.kind === 'numeric' && c.missing < (('rows' in ds) ? ds.rows : Infinity)).map((c) => c.name);
+export function numericColumns(ds: Pick<Dataset, 'columns' | 'rows'> | DatasetSummary): string[] {
+  return ds.columns.filter((c) => c.kind === 'numeric' && c.missing < ds.rows).map((c) => c.name);
 }
 
 export function getColumn(ds: Dataset, name: string): Column {

@@ -4,7 +4,7 @@
  * counts a tied positive/negative pair as one half, and average precision is
  * Σ (Rₖ − Rₖ₋₁) Pₖ over distinct thresholds, without interpolation.
  */
-import { countAtMost, countBelow } from './quantile.js';
+import { countBelow } from './quantile.js';
 
 /** Scores split by label and sorted ascending: the form every ranking metric reads. */
 export interface SplitScores {
@@ -86,10 +86,10 @@ export interface CurvePoint {
  * ROC curve (x = FPR, y = TPR), one point per distinct score, thinned to at
  * most `maxPoints` for drawing.
  */
-export function rocCurve(split: SplitScores, maxPoints = 400): CurvePoint[] {
+export function rocCurve(split: SplitScores, maxPoints = 400, sorted?: Float64Array): CurvePoint[] {
   const { pos, neg } = split;
   if (!pos.length || !neg.length) return [];
-  const thresholds = distinctDescending(pos, neg, maxPoints);
+  const thresholds = distinctDescending(sorted ?? mergeSorted(pos, neg), maxPoints);
   const pts: CurvePoint[] = [{ x: 0, y: 0, threshold: Infinity }];
   for (const t of thresholds) {
     const tp = pos.length - countBelow(pos, t);
@@ -100,11 +100,11 @@ export function rocCurve(split: SplitScores, maxPoints = 400): CurvePoint[] {
 }
 
 /** Precision–recall curve (x = recall, y = precision), thinned like rocCurve. */
-export function prCurve(split: SplitScores, maxPoints = 400): CurvePoint[] {
+export function prCurve(split: SplitScores, maxPoints = 400, sorted?: Float64Array): CurvePoint[] {
   const { pos, neg } = split;
   if (!pos.length) return [];
   const pts: CurvePoint[] = [];
-  for (const t of distinctDescending(pos, neg, maxPoints)) {
+  for (const t of distinctDescending(sorted ?? mergeSorted(pos, neg), maxPoints)) {
     const tp = pos.length - countBelow(pos, t);
     const fp = neg.length - countBelow(neg, t);
     pts.push({ x: tp / pos.length, y: tp + fp ? tp / (tp + fp) : 1, threshold: t });
@@ -112,11 +112,15 @@ export function prCurve(split: SplitScores, maxPoints = 400): CurvePoint[] {
   return pts;
 }
 
-function distinctDescending(pos: Float64Array, neg: Float64Array, maxPoints: number): number[] {
+/** All scores ascending (pass ThresholdSweep.sorted instead where it exists: no second sort). */
+function mergeSorted(pos: Float64Array, neg: Float64Array): Float64Array {
   const all = new Float64Array(pos.length + neg.length);
   all.set(pos);
   all.set(neg, pos.length);
-  all.sort();
+  return all.sort();
+}
+
+function distinctDescending(all: Float64Array, maxPoints: number): number[] {
   const out: number[] = [];
   const step = Math.max(1, Math.floor(all.length / maxPoints));
   for (let i = all.length - 1; i >= 0; i -= step) {
@@ -127,4 +131,3 @@ function distinctDescending(pos: Float64Array, neg: Float64Array, maxPoints: num
   return out;
 }
 
-export { countAtMost };

@@ -5,7 +5,7 @@
  */
 import { precisionRecallF1, type Confusion, type PRF } from './classification.js';
 import { countAtMost, quantileSorted } from './quantile.js';
-import { averagePrecisionSplit, rocAucSplit, type SplitScores } from './ranking.js';
+import { averagePrecisionSplit, rocAucSplit, splitByLabel, type SplitScores } from './ranking.js';
 
 export interface Metrics extends Confusion, PRF {
   roc_auc: number | null;
@@ -30,19 +30,9 @@ export class ThresholdSweep {
     if (this.n === 0) throw new RangeError('ThresholdSweep needs at least one score');
     this.sorted = Float64Array.from(scores).sort();
     if (labels) {
-      if (labels.length !== scores.length) throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
-      let p = 0;
-      for (let i = 0; i < labels.length; i++) if (labels[i]) p++;
-      const pos = new Float64Array(p);
-      const neg = new Float64Array(this.n - p);
-      let a = 0, b = 0;
-      for (let i = 0; i < this.n; i++) {
-        if (labels[i]) pos[a++] = scores[i];
-        else neg[b++] = scores[i];
-      }
-      pos.sort();
-      neg.sort();
-      this.split = { pos, neg };
+      this.split = splitByLabel(scores, labels);
+      const { pos } = this.split;
+      const p = pos.length;
       this.positives = p;
       this.rocAuc = rocAucSplit(this.split);
       this.averagePrecision = averagePrecisionSplit(this.split);
