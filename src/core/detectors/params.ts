@@ -7,15 +7,21 @@ export type Params = Record<string, ParamValue>;
 
 export interface ParamSpec {
   name: string;
-  /** 'size': a count or a fraction in (0, 1] as scikit-learn's max_samples / max_features (text keeps "1.0" apart from "1"); 'auto' where `options` lists it. */
-  type: 'float' | 'int' | 'bool' | 'enum' | 'contamination' | 'size';
+  /**
+   * 'size': a count or a fraction in (0, 1] as scikit-learn's max_samples / max_features (text keeps "1.0" apart from "1"); 'auto' where `options` lists it.
+   * 'intlist': comma-separated integers, each in [min, max] (PyOD's hidden_neuron_list); the value is kept as canonical text, "64,32".
+   */
+  type: 'float' | 'int' | 'bool' | 'enum' | 'contamination' | 'size' | 'intlist';
   default: ParamValue;
   help: string;
   min?: number;
   max?: number;
   /** Whether min itself is excluded. */
   minExclusive?: boolean;
+  /** enum: the choices; float / int / size: words accepted besides numbers (gamma's 'scale' and 'auto'). */
   options?: string[];
+  /** The page's default where it differs from scikit-learn's (e.g. standardising before an SVM); the CLI keeps `default`. */
+  pageDefault?: ParamValue;
 }
 
 /** The contamination parameter as scikit-learn has it: 'auto' or a fraction in (0, 0.5]. */
@@ -54,10 +60,19 @@ export function parseParam(spec: ParamSpec, raw: unknown): ParamValue {
       if (!(v > 0 && v <= 0.5)) throw bad('must be in (0, 0.5]');
       return v;
     }
+    case 'intlist': {
+      const parts = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((p) => p.trim());
+      if (parts.some((p) => p === '' || !Number.isInteger(Number(p)))) throw new TypeError(`${spec.name} must be comma-separated integers such as "64,32", got: ${JSON.stringify(raw)}`);
+      const v = parts.map(Number);
+      if (spec.min !== undefined && v.some((x) => x < spec.min!)) throw bad(`entries must be >= ${spec.min}`);
+      if (spec.max !== undefined && v.some((x) => x > spec.max!)) throw bad(`entries must be <= ${spec.max}`);
+      return v.join(',');
+    }
     case 'int':
     case 'float': {
+      if (typeof raw === 'string' && spec.options?.includes(raw.trim())) return raw.trim();
       const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
-      if (String(raw).trim() === '' || !Number.isFinite(v)) throw new TypeError(`${spec.name} must be a number, got: ${JSON.stringify(raw)}`);
+      if (String(raw).trim() === '' || !Number.isFinite(v)) throw new TypeError(`${spec.name} must be ${spec.options?.length ? `${spec.options.map((o) => `'${o}'`).join(', ')} or ` : ''}a number, got: ${JSON.stringify(raw)}`);
       if (spec.type === 'int' && !Number.isInteger(v)) throw new TypeError(`${spec.name} must be an integer, got: ${JSON.stringify(raw)}`);
       if (spec.min !== undefined && (spec.minExclusive ? !(v > spec.min) : !(v >= spec.min))) throw bad(`must be ${spec.minExclusive ? '>' : '>='} ${spec.min}`);
       if (spec.max !== undefined && !(v <= spec.max)) throw bad(`must be <= ${spec.max}`);

@@ -1,0 +1,378 @@
+/**
+ * One-class SVM, as scikit-learn's `OneClassSVM` (Schölkopf et al. 2001), with
+ * a Nystroem + SGD route for data too large for exact training.
+ *
+ * Exact ('exact'): the dual is solved by src/core/compute/smo.ts, which follows
+ * libsvm's SMO (second-order working sets, shrinking, a bounded kernel cache)
+ * step for step. decision_function(x) = Σᵢ αᵢ K(xᵢ, x) − ρ over the support
+ * vectors (αᵢ > 0): negative = outlier. Our score is −decision_function, and
+ * contamination 'auto' puts the threshold at 0 — scikit-learn's predict. A
+ * fraction moves it to that quantile of the training scores instead (then
+ * decisionFunction = threshold − score is shifted by the same amount, as
+ * IsolationForest's offset_ shifts its decision_function).
+ *
+ * Approximate ('nystroem'): scikit-learn's large-data recipe,
+ * `make_pipeline(Nystroem(kernel, gamma, n_components), SGDOneClassSVM(nu))`
+ * (src/core/compute/nystroem.ts). Its decision values are on a different scale
+ * from the exact solver's and only approximate its ranking; the model says so.
+ *
+ * 'auto' trains exactly up to EXACT_MAX_ROWS rows and approximately above,
+ * where exact training (quadratic in the rows) takes longer than a user waits.
+ *
+ * `standardize` fits a StandardScaler (mean, population standard deviation; a
+ * zero scale stays 1) on the training rows first. It is off by default here and
+ * on the command line (scikit-learn's OneClassSVM does not scale); the page
+ * turns it on by default, as every scikit-learn user scales before an SVM.
+ *
+ * Scoring runs as float64 typed arrays, or as tfjs tensor ops in float32 on
+ * GPU backends (kernel blocks by matMul: ‖x‖² + ‖s‖² − 2⟨x, s⟩ for rbf), which
+ * agree with float64 to about 1e-4 relative on standardised data.
+ */
+import type { Matrix } from '../data/matrix.js';
+import { kernelBlock, KERNELS, resolveGamma, type KernelName, type KernelParams } from '../compute/kernels.js';
+import { fitNystroem, nystroemTransform, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
+import { solveOneClass } from '../compute/smo.js';
+import { thresholdFromContamination } from '../metrics/quantile.js';
+import { Random } from '../random.js';
+import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { contaminationParam, type Params } from './params.js';
+
+/** Above this many training rows 'auto' takes the Nystroem + SGD route (exact training is quadratic: see bench/README.md). */
+export const EXACT_MAX_ROWS = 20_000;
+const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+
+interface Scaler {
+  mean: number[];
+  scale: number[];
+}
+
+interface ExactState {
+  method: 'exact';
+  kernel: KernelParams;
+  rho: number;
+  /** Support vectors (in the model's input space after scaling), row-major. */
+  sv: number[];
+  /** αᵢ of each support vector (scikit-learn's dual_coef_). */
+  coef: number[];
+  support: number[];
+  scaler: Scaler | null;
+  iterations: number;
+}
+
+interface NystroemState {
+  method: 'nystroem';
+  kernel: KernelParams;
+  basis: number[];
+  components: number;
+  normalization: number[];
+  coef: number[];
+  offset: number;
+  epochs: number;
+  scaler: Scaler | null;
+}
+
+type OcsvmState = ExactState | NystroemState;
+
+export const ocsvm: DetectorSpec = {
+  id: 'ocsvm',
+  name: 'One-class SVM',
+  summary: "scikit-learn's OneClassSVM (libsvm's SMO); Nystroem + SGDOneClassSVM above 20,000 rows.",
+  usesTensors: true,
+  params: [
+    { name: 'kernel', type: 'enum', default: 'rbf', options: KERNELS, help: 'Kernel: rbf, linear, poly or sigmoid' },
+    { name: 'gamma', type: 'float', default: 'scale', options: ['scale', 'auto'], min: 0, minExclusive: true, help: "Kernel coefficient: 'scale' = 1 / (features · X.var()), 'auto' = 1 / features, or a positive number" },
+    { name: 'nu', type: 'float', default: 0.5, min: 0, minExclusive: true, max: 1, help: 'Upper bound on the share of training errors and lower bound on the share of support vectors' },
+    { name: 'degree', type: 'int', default: 3, min: 0, help: 'Degree of the poly kernel' },
+    { name: 'coef0', type: 'float', default: 0, help: 'Independent term of the poly and sigmoid kernels' },
+    { name: 'standardize', type: 'bool', default: false, pageDefault: true, help: 'Standardise the features first (StandardScaler fitted on the training rows)' },
+    { name: 'method', type: 'enum', default: 'auto', options: ['auto', 'exact', 'nystroem'], help: `exact: SMO on the full kernel; nystroem: Nystroem + SGDOneClassSVM (approximate); auto: exact up to ${EXACT_MAX_ROWS.toLocaleString('en-US')} rows` },
+    { name: 'tol', type: 'float', default: 1e-3, min: 0, minExclusive: true, help: 'Stopping tolerance (SMO: KKT gap; SGD: loss improvement)' },
+    { name: 'shrinking', type: 'bool', default: true, help: "Use libsvm's shrinking heuristic" },
+    { name: 'cache_size', type: 'float', default: 200, min: 1, help: 'Kernel cache in MB' },
+    { name: 'max_iter', type: 'int', default: -1, min: -1, help: 'SMO iteration limit (−1: none)' },
+    { name: 'n_components', type: 'int', default: 100, min: 1, max: 5000, help: 'Nystroem: basis rows of the kernel approximation' },
+    { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, help: 'Nystroem: SGDOneClassSVM epochs at most' },
+    contaminationParam("'auto' flags decision_function < 0 (scikit-learn's predict); a fraction in (0, 0.5] flags that share of the training rows"),
+  ],
+  async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
+    const n = X.rows;
+    const d = X.cols;
+    if (n < 1 || d < 1) throw new RangeError(`One-class SVM needs at least one row and one column, got ${n} × ${d}`);
+    const nu = Number(params.nu);
+    const warnings: string[] = [];
+    let scaler: Scaler | null = null;
+    let data = X.data;
+    if (params.standardize === true) {
+      scaler = fitScaler(X);
+      data = applyScaler(X, scaler);
+      const flat = scaler.scale.filter((s, j) => s === 1 && columnConstant(X, j)).length;
+      if (flat) warnings.push(`${flat} column${flat > 1 ? 's are' : ' is'} constant: left unscaled`);
+    }
+    const kernel: KernelParams = {
+      kernel: String(params.kernel) as KernelName,
+      gamma: resolveGamma(params.gamma as number | string, data, d),
+      degree: Number(params.degree),
+      coef0: Number(params.coef0),
+    };
+    let method = String(params.method);
+    if (method === 'auto') method = n > EXACT_MAX_ROWS ? 'nystroem' : 'exact';
+    if (method === 'nystroem') warnings.push(`approximate: Nystroem (${Math.min(Number(params.n_components), n)} components) + SGDOneClassSVM — decision values are on their own scale and approximate the exact ranking`);
+    throwIfAborted(options.signal);
+    const t0 = Date.now();
+    let state: OcsvmState;
+    let gradient: Float64Array | null = null;
+    if (method === 'exact') {
+      const res = solveOneClass(data, n, d, kernel, nu, {
+        eps: Number(params.tol),
+        shrinking: params.shrinking !== false,
+        cacheMiB: Number(params.cache_size),
+        maxIter: Number(params.max_iter),
+        signal: options.signal,
+        onProgress: (f, m) => options.onProgress?.(0.8 * f, m),
+      });
+      if (res.hitMaxIter) warnings.push(`the solver stopped at max_iter (${res.iterations} iterations) before reaching tol: the solution is not optimal`);
+      const support: number[] = [];
+      const coef: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (res.alpha[i] > 0) {
+          support.push(i);
+          coef.push(res.alpha[i]);
+        }
+      }
+      const sv: number[] = new Array(support.length * d);
+      for (let s = 0; s < support.length; s++) for (let k = 0; k < d; k++) sv[s * d + k] = data[support[s] * d + k];
+      state = { method: 'exact', kernel, rho: res.rho, sv, coef, support, scaler, iterations: res.iterations };
+      gradient = res.gradient;
+    } else {
+      const rng = new Random(options.seed ?? 42);
+      const map = fitNystroem(data, n, d, kernel, Number(params.n_components), rng);
+      options.onProgress?.(0.1, 'Nystroem features');
+      const F = new Float32Array(n * map.components);
+      const step = 8192;
+      for (let s = 0; s < n; s += step) {
+        throwIfAborted(options.signal);
+        nystroemTransform(map, data, s, Math.min(n, s + step), d, kernel, F, s * map.components);
+        options.onProgress?.(0.1 + 0.4 * (Math.min(n, s + step) / n), 'Nystroem features');
+      }
+      const maxEpochs = Number(params.sgd_max_iter);
+      const sgd = sgdOneClass(F, n, map.components, {
+        nu,
+        maxIter: maxEpochs,
+        tol: Number(params.tol),
+        rng,
+        signal: options.signal,
+        onEpoch: (e) => options.onProgress?.(0.5 + 0.3 * Math.min(1, e / 20), `SGD epoch ${e}`),
+      });
+      if (!sgd.converged) warnings.push(`SGDOneClassSVM did not converge in ${sgd.epochs} epochs (sgd_max_iter)`);
+      state = {
+        method: 'nystroem', kernel, basis: Array.from(map.basis), components: map.components, normalization: Array.from(map.normalization),
+        coef: Array.from(sgd.coef), offset: sgd.offset, epochs: sgd.epochs, scaler,
+      };
+      // The training rows' features are at hand: score them now.
+      const model0 = new OcsvmModel(params, d, 0, state, warnings, Date.now() - t0);
+      const scores = model0.scoreFeatures(F, n);
+      return finish(params, d, state, warnings, scores, Date.now() - t0, options);
+    }
+    // Training rows: the solver's gradient Σ αⱼ K(xᵢ, xⱼ) is their score already (float32 kernel values summed in float64: within ~1e-6 of a fresh float64 pass, which decisionFunction(X) makes).
+    const scores = new Float64Array(n);
+    for (let i = 0; i < n; i++) scores[i] = state.rho - gradient![i];
+    return finish(params, d, state, warnings, scores, Date.now() - t0, options);
+  },
+  load(json: ModelJSON): FittedModel {
+    const m = checkModelJSON(json, 'ocsvm');
+    const s = m.state as OcsvmState;
+    if (!s || (s.method !== 'exact' && s.method !== 'nystroem') || !Array.isArray(s.coef)) throw new TypeError('One-class SVM model state is malformed');
+    if (s.method === 'exact' && s.sv.length !== s.coef.length * m.features) throw new TypeError('One-class SVM model state is malformed (support vectors)');
+    return new OcsvmModel(m.params, m.features, m.threshold, s, [], null);
+  },
+};
+
+function finish(params: Params, d: number, state: OcsvmState, warnings: string[], scores: Float64Array, fitMs: number, options: FitOptions): FittedModel {
+  const threshold = params.contamination === 'auto' ? 0 : thresholdFromContamination(scores, Number(params.contamination));
+  options.onProgress?.(1, 'fitted');
+  return new OcsvmModel(params, d, threshold, state, warnings, fitMs, scores);
+}
+
+function fitScaler(X: Matrix): Scaler {
+  const { rows, cols, data } = X;
+  const mean = new Array<number>(cols).fill(0);
+  const scale = new Array<number>(cols).fill(0);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += data[i * cols + j];
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const t = data[i * cols + j] - mean[j];
+      scale[j] += t * t;
+    }
+  }
+  for (let j = 0; j < cols; j++) {
+    const s = Math.sqrt(scale[j] / rows);
+    scale[j] = s === 0 || !Number.isFinite(s) ? 1 : s;
+  }
+  return { mean, scale };
+}
+
+function columnConstant(X: Matrix, j: number): boolean {
+  const first = X.data[j];
+  for (let i = 1; i < X.rows; i++) if (X.data[i * X.cols + j] !== first) return false;
+  return true;
+}
+
+function applyScaler(X: Matrix, s: Scaler): Float64Array {
+  const { rows, cols, data } = X;
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = (data[i * cols + j] - s.mean[j]) / s.scale[j];
+  return out;
+}
+
+class OcsvmModel implements FittedModel {
+  readonly detector = 'ocsvm';
+  readonly info: ModelInfo;
+  private readonly sv: Float64Array;
+  private readonly coef: Float64Array;
+  private readonly map: NystroemMap | null;
+
+  constructor(
+    readonly params: Params,
+    readonly features: number,
+    readonly threshold: number,
+    private readonly state: OcsvmState,
+    warnings: string[],
+    fitMs: number | null,
+    readonly trainingScores?: Float64Array,
+  ) {
+    this.coef = Float64Array.from(state.coef);
+    if (state.method === 'exact') {
+      this.sv = Float64Array.from(state.sv);
+      this.map = null;
+    } else {
+      this.sv = new Float64Array(0);
+      this.map = { basis: Float64Array.from(state.basis), components: state.components, normalization: Float64Array.from(state.normalization) };
+    }
+    const k = state.kernel;
+    const details: Record<string, unknown> = { method: state.method, kernel: k.kernel, gamma_: k.gamma, standardized: state.scaler !== null };
+    if (state.method === 'exact') {
+      Object.assign(details, { n_support: state.coef.length, intercept_: -state.rho, offset_: state.rho, n_iter_: state.iterations });
+    } else {
+      Object.assign(details, { n_components: state.components, offset_: state.offset, n_iter_: state.epochs });
+    }
+    if (fitMs !== null) details.fit_ms = fitMs;
+    this.info = {
+      compute: state.method === 'exact' ? "float64 typed arrays, libsvm's SMO" : 'float64 typed arrays, Nystroem + SGD (approximate)',
+      warnings,
+      details,
+    };
+  }
+
+  /** Scores (−decision_function) of rows already scaled, float64. */
+  scoreTyped(data: Float64Array, rows: number, signal?: FitOptions['signal'], onProgress?: (f: number) => void): Float64Array {
+    const d = this.features;
+    const out = new Float64Array(rows);
+    if (this.state.method === 'nystroem') {
+      const c = this.map!.components;
+      const step = 8192;
+      const F = new Float32Array(Math.min(step, rows) * c);
+      for (let s = 0; s < rows; s += step) {
+        throwIfAborted(signal);
+        const e = Math.min(rows, s + step);
+        nystroemTransform(this.map!, data, s, e, d, this.state.kernel, F, 0);
+        out.set(this.scoreFeatures(F, e - s), s);
+        onProgress?.(e / rows);
+      }
+      return out;
+    }
+    const m = this.coef.length;
+    const block = Math.max(1, Math.min(rows, Math.floor(2_000_000 / Math.max(1, m))));
+    const K = new Float64Array(block * m);
+    const rho = this.state.rho;
+    for (let s = 0; s < rows; s += block) {
+      throwIfAborted(signal);
+      const e = Math.min(rows, s + block);
+      kernelBlock(data.subarray(s * d, e * d), e - s, this.sv, m, d, this.state.kernel, K);
+      for (let r = 0; r < e - s; r++) {
+        let sum = 0;
+        for (let j = 0, o = r * m; j < m; j++) sum += this.coef[j] * K[o + j];
+        out[s + r] = rho - sum;
+      }
+      onProgress?.(e / rows);
+    }
+    return out;
+  }
+
+  /** Scores from Nystroem features (rows × components, float32). */
+  scoreFeatures(F: Float32Array, rows: number): Float64Array {
+    const st = this.state as NystroemState;
+    const c = st.components;
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let dot = 0;
+      for (let j = 0, o = r * c; j < c; j++) dot += this.coef[j] * F[o + j];
+      out[r] = st.offset - dot;
+    }
+    return out;
+  }
+
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+    checkFeatures(X, this.features, 'One-class SVM');
+    const data = this.state.scaler ? applyScaler(X, this.state.scaler) : X.data;
+    const useTensor = options.path === 'tensor' || (options.path !== 'typed' && GPU_BACKENDS.has(options.backend ?? ''));
+    if (useTensor) {
+      this.info.compute = `tfjs ${options.backend ?? 'tensor'} kernel blocks (float32)${this.state.method === 'nystroem' ? ', Nystroem + SGD (approximate)' : ''}`;
+      return this.scoreTensor(data, X.rows, options);
+    }
+    return this.scoreTyped(data, X.rows, options.signal, options.onProgress);
+  }
+
+  async decisionFunction(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+    return decisionFromScores(this, await this.score(X, options))!;
+  }
+
+  /** Kernel blocks as tensors: K(X, S) from one matMul, then a matVec with the coefficients. */
+  private async scoreTensor(data: Float64Array, rows: number, options: ScoreOptions): Promise<Float64Array> {
+    const tf = await import('@tensorflow/tfjs-core');
+    const d = this.features;
+    const st = this.state;
+    const k = st.kernel;
+    const S = st.method === 'exact' ? this.sv : this.map!.basis;
+    const m = S.length / d;
+    const out = new Float64Array(rows);
+    const sT = tf.tensor2d(Float32Array.from(S), [m, d]);
+    const sNorm = tf.tidy(() => tf.reshape(tf.sum(tf.square(sT), 1), [1, m]));
+    const post = st.method === 'exact'
+      ? tf.tensor2d(Float32Array.from(this.coef), [m, 1])
+      : tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(this.map!.normalization), [m, m]), tf.tensor2d(Float32Array.from(this.coef), [m, 1])));
+    const shift = st.method === 'exact' ? st.rho : st.offset;
+    const block = Math.max(1, Math.min(rows, Math.floor(4_000_000 / Math.max(1, m))));
+    try {
+      for (let s = 0; s < rows; s += block) {
+        throwIfAborted(options.signal);
+        const e = Math.min(rows, s + block);
+        const res = tf.tidy(() => {
+          const x = tf.tensor2d(Float32Array.from(data.subarray(s * d, e * d)), [e - s, d]);
+          const dot = tf.matMul(x, sT, false, true);
+          let K: import('@tensorflow/tfjs-core').Tensor;
+          if (k.kernel === 'rbf') {
+            const d2 = tf.relu(tf.sub(tf.add(tf.sum(tf.square(x), 1, true), sNorm), tf.mul(dot, 2)));
+            K = tf.exp(tf.mul(d2, -k.gamma));
+          } else if (k.kernel === 'linear') K = dot;
+          else if (k.kernel === 'poly') K = tf.pow(tf.add(tf.mul(dot, k.gamma), k.coef0), k.degree);
+          else K = tf.tanh(tf.add(tf.mul(dot, k.gamma), k.coef0));
+          return tf.reshape(tf.matMul(K as import('@tensorflow/tfjs-core').Tensor2D, post), [e - s]);
+        });
+        const v = await res.data();
+        res.dispose();
+        for (let r = 0; r < e - s; r++) out[s + r] = shift - v[r];
+        options.onProgress?.(e / rows);
+      }
+    } finally {
+      sT.dispose();
+      sNorm.dispose();
+      post.dispose();
+    }
+    return out;
+  }
+
+  toJSON(): ModelJSON {
+    return { format: 'anomaly-lab-model', version: 1, detector: 'ocsvm', params: this.params, threshold: this.threshold, features: this.features, state: this.state };
+  }
+}
