@@ -161,10 +161,10 @@ async function withBrowser<T>(log: (s: string) => void, fn: (s: Session) => Prom
 }
 
 /** A fresh page (its own context, so its own renderer) with the test hook and the file input ready. */
-async function openPage(s: Session, log: (s: string) => void): Promise<import('@playwright/test').Page | string> {
+async function openPage(s: Session, log: (s: string) => void, query = ''): Promise<import('@playwright/test').Page | string> {
   const page = await s.browser.newPage();
   page.on('pageerror', (e) => log(`  page error: ${e.message}`));
-  await page.goto(s.url);
+  await page.goto(s.url + query);
   const hooked = await page.waitForFunction(() => typeof (window as any).__anomalyLab?.state === 'function', null, { timeout: 30_000 }).then(() => true, () => false);
   if (!hooked) return 'the page has no window.__anomalyLab.state() test hook';
   if ((await page.getByTestId('csv-input').count()) === 0) return 'the page has no [data-testid=csv-input] file input';
@@ -408,4 +408,64 @@ function findBrowserPid(): number | null {
     if (descends(pid, process.pid)) return pid;
   }
   return null;
+}
+
+export interface DetectorBrowserRun {
+  file: string;
+  rows: number;
+  detector: string;
+  skipped?: string;
+  /** setInputFiles → rows loaded (the default detector's auto-run is cancelled by ours). */
+  wall_loaded_ms?: number;
+  /** Run clicked → job done and the plot drawn. */
+  wall_run_ms?: number;
+  /** setInputFiles → done: what a person waits from upload to the picture. */
+  wall_total_ms?: number;
+  backend?: string | null;
+  compute?: string | null;
+  timings?: unknown;
+}
+
+/**
+ * Upload a CSV, then run `detector` with `params` (the page's form) and time the
+ * run until the job is done and the plot drawn. A fresh page per call.
+ */
+export async function browserDetectorBench(file: string, rows: number, detector: string, params: Record<string, string>, log: (s: string) => void, backend = 'auto'): Promise<DetectorBrowserRun> {
+  const name = path.basename(file);
+  const r = await withBrowser(log, async (sess): Promise<DetectorBrowserRun> => {
+    const opened = await openPage(sess, log, backend === 'auto' ? '' : `?backend=${backend}`);
+    if (typeof opened === 'string') return { file: name, rows, detector, skipped: opened };
+    const page = opened;
+    try {
+      // Choose the detector before the upload so the auto-run is ours.
+      await page.getByTestId('detector-select').selectOption(detector);
+      for (const [k, v] of Object.entries(params)) {
+        await page.evaluate(([d, n, val]) => (window as any).__anomalyLab.setParam(d, n, val), [detector, k, v]);
+      }
+      log(`${detector}: browser setInputFiles ${name} …`);
+      const t0 = performance.now();
+      await page.getByTestId('csv-input').setInputFiles(file);
+      await page.waitForFunction((n) => (window as any).__anomalyLab.state().dataset?.rows === n, rows, { timeout: 300_000, polling: 25 });
+      const loaded = performance.now() - t0;
+      const done = await page
+        .waitForFunction((n) => {
+          const s = (window as any).__anomalyLab.state();
+          if (s.job === 'error' || s.error) return true;
+          const plot = document.querySelector('[data-testid=scatter-plot]');
+          return s.dataset?.rows === n && s.job === 'done' && Number(plot?.getAttribute('data-points') ?? 0) > 0;
+        }, rows, { timeout: 600_000, polling: 25 })
+        .then(() => true, (e: Error) => e.message);
+      const total = performance.now() - t0;
+      const st = (await page.evaluate(() => (window as any).__anomalyLab.state())) as HookState & { error?: string | null; compute?: string; detector?: string };
+      const ok = done === true && st.job === 'done';
+      log(`${detector}: browser ${name}: ${ok ? `done in ${(total / 1000).toFixed(2)} s (loaded ${(loaded / 1000).toFixed(2)} s)` : `failed: ${done !== true ? done : st.jobMessage ?? st.error}`}`);
+      return {
+        file: name, rows, detector, skipped: ok ? undefined : `did not finish: ${done !== true ? done : `${st.jobMessage ?? ''} ${st.error ?? ''}`}`.slice(0, 300),
+        wall_loaded_ms: loaded, wall_run_ms: total - loaded, wall_total_ms: total, backend: st.backend ?? null, compute: st.compute ?? null, timings: st.timings,
+      };
+    } finally {
+      await page.context().close().catch(() => undefined);
+    }
+  });
+  return typeof r === 'string' ? { file: name, rows, detector, skipped: r } : r;
 }

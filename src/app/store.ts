@@ -351,11 +351,18 @@ export function setSeed(seed: number): void {
   set({ seed });
 }
 
+/** The form's values for a detector: the user's edits over the page's defaults where they differ from scikit-learn's (pageDefault). */
+export function formParams(detector: string, params = get().params): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of getDetector(detector).params) if (spec.pageDefault !== undefined) out[spec.name] = String(spec.pageDefault);
+  return { ...out, ...params[detector] };
+}
+
 /** Validation of the parameter form, on the main thread so the message is immediate. */
 export function paramError(): string | null {
   const { detector, params } = get();
   try {
-    resolveParams(getDetector(detector).params, params[detector] ?? {}, detector);
+    resolveParams(getDetector(detector).params, formParams(detector, params), detector);
     return null;
   } catch (e) {
     return message(e);
@@ -376,7 +383,7 @@ export async function run(model?: ModelJSON, source?: string): Promise<void> {
   cancelRun();
   const controller = new AbortController();
   abort = controller;
-  const raw = params[detector] ?? {};
+  const raw = formParams(detector, params);
   const bad = model ? null : paramError();
   if (bad) {
     set({ job: { state: 'error', fraction: 0, message: bad } });
@@ -474,6 +481,9 @@ export function testHook() {
         backend: s.result?.backend ?? s.backends[0]?.backend ?? null,
         workers: s.result?.workers ?? null,
         detector: s.result?.detector ?? null,
+        compute: s.result?.info.compute ?? null,
+        modelDetails: s.result?.info.details ?? null,
+        warnings: s.result?.info.warnings ?? null,
         appliedModel: s.appliedModel,
         backends: s.backends,
         threshold: s.threshold,
@@ -486,6 +496,10 @@ export function testHook() {
           total_ms: s.result?.timings.total ?? null,
         },
       };
+    },
+    /** Set a parameter of the form as a person would type it (benchmarks). */
+    setParam(detector: string, name: string, value: string): void {
+      setParam(detector, name, value);
     },
     scores(): number[] | null {
       const r = get().result;

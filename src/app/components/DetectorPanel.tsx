@@ -3,10 +3,11 @@ import { DETECTORS, getDetector } from '../../core/detectors/registry';
 import type { ParamSpec } from '../../core/detectors/params';
 import { fmt } from '../lib/format';
 import { ModelActions } from './ModelActions';
+import { EXACT_MAX_ROWS } from '../../core/detectors/ocsvm';
 
 function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
   const value = useApp((s) => s.params[detector]?.[spec.name]);
-  const current = value ?? String(spec.default);
+  const current = value ?? String(spec.pageDefault ?? spec.default);
   const id = `param-${spec.name}`;
   if (spec.type === 'bool') {
     return (
@@ -34,6 +35,21 @@ function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
   );
 }
 
+/** One-class SVM: say when the data is past the exact solver's cut-off and the approximate route will run. */
+function ApproximateNote({ detector }: { detector: string }) {
+  const rows = useApp((s) => s.dataset?.rows ?? 0);
+  const method = useApp((s) => s.params.ocsvm?.method ?? 'auto');
+  if (detector !== 'ocsvm') return null;
+  const approximate = method === 'nystroem' || (method === 'auto' && rows > EXACT_MAX_ROWS);
+  return (
+    <p className={`small ${approximate ? 'note' : 'muted'}`} data-testid="ocsvm-method-note">
+      {approximate
+        ? `${method === 'auto' ? `${rows.toLocaleString('en-US')} rows is over ${EXACT_MAX_ROWS.toLocaleString('en-US')}: ` : ''}Nystroem + SGDOneClassSVM — scores are approximate (their own scale; ranking close to the exact SVM's).`
+        : `Exact SMO training (libsvm's) up to ${EXACT_MAX_ROWS.toLocaleString('en-US')} rows; above, Nystroem + SGD (approximate), as exact training grows with rows².`}
+    </p>
+  );
+}
+
 export function DetectorPanel() {
   const detector = useApp((s) => s.detector);
   const seed = useApp((s) => s.seed);
@@ -53,7 +69,14 @@ export function DetectorPanel() {
         </select>
       </label>
       <p className="muted small">{spec.summary}</p>
-      {spec.params.map((p) => <ParamInput key={`${detector}.${p.name}`} detector={detector} spec={p} />)}
+      {spec.params.filter((p) => !p.advanced).map((p) => <ParamInput key={`${detector}.${p.name}`} detector={detector} spec={p} />)}
+      {spec.params.some((p) => p.advanced) && (
+        <details className="advanced" data-testid="more-params">
+          <summary>more parameters</summary>
+          {spec.params.filter((p) => p.advanced).map((p) => <ParamInput key={`${detector}.${p.name}`} detector={detector} spec={p} />)}
+        </details>
+      )}
+      <ApproximateNote detector={detector} />
       <FitOnPicker />
       <label className="param" title="Seed of the random generator: the same seed gives the same scores">
         <span>random_state</span>

@@ -208,3 +208,45 @@ export function sgdOneClass(F: Float32Array, rows: number, c: number, o: SgdOpti
   for (let j = 0; j < c; j++) w[j] *= wscale;
   return { coef: w, intercept: b, offset: 1 - b, epochs: epoch, converged };
 }
+
+/**
+ * φ(X) for rows [0, rows) as tfjs ops (float32): K(X, basis) from one matMul
+ * (rbf as exp(−γ(‖x‖² + ‖b‖² − 2⟨x, b⟩))), then K · N. On wasm (XNNPACK) or a
+ * GPU this is an order of magnitude faster than the typed-array loops; values
+ * agree with them to float32 rounding (~1e-6 relative).
+ */
+export async function nystroemTransformTensor(
+  map: NystroemMap, X: Float64Array, rows: number, d: number, kp: KernelParams, out: Float32Array,
+  opts: { signal?: AbortSignalLike; onProgress?: (fraction: number) => void } = {},
+): Promise<void> {
+  const tf = await import('@tensorflow/tfjs-core');
+  const c = map.components;
+  const basis = tf.tensor2d(Float32Array.from(map.basis), [c, d]);
+  const bNorm = tf.tidy(() => tf.reshape(tf.sum(tf.square(basis), 1), [1, c]));
+  const N = tf.tensor2d(Float32Array.from(map.normalization), [c, c]);
+  const block = 16384;
+  try {
+    for (let s = 0; s < rows; s += block) {
+      if (opts.signal?.aborted) throw new AbortError();
+      const e = Math.min(rows, s + block);
+      const phi = tf.tidy(() => {
+        const x = tf.tensor2d(Float32Array.from(X.subarray(s * d, e * d)), [e - s, d]);
+        const dot = tf.matMul(x, basis, false, true);
+        let K: import('@tensorflow/tfjs-core').Tensor;
+        if (kp.kernel === 'rbf') K = tf.exp(tf.mul(tf.relu(tf.sub(tf.add(tf.sum(tf.square(x), 1, true), bNorm), tf.mul(dot, 2))), -kp.gamma));
+        else if (kp.kernel === 'linear') K = dot;
+        else if (kp.kernel === 'poly') K = tf.pow(tf.add(tf.mul(dot, kp.gamma), kp.coef0), kp.degree);
+        else K = tf.tanh(tf.add(tf.mul(dot, kp.gamma), kp.coef0));
+        return tf.matMul(K as import('@tensorflow/tfjs-core').Tensor2D, N);
+      });
+      const v = await phi.data();
+      phi.dispose();
+      out.set(v as Float32Array, s * c);
+      opts.onProgress?.(e / rows);
+    }
+  } finally {
+    basis.dispose();
+    bNorm.dispose();
+    N.dispose();
+  }
+}

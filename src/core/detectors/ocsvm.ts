@@ -30,7 +30,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { kernelBlock, KERNELS, resolveGamma, type KernelName, type KernelParams } from '../compute/kernels.js';
-import { fitNystroem, nystroemTransform, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
+import { fitNystroem, nystroemTransform, nystroemTransformTensor, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
 import { solveOneClass } from '../compute/smo.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
 import { Random } from '../random.js';
@@ -40,6 +40,8 @@ import { contaminationParam, type Params } from './params.js';
 /** Above this many training rows 'auto' takes the Nystroem + SGD route (exact training is quadratic: see bench/README.md). */
 export const EXACT_MAX_ROWS = 20_000;
 const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+/** Backends whose matMul beats typed-array loops for the Nystroem features of the training rows (the cpu backend's does not). */
+const TENSOR_FIT_BACKENDS = new Set(['webgpu', 'webgl', 'wasm']);
 
 interface Scaler {
   mean: number[];
@@ -82,16 +84,16 @@ export const ocsvm: DetectorSpec = {
     { name: 'kernel', type: 'enum', default: 'rbf', options: KERNELS, help: 'Kernel: rbf, linear, poly or sigmoid' },
     { name: 'gamma', type: 'float', default: 'scale', options: ['scale', 'auto'], min: 0, minExclusive: true, help: "Kernel coefficient: 'scale' = 1 / (features · X.var()), 'auto' = 1 / features, or a positive number" },
     { name: 'nu', type: 'float', default: 0.5, min: 0, minExclusive: true, max: 1, help: 'Upper bound on the share of training errors and lower bound on the share of support vectors' },
-    { name: 'degree', type: 'int', default: 3, min: 0, help: 'Degree of the poly kernel' },
-    { name: 'coef0', type: 'float', default: 0, help: 'Independent term of the poly and sigmoid kernels' },
+    { name: 'degree', type: 'int', default: 3, min: 0, advanced: true, help: 'Degree of the poly kernel' },
+    { name: 'coef0', type: 'float', default: 0, advanced: true, help: 'Independent term of the poly and sigmoid kernels' },
     { name: 'standardize', type: 'bool', default: false, pageDefault: true, help: 'Standardise the features first (StandardScaler fitted on the training rows)' },
     { name: 'method', type: 'enum', default: 'auto', options: ['auto', 'exact', 'nystroem'], help: `exact: SMO on the full kernel; nystroem: Nystroem + SGDOneClassSVM (approximate); auto: exact up to ${EXACT_MAX_ROWS.toLocaleString('en-US')} rows` },
-    { name: 'tol', type: 'float', default: 1e-3, min: 0, minExclusive: true, help: 'Stopping tolerance (SMO: KKT gap; SGD: loss improvement)' },
-    { name: 'shrinking', type: 'bool', default: true, help: "Use libsvm's shrinking heuristic" },
-    { name: 'cache_size', type: 'float', default: 200, min: 1, help: 'Kernel cache in MB' },
-    { name: 'max_iter', type: 'int', default: -1, min: -1, help: 'SMO iteration limit (−1: none)' },
+    { name: 'tol', type: 'float', default: 1e-3, min: 0, minExclusive: true, advanced: true, help: 'Stopping tolerance (SMO: KKT gap; SGD: loss improvement)' },
+    { name: 'shrinking', type: 'bool', default: true, advanced: true, help: "Use libsvm's shrinking heuristic" },
+    { name: 'cache_size', type: 'float', default: 200, min: 1, advanced: true, help: 'Kernel cache in MB' },
+    { name: 'max_iter', type: 'int', default: -1, min: -1, advanced: true, help: 'SMO iteration limit (−1: none)' },
     { name: 'n_components', type: 'int', default: 100, min: 1, max: 5000, help: 'Nystroem: basis rows of the kernel approximation' },
-    { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, help: 'Nystroem: SGDOneClassSVM epochs at most' },
+    { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, advanced: true, help: 'Nystroem: SGDOneClassSVM epochs at most' },
     contaminationParam("'auto' flags decision_function < 0 (scikit-learn's predict); a fraction in (0, 0.5] flags that share of the training rows"),
   ],
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
@@ -121,6 +123,7 @@ export const ocsvm: DetectorSpec = {
     const t0 = Date.now();
     let state: OcsvmState;
     let gradient: Float64Array | null = null;
+    let tensorFeatures: string | null = null;
     if (method === 'exact') {
       const res = solveOneClass(data, n, d, kernel, nu, {
         eps: Number(params.tol),
@@ -148,11 +151,16 @@ export const ocsvm: DetectorSpec = {
       const map = fitNystroem(data, n, d, kernel, Number(params.n_components), rng);
       options.onProgress?.(0.1, 'Nystroem features');
       const F = new Float32Array(n * map.components);
-      const step = 8192;
-      for (let s = 0; s < n; s += step) {
-        throwIfAborted(options.signal);
-        nystroemTransform(map, data, s, Math.min(n, s + step), d, kernel, F, s * map.components);
-        options.onProgress?.(0.1 + 0.4 * (Math.min(n, s + step) / n), 'Nystroem features');
+      if (TENSOR_FIT_BACKENDS.has(options.backend ?? '')) {
+        await nystroemTransformTensor(map, data, n, d, kernel, F, { signal: options.signal, onProgress: (f) => options.onProgress?.(0.1 + 0.4 * f, 'Nystroem features') });
+        tensorFeatures = options.backend!;
+      } else {
+        const step = 8192;
+        for (let s = 0; s < n; s += step) {
+          throwIfAborted(options.signal);
+          nystroemTransform(map, data, s, Math.min(n, s + step), d, kernel, F, s * map.components);
+          options.onProgress?.(0.1 + 0.4 * (Math.min(n, s + step) / n), 'Nystroem features');
+        }
       }
       const maxEpochs = Number(params.sgd_max_iter);
       const sgd = sgdOneClass(F, n, map.components, {
@@ -171,7 +179,9 @@ export const ocsvm: DetectorSpec = {
       // The training rows' features are at hand: score them now.
       const model0 = new OcsvmModel(params, d, 0, state, warnings, Date.now() - t0);
       const scores = model0.scoreFeatures(F, n);
-      return finish(params, d, state, warnings, scores, Date.now() - t0, options);
+      const fitted = finish(params, d, state, warnings, scores, Date.now() - t0, options);
+      if (tensorFeatures) fitted.info.compute = `tfjs ${tensorFeatures} Nystroem features (float32), SGD in float64 (approximate)`;
+      return fitted;
     }
     // Training rows: the solver's gradient Σ αⱼ K(xᵢ, xⱼ) is their score already (float32 kernel values summed in float64: within ~1e-6 of a fresh float64 pass, which decisionFunction(X) makes).
     const scores = new Float64Array(n);

@@ -22,6 +22,8 @@ export interface ParamSpec {
   options?: string[];
   /** The page's default where it differs from scikit-learn's (e.g. standardising before an SVM); the CLI keeps `default`. */
   pageDefault?: ParamValue;
+  /** Tuning knobs the page folds under "more parameters" (solver tolerances, cache sizes…). */
+  advanced?: boolean;
 }
 
 /** The contamination parameter as scikit-learn has it: 'auto' or a fraction in (0, 0.5]. */
