@@ -309,6 +309,14 @@ class OcsvmModel implements FittedModel {
     return out;
   }
 
+  /** Σ αᵢ svᵢ: the linear kernel's primal weights. */
+  private linearWeights(): Float64Array {
+    const d = this.features;
+    const w = new Float64Array(d);
+    for (let j = 0; j < this.coef.length; j++) for (let k = 0; k < d; k++) w[k] += this.coef[j] * this.sv[j * d + k];
+    return w;
+  }
+
   /** Scores from Nystroem features (rows × components, float32). */
   scoreFeatures(F: Float32Array, rows: number): Float64Array {
     const st = this.state as NystroemState;
@@ -346,6 +354,25 @@ class OcsvmModel implements FittedModel {
     const S = st.method === 'exact' ? this.sv : this.map!.basis;
     const m = S.length / d;
     const out = new Float64Array(rows);
+    if (st.method === 'exact' && k.kernel === 'linear') {
+      // Linear: w = Σ αᵢ svᵢ in float64 first, so the float32 part is one dot per row (no cancellation across support vectors).
+      const w = this.linearWeights();
+      const wt = tf.tensor2d(Float32Array.from(w), [d, 1]);
+      try {
+        for (let s = 0; s < rows; s += 65536) {
+          throwIfAborted(options.signal);
+          const e = Math.min(rows, s + 65536);
+          const res = tf.tidy(() => tf.reshape(tf.matMul(tf.tensor2d(Float32Array.from(data.subarray(s * d, e * d)), [e - s, d]), wt), [e - s]));
+          const v = await res.data();
+          res.dispose();
+          for (let r = 0; r < e - s; r++) out[s + r] = st.rho - v[r];
+          options.onProgress?.(e / rows);
+        }
+      } finally {
+        wt.dispose();
+      }
+      return out;
+    }
     const sT = tf.tensor2d(Float32Array.from(S), [m, d]);
     const sNorm = tf.tidy(() => tf.reshape(tf.sum(tf.square(sT), 1), [1, m]));
     const post = st.method === 'exact'
