@@ -11,8 +11,9 @@ Sections:
   dual_coef_, intercept_, the gamma used.
 - wine: load_wine() standardised with StandardScaler (X stored), defaults
   (rbf, gamma 'scale', nu 0.5) and nu 0.1.
-- kernels: a seeded 200 x 3 gaussian + 10 outliers, one case per kernel at nu 0.3,
-  and one with shrinking=False.
+- kernels: a seeded 200 x 3 gaussian + 10 outliers, one case per kernel at nu 0.3
+  (sigmoid on the standardised rows; linear also on rows shifted off the
+  origin), and one with shrinking=False.
 - odds: each ODDS set standardised with StandardScaler fitted on all rows,
   OneClassSVM(nu=0.1, gamma='scale'): ROC-AUC of -decision_function, n_support,
   fit time; the per-row decision_function only for sets of at most 2,000 rows.
@@ -124,19 +125,23 @@ def main():
     rng = np.random.RandomState(0)
     Xk = np.vstack([rng.randn(200, 3), rng.uniform(-6, 6, size=(10, 3))])
     Xks = StandardScaler().fit_transform(Xk)
-    kernels = {"X": full(Xk), "X_standardized": full(Xks), "cases": []}
+    Xksh = Xk + np.array([3.0, -2.0, 4.0])
+    kernels = {"X": full(Xk), "X_standardized": full(Xks), "X_shifted": full(Xksh), "cases": []}
+    data = {"X": Xk, "X_standardized": Xks, "X_shifted": Xksh}
     specs = [
-        ("linear", {"kernel": "linear", "nu": 0.3}, False),
-        ("poly", {"kernel": "poly", "degree": 3, "gamma": "auto", "coef0": 1.0, "nu": 0.3}, False),
-        ("sigmoid", {"kernel": "sigmoid", "gamma": "auto", "coef0": 0.0, "nu": 0.3}, True),
-        ("rbf", {"kernel": "rbf", "gamma": 0.5, "nu": 0.3}, False),
-        ("rbf-noshrink", {"kernel": "rbf", "gamma": 0.5, "nu": 0.3, "shrinking": False}, False),
-        ("poly-scale", {"kernel": "poly", "degree": 2, "gamma": "scale", "coef0": 0.5, "nu": 0.3}, False),
+        # Centred data: the linear hyperplane passes near the origin and decision values span only ~1e-4.
+        ("linear", {"kernel": "linear", "nu": 0.3}, "X"),
+        ("linear-shifted", {"kernel": "linear", "nu": 0.3}, "X_shifted"),
+        ("poly", {"kernel": "poly", "degree": 3, "gamma": "auto", "coef0": 1.0, "nu": 0.3}, "X"),
+        ("sigmoid", {"kernel": "sigmoid", "gamma": "auto", "coef0": 0.0, "nu": 0.3}, "X_standardized"),
+        ("rbf", {"kernel": "rbf", "gamma": 0.5, "nu": 0.3}, "X"),
+        ("rbf-noshrink", {"kernel": "rbf", "gamma": 0.5, "nu": 0.3, "shrinking": False}, "X"),
+        ("poly-scale", {"kernel": "poly", "degree": 2, "gamma": "scale", "coef0": 0.5, "nu": 0.3}, "X"),
     ]
-    for name, p, std in specs:
-        Xc = Xks if std else Xk
+    for name, p, which in specs:
+        Xc = data[which]
         clf = OneClassSVM(**p).fit(Xc)
-        kernels["cases"].append({"name": name, "standardized": std, "params": p, **summary(clf, Xc, p.get("gamma", "scale"))})
+        kernels["cases"].append({"name": name, "data": which, "params": p, **summary(clf, Xc, p.get("gamma", "scale"))})
         print("kernels", name, "n_support", kernels["cases"][-1]["n_support"], "n_iter", kernels["cases"][-1]["n_iter_"])
     out["kernels"] = kernels
 
