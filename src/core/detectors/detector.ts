@@ -23,6 +23,25 @@ export interface FitOptions {
   onProgress?: (fraction: number, message?: string) => void;
   /** The tfjs backend active where the detector runs ('webgpu', 'wasm', 'cpu'), if one was initialised. */
   backend?: string;
+  /**
+   * Detectors trained in epochs (autoencoder) call this after each one: `epoch`
+   * counts from 1 to at most `epochs` (fewer when early stopping ends training),
+   * `loss` is the mean training loss over the epoch's batches, `valLoss` the
+   * loss on the held-out validation rows (null without any), `rowsPerSecond`
+   * the epoch's training rows over its wall time, `elapsedMs` the time since
+   * fit began. Others never call it.
+   */
+  onEpoch?: (e: EpochReport) => void;
+}
+
+/** What FitOptions.onEpoch receives after each training epoch. */
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  valLoss: number | null;
+  rowsPerSecond: number;
+  elapsedMs: number;
 }
 
 export interface ScoreOptions {

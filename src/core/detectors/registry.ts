@@ -4,9 +4,10 @@ import { zscore } from './zscore.js';
 import { iforest } from './iforest.js';
 import { lof } from './lof.js';
 import { knn } from './knn.js';
+import { autoencoder } from './autoencoder.js';
 import { ocsvm } from './ocsvm.js';
 
-export const DETECTORS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore];
+export const DETECTORS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder];
 
 /** The detector the page runs without a click (seed 42). */
 export const DEFAULT_DETECTOR = 'iforest';
