@@ -51,6 +51,7 @@ export interface HookState {
   job: 'idle' | 'running' | 'done' | 'error';
   jobMessage: string;
   backend: string | null;
+  detector: string | null;
   threshold: number;
   flagged: number | null;
   metrics: (CliMetrics & Record<string, unknown>) | null;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DataPanel } from './components/DataPanel';
 import { DetectorPanel } from './components/DetectorPanel';
 import { ScatterPlot } from './components/ScatterPlot';
@@ -8,6 +8,8 @@ import { ThresholdPanel } from './components/ThresholdPanel';
 import { MetricsPanel } from './components/MetricsPanel';
 import { StatusBar } from './components/StatusBar';
 import { ErrorBanner } from './components/ErrorBanner';
+import { TrainingView } from './components/TrainingView';
+import { ExplainPanel } from './components/ExplainPanel';
 import { startBackends } from './store';
 
 export function App() {
@@ -30,6 +32,7 @@ export function App() {
         <aside className="right">
           <ThresholdPanel />
           <MetricsPanel />
+          <ExplainPanel />
         </aside>
       </main>
       <StatusBar />
@@ -42,26 +45,45 @@ const VIEWS = [
   ['histogram', 'Score histogram'],
   ['roc', 'ROC curve'],
   ['pr', 'Precision–recall'],
+  ['training', 'Training loss'],
 ] as const;
 
 function CentreViews() {
   const [view, setView] = useState<(typeof VIEWS)[number][0]>('scatter');
   const hasResult = useApp((s) => s.result !== null);
+  const training = useApp((s) => s.training !== null);
+  const jobState = useApp((s) => s.job.state);
+  // While a model trains in epochs, show its loss; back to the plot when it is done (unless the user moved on).
+  const auto = useRef(false);
+  useEffect(() => {
+    if (training && jobState === 'running' && view !== 'training') {
+      auto.current = true;
+      setView('training');
+    }
+    if (jobState === 'done' && auto.current) {
+      auto.current = false;
+      if (view === 'training') setView('scatter');
+    }
+  }, [training, jobState]); // eslint-disable-line react-hooks/exhaustive-deps
+  const views = VIEWS.filter(([id]) => id !== 'training' || training);
+  const shown = view === 'training' && !training ? 'scatter' : view;
   return (
     <div className="centre-views">
-      {hasResult && (
+      {(hasResult || training) && (
         <div className="tabs" role="tablist">
-          {VIEWS.map(([id, label]) => (
-            <button key={id} type="button" role="tab" aria-selected={view === id} data-testid={`tab-${id}`} className={view === id ? 'tab active' : 'tab'} onClick={() => setView(id)}>
+          {views.map(([id, label]) => (
+            <button key={id} type="button" role="tab" aria-selected={shown === id} data-testid={`tab-${id}`} className={shown === id ? 'tab active' : 'tab'} onClick={() => { auto.current = false; setView(id); }}>
               {label}
             </button>
           ))}
         </div>
       )}
-      {view === 'scatter' || !hasResult ? (
+      {shown === 'training' ? (
+        <section className="panel plot-panel"><TrainingView /></section>
+      ) : shown === 'scatter' || !hasResult ? (
         <ScatterPlot />
       ) : (
-        <section className="panel plot-panel">{view === 'histogram' ? <ScoreHistogram /> : <CurveView kind={view} />}</section>
+        <section className="panel plot-panel">{shown === 'histogram' ? <ScoreHistogram /> : <CurveView kind={shown} />}</section>
       )}
     </div>
   );

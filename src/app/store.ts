@@ -9,7 +9,7 @@ import { guessLabelColumn, numericColumns, type DatasetSummary } from '../core/d
 import type { Labels, MissingPolicy, Imputation } from '../core/data/prepare';
 import { getDetector, loadModel, DEFAULT_DETECTOR } from '../core/detectors/registry';
 import { resolveParams } from '../core/detectors/params';
-import type { ModelInfo, ModelJSON } from '../core/detectors/detector';
+import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type { BackendChoice, BackendPreference } from '../core/compute/backend';
 import { ThresholdSweep } from '../core/metrics/sweep';
 import { Random } from '../core/random';
@@ -75,6 +75,23 @@ export interface AppState {
   fitOn: FitOn;
   /** Percentage of rows for fitOn = 'first'. */
   fitFirstPercent: number;
+  /** Loss per epoch of the detector being (or last) trained in epochs (autoencoder), streamed from its worker. */
+  training: { detector: string; epochs: EpochReport[] } | null;
+  /** A row whose score is being explained (clicked in the plot), with its per-feature errors when the detector gives them. */
+  explained: Explained | null;
+  /** Models saved in this browser (IndexedDB). */
+  savedModels: import('./lib/savedModels').SavedModel[];
+}
+
+export interface Explained {
+  row: number;
+  score: number;
+  columns: string[];
+  /** The row's values as the model saw them (missing cells filled). */
+  values: number[];
+  /** Per-feature squared reconstruction errors (autoencoder); null for detectors without them. */
+  errors: number[] | null;
+  error?: string;
 }
 
 export type FitOn = 'all' | 'normal' | 'first';
@@ -127,6 +144,9 @@ export const useApp = create<AppState>(() => ({
   appliedModel: null,
   fitOn: 'all',
   fitFirstPercent: 50,
+  training: null,
+  explained: null,
+  savedModels: [],
 }));
 
 export function setFitOn(fitOn: FitOn, percent?: number): void {
@@ -185,7 +205,7 @@ export async function loadFile(file: Blob, name: string, apply?: { model: ModelJ
     datasetId: loaded.id, dataset: ds, loading: null, parseMs: loaded.parseMs, error: null,
     labelColumn, positive: null, labels: null, labelError: null, features,
     order: new Random(0).permutation(ds.rows),
-    result: null, plotX: features[0] ?? null, plotY: features[1] ?? features[0] ?? null, plotValues: null,
+    result: null, explained: null, training: null, plotX: features[0] ?? null, plotY: features[1] ?? features[0] ?? null, plotValues: null,
     job: { state: 'idle', fraction: 0, message: '' },
   });
   // Labels first (small, and the metrics need them when the run ends); the plot's columns arrive alongside the run.
@@ -221,6 +241,49 @@ export async function openModelFile(file: Blob & { name?: string }): Promise<voi
     return;
   }
   await applyModel(json, file.name ?? 'model file');
+}
+
+/** Save the last fitted model in this browser (IndexedDB, tfjs format); returns the saved entries. */
+export async function saveModelInBrowser(): Promise<void> {
+  const r = get().result;
+  if (!r) return;
+  const { saveModel } = await import('./lib/savedModels');
+  const name = `${get().dataset?.name ?? 'data'} · ${new Date().toLocaleString('en-GB', { hour12: false })}`;
+  try {
+    await saveModel(name, r.model);
+    await refreshSavedModels();
+  } catch (e) {
+    set({ error: `could not save the model in this browser: ${message(e)}` });
+  }
+}
+
+export async function refreshSavedModels(): Promise<void> {
+  const { listModels } = await import('./lib/savedModels');
+  try {
+    set({ savedModels: await listModels() });
+  } catch {
+    set({ savedModels: [] }); // IndexedDB unavailable (private mode): nothing to list
+  }
+}
+
+/** Score the loaded data with a model saved in this browser. */
+export async function openSavedModel(key: string): Promise<void> {
+  const { loadSavedModel } = await import('./lib/savedModels');
+  let json: ModelJSON;
+  try {
+    json = await loadSavedModel(key);
+    loadModel(json);
+  } catch (e) {
+    set({ error: `saved model ${key} could not be read: ${message(e)}` });
+    return;
+  }
+  await applyModel(json, `saved in this browser: ${key.split('/').slice(2).join('/')}`);
+}
+
+export async function deleteSavedModel(key: string): Promise<void> {
+  const { removeModel } = await import('./lib/savedModels');
+  await removeModel(key).catch(() => undefined);
+  await refreshSavedModels();
 }
 
 export function modelDownload(): { name: string; text: string } | null {
@@ -393,7 +456,7 @@ export async function run(model?: ModelJSON, source?: string): Promise<void> {
     set({ job: { state: 'error', fraction: 0, message: 'choose at least one feature column' } });
     return;
   }
-  set({ job: { state: 'running', fraction: 0, message: 'preparing features' } });
+  set({ job: { state: 'running', fraction: 0, message: 'preparing features' }, training: null, explained: null });
   try {
     const t0 = performance.now();
     const subset = model ? { rows: null, what: 'all rows' } : trainingRows();
@@ -408,9 +471,30 @@ export async function run(model?: ModelJSON, source?: string): Promise<void> {
     void p.backends().then((backends) => set({ backends }));
     const r = await p.run(
       { detector: model?.detector ?? detector, params: raw, train, score: subset.rows ? f.matrix : undefined, seed, model },
-      { signal: controller.signal, onProgress: (fraction, msg) => { if (abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '' } }); } },
+      {
+        signal: controller.signal,
+        onProgress: (fraction, msg) => { if (abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '' } }); },
+        onEpoch: (e) => {
+          if (abort !== controller) return;
+          const t = get().training;
+          const epochs = t && t.detector === (model?.detector ?? detector) ? [...t.epochs, e] : [e];
+          set({ training: { detector: model?.detector ?? detector, epochs } });
+        },
+      },
     );
     if (abort !== controller || get().datasetId !== datasetId) return; // superseded
+    // Epoch reports travel on their own channel and may trail the result: the model's history is the final word.
+    const history = r.info.details as { loss?: number[]; val_loss?: (number | null)[] };
+    const streamed = get().training;
+    if (Array.isArray(history.loss) && (streamed?.epochs.length ?? 0) < history.loss.length) {
+      const prev = streamed?.epochs ?? [];
+      const last = prev[prev.length - 1];
+      const epochs = history.loss.map((loss, i) => prev[i] ?? {
+        epoch: i + 1, epochs: last?.epochs ?? history.loss!.length, loss, valLoss: history.val_loss?.[i] ?? null,
+        rowsPerSecond: last?.rowsPerSecond ?? 0, elapsedMs: r.timings.fit,
+      });
+      set({ training: { detector: r.model.detector, epochs } });
+    }
     const sweep = new ThresholdSweep(r.scores, get().labels?.labels);
     set({
       result: {
@@ -465,6 +549,33 @@ export function resetThreshold(): void {
   if (r) set({ threshold: r.modelThreshold });
 }
 
+/** Seconds left in a training, from the mean epoch time so far (null before the first epoch). */
+export function trainingSecondsLeft(t: AppState['training']): number | null {
+  const last = t?.epochs[t.epochs.length - 1];
+  if (!last) return null;
+  return ((last.epochs - last.epoch) * last.elapsedMs) / last.epoch / 1000;
+}
+
+/** Explain one row's score: its values, and per-feature errors where the detector gives them. */
+export async function explainRow(row: number | null): Promise<void> {
+  const { datasetId, result } = get();
+  if (row === null || datasetId === null || !result) {
+    set({ explained: null });
+    return;
+  }
+  const raw = await dataWorker().row(datasetId, result.columns, row);
+  // Missing cells as the model saw them: the fill value of this run.
+  const values = raw.map((v, j) => (v === v ? v : result.imputed.find((m) => m.column === result.columns[j])?.value ?? NaN));
+  const base: Explained = { row, score: result.scores[row], columns: result.columns, values, errors: null };
+  set({ explained: base });
+  try {
+    const e = await getPool(get().backendPreference).explain(result.model, { data: Float64Array.from(values), rows: 1, cols: values.length });
+    if (get().explained?.row === row && get().result === result) set({ explained: { ...base, errors: e ? Array.from(e) : null } });
+  } catch (err) {
+    if (get().explained?.row === row) set({ explained: { ...base, error: message(err) } });
+  }
+}
+
 /** A small hook for tests and benchmarks (read-only view of the state). */
 export function testHook() {
   return {
@@ -489,6 +600,8 @@ export function testHook() {
         threshold: s.threshold,
         flagged: s.result ? s.result.sweep.flaggedAt(s.threshold) : null,
         metrics: s.result ? s.result.sweep.metricsAt(s.threshold) : null,
+        training: s.training?.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss })) ?? null,
+        explained: s.explained,
         timings: {
           parse_ms: s.parseMs,
           fit_ms: s.result?.timings.fit ?? null,
@@ -496,6 +609,10 @@ export function testHook() {
           total_ms: s.result?.timings.total ?? null,
         },
       };
+    },
+    /** Explain a row as a click on its point does. */
+    explain(row: number): Promise<void> {
+      return explainRow(row);
     },
     /** Set a parameter of the form as a person would type it (benchmarks). */
     setParam(detector: string, name: string, value: string): void {

@@ -66,3 +66,13 @@ export function columns(id: number, names: string[]): Float64Array[] {
   });
   return Comlink.transfer(out, out.map((a) => a.buffer));
 }
+
+/** One row's values in the given columns (NaN = missing), for explaining a point. */
+export function row(id: number, names: string[], index: number): number[] {
+  const ds = get(id);
+  if (!(index >= 0 && index < ds.rows)) throw new RangeError(`row ${index + 1} is not in ${ds.name} (${ds.rows} rows)`);
+  return names.map((n) => {
+    const c = getColumn(ds, n);
+    return c.kind === 'numeric' ? c.values[index] : NaN;
+  });
+}

@@ -8,7 +8,8 @@ import { fitAndScore } from '../core/detectors/run';
 import { getDetector, loadModel } from '../core/detectors/registry';
 import { resolveParams } from '../core/detectors/params';
 import type { Matrix } from '../core/data/matrix';
-import type { FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
+import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
+import { isExplainable } from '../core/detectors/autoencoder';
 
 let backend: Promise<BackendChoice> | null = null;
 
@@ -46,11 +47,11 @@ export interface RunJob {
   seed: number;
 }
 
-export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<RunReply> {
+export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void): Promise<RunReply> {
   const choice = await (backend ?? init('auto'));
   const result = await fitAndScore(
     { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model, decision: false },
-    { seed: job.seed, backend: choice.backend, onProgress },
+    { seed: job.seed, backend: choice.backend, onProgress, onEpoch },
   );
   const { scores } = result;
   const reply: RunReply = {
@@ -72,11 +73,11 @@ let kept: { model: FittedModel; X: Matrix } | null = null;
  * chunk here with scoreKept while other workers score theirs). The training
  * scores come back when the fit computed them anyway (contamination fraction).
  */
-export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
+export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
   const choice = await (backend ?? init('auto'));
   const t0 = performance.now();
   const spec = getDetector(job.detector);
-  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress });
+  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress, onEpoch });
   const trainingScores = model.trainingScores ?? null;
   // With every training row scored already there is nothing left to score here.
   kept = trainingScores ? null : { model, X: job.train };
@@ -100,4 +101,16 @@ export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: 
   const m = loadModel(model);
   const scores = await m.score(X, { backend: choice.backend });
   return Comlink.transfer({ scores }, [scores.buffer as ArrayBuffer]);
+}
+
+/**
+ * Why rows scored as they did, for detectors that can say (the autoencoder's
+ * per-feature squared reconstruction errors, rows × features); null otherwise.
+ */
+export async function explain(model: ModelJSON, X: Matrix): Promise<Float64Array | null> {
+  const choice = await (backend ?? init('auto'));
+  const m = loadModel(model);
+  if (!isExplainable(m)) return null;
+  const e = await m.explain(X, { backend: choice.backend });
+  return Comlink.transfer(e, [e.buffer as ArrayBuffer]);
 }

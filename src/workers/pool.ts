@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import type { BackendChoice, BackendPreference } from '../core/compute/backend';
 import type { Matrix } from '../core/data/matrix';
-import type { ModelInfo, ModelJSON } from '../core/detectors/detector';
+import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type * as DetectorApi from './detector-api';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;
@@ -104,8 +104,14 @@ export class DetectorPool {
     return r.scores;
   }
 
+  /** Per-feature explanation of a few rows (null when the detector has none). */
+  async explain(model: ModelJSON, X: Matrix): Promise<Float64Array | null> {
+    const s = this.slot(0);
+    return Promise.race([s.api.explain(model, Comlink.transfer(X, [X.data.buffer as ArrayBuffer])), s.died]);
+  }
+
   /** Fit and score; `signal` aborts by terminating the workers. */
-  async run(job: PoolJob, options: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void } = {}): Promise<PoolResult> {
+  async run(job: PoolJob, options: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void; onEpoch?: (e: EpochReport) => void } = {}): Promise<PoolResult> {
     const { signal, onProgress } = options;
     const t0 = performance.now();
     const aborted = new Promise<never>((_, reject) => {
@@ -117,12 +123,13 @@ export class DetectorPool {
     aborted.catch(() => undefined);
     const guard = <T>(s: Slot, p: Promise<T>) => Promise.race([p, s.died, aborted]);
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+    const epochs = options.onEpoch ? Comlink.proxy(options.onEpoch) : undefined;
     const first = this.slot(0);
     await guard(first, first.backend);
     const rows = job.train.rows;
     if (this.size === 1 || rows < CHUNK_ROWS || job.model || job.score) {
       const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];
-      const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress));
+      const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress, epochs));
       return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1 };
     }
     // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to
@@ -135,7 +142,7 @@ export class DetectorPool {
       const end = Math.min(rows, start + per);
       return { start, m: { data: job.train.data.slice(start * cols, end * cols), rows: Math.max(0, end - start), cols } };
     }).filter((c) => c.m.rows > 0);
-    const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress));
+    const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress, epochs));
     const t1 = performance.now();
     if (fitted.trainingScores) {
       return { model: fitted.model, scores: fitted.trainingScores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1 };

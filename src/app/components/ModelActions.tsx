@@ -1,10 +1,13 @@
-import { useApp, loadFile, modelDownload, openModelFile } from '../store';
+import { useEffect } from 'react';
+import { useApp, loadFile, modelDownload, openModelFile, saveModelInBrowser, refreshSavedModels, openSavedModel, deleteSavedModel } from '../store';
 
 /** Save the fitted model, apply it to another CSV, or open a saved one. */
 export function ModelActions() {
   const result = useApp((s) => s.result);
   const hasData = useApp((s) => s.dataset !== null);
   const applied = useApp((s) => s.appliedModel);
+  const saved = useApp((s) => s.savedModels);
+  useEffect(() => { void refreshSavedModels(); }, []);
   const download = () => {
     const m = modelDownload();
     if (!m) return;
@@ -20,6 +23,7 @@ export function ModelActions() {
       {applied && <div className="muted" data-testid="applied-model">Scores from a fitted model ({applied}), not refitted.</div>}
       <div className="actions">
         <button type="button" data-testid="download-model" disabled={!result} onClick={download} title="The fitted model as JSON (CLI: --model)">Save model</button>
+        <button type="button" data-testid="save-model-browser" disabled={!result} onClick={() => void saveModelInBrowser()} title="Keep the fitted model in this browser (IndexedDB, tfjs format)">Save in browser</button>
         <label className={`button-like ${result ? '' : 'disabled'}`} title="Load another CSV and score it with this model, without refitting">
           Apply model to another CSV…
           <input
@@ -44,6 +48,20 @@ export function ModelActions() {
           />
         </label>
       </div>
+      {saved.length > 0 && (
+        <div className="saved-models" data-testid="saved-models">
+          <div className="muted">Saved in this browser:</div>
+          <ul>
+            {saved.map((m) => (
+              <li key={m.key} data-testid="saved-model">
+                <span title={`${m.key} · ${(m.bytes / 1024).toFixed(1)} KiB`}>{m.detector} · {m.name}</span>
+                <button type="button" className="link" disabled={!hasData} data-testid="open-saved-model" onClick={() => void openSavedModel(m.key)}>apply</button>
+                <button type="button" className="link" data-testid="delete-saved-model" onClick={() => void deleteSavedModel(m.key)}>delete</button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { useApp, setPlotAxes, setView, surfaceFor, type Surface } from '../store';
+import { useApp, setPlotAxes, setView, surfaceFor, explainRow, type Surface } from '../store';
 import { plotSample } from '../../core/data/sample';
 import { numericColumns } from '../../core/data/dataset';
 import { coolwarm, divergingScale, type DivergingScale } from '../lib/colormap';
@@ -34,6 +34,7 @@ function Tip({ active, payload, xName, yName }: { active?: boolean; payload?: { 
       <div>{xName} = {fmt(p.x, 5)}</div>
       <div>{yName} = {fmt(p.y, 5)}</div>
       {p.score !== null && <div>score = {fmt(p.score, 5)}</div>}
+      <div className="muted">click to explain this row</div>
     </div>
   );
 }
@@ -147,7 +148,7 @@ export function ScatterPlot() {
               <XAxis type="number" dataKey="x" name={plotX ?? ''} domain={domain?.x ?? ['auto', 'auto']} ticks={domain?.xTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} label={{ value: plotX ?? '', position: 'insideBottom', offset: -14 }} />
               <YAxis type="number" dataKey="y" name={plotY ?? ''} domain={domain?.y ?? ['auto', 'auto']} ticks={domain?.yTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} width={64} label={{ value: plotY ?? '', angle: -90, position: 'insideLeft', offset: 0, dx: -4 }} />
               <Tooltip cursor={false} content={<Tip xName={plotX ?? 'x'} yName={plotY ?? 'y'} />} isAnimationActive={false} />
-              <Scatter data={points} shape={<Dot />} isAnimationActive={false} />
+              <Scatter data={points} shape={<Dot />} isAnimationActive={false} onClick={(p: unknown) => { const row = (p as { payload?: Point; row?: number })?.payload?.row ?? (p as { row?: number })?.row; if (typeof row === 'number') void explainRow(row); }} cursor="pointer" />
             </ScatterChart>
           </ResponsiveContainer>
         </div>

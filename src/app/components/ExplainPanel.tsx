@@ -1,0 +1,50 @@
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { explainRow, useApp } from '../store';
+import { fmt, fmtInt } from '../lib/format';
+
+/** The clicked row: its score, values, and — for the autoencoder — which features its reconstruction error comes from. */
+export function ExplainPanel() {
+  const ex = useApp((s) => s.explained);
+  const threshold = useApp((s) => s.threshold);
+  if (!ex) return null;
+  const total = ex.errors ? ex.errors.reduce((a, b) => a + b, 0) : 0;
+  const bars = ex.errors
+    ? ex.columns.map((c, j) => ({ column: c, error: ex.errors![j], share: total > 0 ? ex.errors![j] / total : 0 })).sort((a, b) => b.error - a.error).slice(0, 12)
+    : null;
+  return (
+    <section className="panel explain" data-testid="explain-panel" data-row={ex.row}>
+      <div className="explain-head">
+        <h2>Row {fmtInt(ex.row + 1)}</h2>
+        <button type="button" className="link" data-testid="explain-close" onClick={() => void explainRow(null)}>close</button>
+      </div>
+      <div className="small">
+        score <strong data-testid="explain-score">{fmt(ex.score, 5)}</strong> {ex.score > threshold ? '· flagged' : '· not flagged'}
+      </div>
+      {bars ? (
+        <>
+          <div className="muted small">Squared reconstruction error per feature (standardised units); the score is their mean.</div>
+          <div className="explain-chart" data-testid="explain-errors" data-features={bars.length}>
+            <ResponsiveContainer width="100%" height={Math.max(80, 22 * bars.length + 30)}>
+              <BarChart data={bars} layout="vertical" margin={{ top: 4, right: 12, bottom: 4, left: 4 }}>
+                <CartesianGrid stroke="#e5e8ee" horizontal={false} />
+                <XAxis type="number" tickFormatter={(v: number) => fmt(v, 2)} />
+                <YAxis type="category" dataKey="column" width={90} tick={{ fontSize: 11 }} />
+                <Tooltip isAnimationActive={false} formatter={(v, _n, p) => `${fmt(Number(v), 4)} (${(100 * (p?.payload?.share ?? 0)).toFixed(1)} % of the error)`} />
+                <Bar dataKey="error" fill="#c8473a" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </>
+      ) : ex.error ? (
+        <div className="warn small">{ex.error}</div>
+      ) : null}
+      <table className="explain-values small" data-testid="explain-values">
+        <tbody>
+          {ex.columns.map((c, j) => (
+            <tr key={c}><td>{c}</td><td className="num">{fmt(ex.values[j], 5)}</td>{ex.errors && <td className="num muted">{fmt(ex.errors[j], 3)}</td>}</tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

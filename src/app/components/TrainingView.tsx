@@ -1,0 +1,41 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { trainingSecondsLeft, useApp } from '../store';
+import { fmt, fmtInt } from '../lib/format';
+
+/** Train and validation loss per epoch, streamed from the worker while a detector trains in epochs. */
+export function TrainingView() {
+  const training = useApp((s) => s.training);
+  const job = useApp((s) => s.job);
+  if (!training || training.epochs.length === 0) {
+    return (
+      <div className="view-body empty" data-testid="loss-chart" data-epochs={0}>
+        <p className="muted">{job.state === 'running' ? 'Waiting for the first epoch…' : 'Train an autoencoder to see its loss per epoch here.'}</p>
+      </div>
+    );
+  }
+  const last = training.epochs[training.epochs.length - 1];
+  const left = trainingSecondsLeft(training);
+  const running = job.state === 'running';
+  const data = training.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, val: e.valLoss }));
+  const hasVal = data.some((d) => d.val !== null);
+  return (
+    <div className="view-body training" data-testid="loss-chart" data-epochs={training.epochs.length}>
+      <div className="small training-head" data-testid="training-status">
+        epoch {last.epoch} / {last.epochs} · loss {fmt(last.loss, 4)}{last.valLoss !== null ? ` · validation ${fmt(last.valLoss, 4)}` : ''} · {fmtInt(last.rowsPerSecond)} rows/s
+        {running && left !== null ? ` · about ${left < 1 ? '<1' : Math.round(left)} s left` : ''}
+        {!running && last.epoch < last.epochs ? ' · stopped early' : ''}
+      </div>
+      <ResponsiveContainer width="100%" height="90%">
+        <LineChart data={data} margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
+          <CartesianGrid stroke="#e5e8ee" />
+          <XAxis dataKey="epoch" type="number" domain={[1, Math.max(2, last.epochs)]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -14 }} />
+          <YAxis width={72} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'mean squared error', angle: -90, position: 'insideLeft' }} domain={['auto', 'auto']} />
+          <Tooltip isAnimationActive={false} formatter={(v) => fmt(Number(v), 5)} labelFormatter={(l) => `epoch ${l}`} />
+          <Legend verticalAlign="top" height={24} />
+          <Line dataKey="loss" name="training loss" stroke="#3b6fd6" strokeWidth={2} dot isAnimationActive={false} />
+          {hasVal && <Line dataKey="val" name="validation loss" stroke="#c8473a" strokeWidth={2} dot isAnimationActive={false} />}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
