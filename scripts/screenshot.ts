@@ -26,5 +26,30 @@ for (const tab of ['histogram', 'roc', 'pr']) {
   await page.screenshot({ path: `${out}/cardio-${tab}.png` });
 }
 await page.getByTestId('tab-scatter').click();
+// One-class SVM on the demo data, scikit-learn's view with its decision surface.
+await page.getByTestId('sample-sklearn_iforest_demo').click();
+await page.waitForFunction(() => (globalThis as any).__anomalyLab.state().dataset?.name === 'sklearn_iforest_demo.csv' && (globalThis as any).__anomalyLab.state().job === 'done', null, { timeout: 60_000 });
+await page.getByTestId('detector-select').selectOption('ocsvm');
+await page.getByTestId('param-nu').fill('0.1');
+await page.getByTestId('run-button').click();
+await page.waitForFunction(() => (globalThis as any).__anomalyLab.state().detector === 'ocsvm' && (globalThis as any).__anomalyLab.state().job === 'done', null, { timeout: 60_000 });
+await page.getByTestId('sklearn-view').check();
+await page.waitForTimeout(800);
+await page.screenshot({ path: `${out}/ocsvm-demo.png` });
+await page.getByTestId('sklearn-view').uncheck();
+// Autoencoder on cardio: the loss chart while it trains, then a clicked row explained.
+await page.getByTestId('sample-cardio').click();
+await page.waitForFunction(() => (globalThis as any).__anomalyLab.state().dataset?.name === 'cardio.csv' && (globalThis as any).__anomalyLab.state().job === 'done', null, { timeout: 60_000 });
+await page.getByTestId('detector-select').selectOption('autoencoder');
+await page.getByTestId('param-epoch_num').fill('30');
+await page.getByTestId('run-button').click();
+await page.waitForFunction(() => ((globalThis as any).__anomalyLab.state().training?.length ?? 0) >= 8, null, { timeout: 120_000 });
+await page.screenshot({ path: `${out}/autoencoder-training.png` });
+await page.waitForFunction(() => (globalThis as any).__anomalyLab.state().detector === 'autoencoder' && (globalThis as any).__anomalyLab.state().job === 'done', null, { timeout: 120_000 });
+const scores: number[] = await page.evaluate(() => (globalThis as any).__anomalyLab.scores());
+await page.evaluate((r) => (globalThis as any).__anomalyLab.explain(r), scores.indexOf(Math.max(...scores)));
+await page.getByTestId('explain-errors').waitFor();
+await page.waitForTimeout(500);
+await page.screenshot({ path: `${out}/autoencoder-explain.png` });
 console.log(JSON.stringify(await page.evaluate(() => (globalThis as any).__anomalyLab.state())));
 await browser.close();
