@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- parse|zscore|sweep|browser|iforest|lof [100k] ...]`: the walking-skeleton
+ * `npm run bench [-- parse|zscore|sweep|browser|iforest|lof [100k]|ocsvm|autoencoder ...]`: the walking-skeleton
  * speed goals, ours against pandas / numpy / scikit-learn on this machine.
  * Prints one markdown table per section and writes bench/results/latest.json
  * (sections not run this time keep their earlier results there, with their date).
  * Timings are reported, never asserted. `lof` runs only when named (it is not in
  * the no-argument run); `lof 100k` adds its 100k × 10 case (~5 min more: 351 s in all here).
+ * `ocsvm` (One-Class SVM, ~165 s here) also runs only when named.
+ * `autoencoder` (PyOD's protocol on six ODDS sets, training / scoring speed on wasm and cpu;
+ * ~7 min here) also runs only when named.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,15 +22,17 @@ import { browserBench, browserIforestBench, type BrowserResult, type IForestBrow
 import { COLS, ROWS, ROWS_100K, SEED, ensureData, generateMatrix } from './gen.js';
 import { iforestNode, warmUp as iforestWarmUp, type IForestNodeResult } from './iforest.js';
 import { lofCase, lofWarmUp, type LofAgreement, type LofCase, type LofResult, type SklearnLofAlgo } from './lof.js';
+import { autoencoderBench } from './autoencoder.js';
+import { ocsvmBench } from './ocsvm.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'ocsvm', 'autoencoder'] as const;
 type Section = (typeof SECTIONS)[number];
-/** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer). */
-const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof');
+/** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder');
 
 const argv = process.argv.slice(2).map((a) => a.toLowerCase());
 /** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
@@ -36,7 +41,7 @@ const args = argv.filter((a) => a !== '100k');
 if (lof100k && !args.includes('lof')) args.push('lof');
 const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) {
-  console.error(`unknown section${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')}, and \`lof 100k\`; none = all but lof)`);
+  console.error(`unknown section${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')}, and \`lof 100k\`; none = all but lof, ocsvm and autoencoder)`);
   process.exit(2);
 }
 const wanted = new Set<Section>(args.length ? (args as Section[]) : DEFAULT_SECTIONS);
@@ -379,6 +384,20 @@ async function lofSection(): Promise<void> {
   show(table(`Local Outlier Factor (n_neighbors 20): ours (exact float64 brute force, one thread) vs scikit-learn ${version} LocalOutlierFactor`, ['task', 'ours', 'scikit-learn', 'ratio', 'goal', 'met?'], rowsOut));
 }
 
+/** One-Class SVM: exact 10k / 30k × 10 and Nystroem 1M × 10 against scikit-learn (bench/ocsvm.ts). */
+async function ocsvmSection(): Promise<void> {
+  const r = await ocsvmBench(log);
+  results.ocsvm = r.results;
+  show(r.table);
+}
+
+/** AutoEncoder: PyOD's protocol on six ODDS sets, training and scoring speed on wasm and cpu (bench/autoencoder.ts). */
+async function autoencoderSection(): Promise<void> {
+  const r = await autoencoderBench(log);
+  results.autoencoder = r.results;
+  show(r.table);
+}
+
 const t0 = performance.now();
 console.log(`## Anomaly Lab bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, reference ${PYTHON}\n`);
 for (const s of SECTIONS) {
@@ -391,6 +410,8 @@ for (const s of SECTIONS) {
     if (s === 'browser') await browserSection();
     if (s === 'iforest') await iforestSection();
     if (s === 'lof') await lofSection();
+    if (s === 'ocsvm') await ocsvmSection();
+    if (s === 'autoencoder') await autoencoderSection();
   } catch (e) {
     results[s] = { error: (e as Error).message };
     show(`### ${s}\n\nfailed: ${(e as Error).message}\n`);
