@@ -1,4 +1,5 @@
 /** Local Outlier Factor and kNN in the page: the seed's iris example exactly, and the CLI's numbers. */
+import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { Lab, cliJson, fixture } from './helpers';
 
@@ -31,6 +32,32 @@ test('kNN (PyOD) in the page equals the CLI', async ({ page }) => {
   await lab.runAndWait();
   const cli = cliJson(['score', fixture('pima.csv'), '--detector', 'knn', '--param', 'method=mean']);
   const s = await lab.state();
+  expect(s.threshold).toBe(cli.threshold);
+  expect(s.flagged).toBe(cli.flagged);
+  expect(s.metrics!.roc_auc).toBe(cli.metrics!.roc_auc);
+});
+
+test('LOF on 6,000 rows: the neighbour search is split across the worker pool, with the same numbers as the CLI', async ({ page }, info) => {
+  // Seeded data: 6,000 rows of 4 columns, a few far away.
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = ['a,b,c,d,label'];
+  for (let i = 0; i < 6000; i++) {
+    const out = i % 97 === 0;
+    const v = Array.from({ length: 4 }, () => (rnd() - 0.5) * (out ? 12 : 2));
+    lines.push(`${v.map((x) => x.toFixed(6)).join(',')},${out ? 1 : 0}`);
+  }
+  const file = info.outputPath('lof6000.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const lab = new Lab(page);
+  await lab.open('?workers=2');
+  await lab.upload(file);
+  await lab.waitDone('lof6000.csv');
+  await lab.tid('detector-select').selectOption('lof');
+  await lab.runAndWait(120_000);
+  const s = await lab.state() as Awaited<ReturnType<Lab['state']>> & { workers: number | null };
+  expect(s.workers).toBe(2);
+  const cli = cliJson(['score', file, '--detector', 'lof']);
   expect(s.threshold).toBe(cli.threshold);
   expect(s.flagged).toBe(cli.flagged);
   expect(s.metrics!.roc_auc).toBe(cli.metrics!.roc_auc);

@@ -10,6 +10,7 @@
  * and exits with status 2.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DataError } from '../core/data/csv.js';
 import { guessLabelColumn, getColumn, numericColumns, type Dataset } from '../core/data/dataset.js';
@@ -22,6 +23,10 @@ import { ThresholdSweep, type Metrics } from '../core/metrics/index.js';
 import { readCsvFile } from './read.js';
 import { writeScoredCsv } from './write.js';
 import { ScoringThreads } from './threads.js';
+import { kNeighbors } from '../core/compute/knn.js';
+
+/** Rows from which LOF's and kNN's neighbour search is split across threads (starting them costs ~0.2 s). */
+const NEIGHBOUR_THREAD_ROWS = 5000;
 
 class UsageError extends Error {}
 
@@ -127,10 +132,13 @@ async function score(args: string[]): Promise<void> {
     // readCsvFile reports a missing file
   }
   const threads = size > 20e6 ? new ScoringThreads() : null;
+  // Neighbour searches (LOF, kNN) are quadratic: split them across threads from a few thousand rows.
+  const neighbourThreads = { current: threads };
   try {
-    await scoreFile(file, o, { detectorId, savedModel, params, seed, missing, backendPref, threads });
+    await scoreFile(file, o, { detectorId, savedModel, params, seed, missing, backendPref, threads, neighbourThreads });
   } finally {
-    threads?.close();
+    neighbourThreads.current?.close();
+    if (neighbourThreads.current !== threads) threads?.close();
   }
 }
 
@@ -142,10 +150,11 @@ interface ScoreSetup {
   missing: MissingPolicy;
   backendPref: BackendPreference;
   threads: ScoringThreads | null;
+  neighbourThreads: { current: ScoringThreads | null };
 }
 
 async function scoreFile(file: string, o: Record<string, string | string[] | boolean | undefined>, setup: ScoreSetup): Promise<void> {
-  const { detectorId, savedModel, params, seed, missing, backendPref, threads } = setup;
+  const { detectorId, savedModel, params, seed, missing, backendPref, threads, neighbourThreads } = setup;
   const spec = getDetector(detectorId);
   const t0 = performance.now();
   const ds = await readCsvFile(file);
@@ -171,7 +180,14 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
       detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel,
       scorer: threads && threads.size > 0 ? (m, X) => threads.score(m, X) : undefined,
     },
-    { seed, backend: backend?.backend },
+    {
+      seed, backend: backend?.backend,
+      neighbors: async (X, k) => {
+        if (X.rows < NEIGHBOUR_THREAD_ROWS || os.availableParallelism() < 2) return kNeighbors(X, k);
+        neighbourThreads.current ??= new ScoringThreads();
+        return neighbourThreads.current.size > 0 ? neighbourThreads.current.neighbors(X, k) : kNeighbors(X, k);
+      },
+    },
   );
   const { model, scores, decision } = result;
   if (o['save-model']) {

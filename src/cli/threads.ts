@@ -7,6 +7,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../core/data/matrix.js';
 import type { FittedModel } from '../core/detectors/detector.js';
+import { kNeighbors, splitNeighbors, type Neighbors } from '../core/compute/knn.js';
 
 /** Rows below which one thread scores everything (starting threads costs more). */
 export const THREAD_ROWS = 200_000;
@@ -58,6 +59,31 @@ export class ScoringThreads {
     out.set(await model.score({ data: X.data.subarray(0, ownRows * X.cols), rows: ownRows, cols: X.cols }), 0);
     await Promise.all(jobs);
     return out;
+  }
+
+  /**
+   * Each row's k nearest neighbours among the others, the rows split between
+   * this thread and the worker threads (each gets a copy of X). The shares are
+   * exact searches over all of X, so the result equals one search.
+   */
+  async neighbors(X: Matrix, k: number): Promise<Neighbors> {
+    await Promise.all(this.workers.map((w) => w.ready));
+    const shares = this.workers.length + 1;
+    // Threads first (their messages go out before this thread starts its own share without yielding).
+    return splitNeighbors(X, k, shares, (range, share) => {
+      if (share === 0) return new Promise<Neighbors>((resolve) => setImmediate(() => resolve(kNeighbors(X, k, undefined, { rows: range }))));
+      const { worker } = this.workers[share - 1];
+      const data = X.data.slice();
+      const reply = new Promise<{ distances?: Float64Array; indices?: Int32Array; method?: 'brute' | 'kdtree'; error?: string }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage({ kind: 'neighbors', data, rows: X.rows, cols: X.cols, k, range }, [data.buffer]);
+      return reply.then((r) => {
+        if (r.error || !r.distances || !r.indices) throw new Error(`neighbour thread failed: ${r.error}`);
+        return { distances: r.distances, indices: r.indices, k, method: r.method ?? 'brute' };
+      });
+    });
   }
 
   close(): void {

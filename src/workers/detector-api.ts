@@ -10,6 +10,7 @@ import { resolveParams } from '../core/detectors/params';
 import type { Matrix } from '../core/data/matrix';
 import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { isExplainable } from '../core/detectors/autoencoder';
+import { kNeighbors, type Neighbors } from '../core/compute/knn';
 
 let backend: Promise<BackendChoice> | null = null;
 
@@ -47,11 +48,11 @@ export interface RunJob {
   seed: number;
 }
 
-export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void): Promise<RunReply> {
+export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void, neighbors?: (X: Matrix, k: number) => Promise<Neighbors>): Promise<RunReply> {
   const choice = await (backend ?? init('auto'));
   const result = await fitAndScore(
     { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model, decision: false },
-    { seed: job.seed, backend: choice.backend, onProgress, onEpoch },
+    { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors },
   );
   const { scores } = result;
   const reply: RunReply = {
@@ -73,11 +74,11 @@ let kept: { model: FittedModel; X: Matrix } | null = null;
  * chunk here with scoreKept while other workers score theirs). The training
  * scores come back when the fit computed them anyway (contamination fraction).
  */
-export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
+export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void, neighbors?: (X: Matrix, k: number) => Promise<Neighbors>): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
   const choice = await (backend ?? init('auto'));
   const t0 = performance.now();
   const spec = getDetector(job.detector);
-  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress, onEpoch });
+  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors });
   const trainingScores = model.trainingScores ?? null;
   // With every training row scored already there is nothing left to score here.
   kept = trainingScores ? null : { model, X: job.train };
@@ -113,4 +114,10 @@ export async function explain(model: ModelJSON, X: Matrix): Promise<Float64Array
   if (!isExplainable(m)) return null;
   const e = await m.explain(X, { backend: choice.backend });
   return Comlink.transfer(e, [e.buffer as ArrayBuffer]);
+}
+
+/** One share of a neighbour search split across the pool: rows [range) of X against all of X, self excluded. */
+export function neighbors(X: Matrix, k: number, range: [number, number]): Neighbors {
+  const nb = kNeighbors(X, k, undefined, { rows: range });
+  return Comlink.transfer(nb, [nb.distances.buffer as ArrayBuffer, nb.indices.buffer as ArrayBuffer]);
 }

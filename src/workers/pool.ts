@@ -10,6 +10,8 @@ import type { BackendChoice, BackendPreference } from '../core/compute/backend';
 import type { Matrix } from '../core/data/matrix';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type * as DetectorApi from './detector-api';
+import { splitNeighbors, type Neighbors } from '../core/compute/knn';
+import { getDetector } from '../core/detectors/registry';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;
 
@@ -46,6 +48,8 @@ export interface PoolJob {
 
 /** Rows above which scoring is split across the pool. */
 const CHUNK_ROWS = 50_000;
+/** Rows from which a neighbour search (LOF, kNN) is split across the pool. */
+const NEIGHBOUR_ROWS = 5000;
 
 export class DetectorPool {
   readonly size: number;
@@ -127,9 +131,25 @@ export class DetectorPool {
     const first = this.slot(0);
     await guard(first, first.backend);
     const rows = job.train.rows;
+    // A neighbour search is quadratic: the fitting worker hands it back here, and every worker searches a share of the rows.
+    const split = this.size > 1 && !job.model && rows >= NEIGHBOUR_ROWS && getDetector(job.detector).usesNeighbors === true;
+    const neighbours = split
+      ? Comlink.proxy((X: Matrix, k: number): Promise<Neighbors> => {
+        let done = 0;
+        return splitNeighbors(X, k, this.size, async (range, share) => {
+          const s = this.slot(share);
+          const copy = X.data.slice();
+          const nb = await guard(s, s.api.neighbors(Comlink.transfer({ data: copy, rows: X.rows, cols: X.cols }, [copy.buffer as ArrayBuffer]), k, range));
+          done += range[1] - range[0];
+          onProgress?.(0.7 * (done / X.rows), `neighbours (${this.size} workers)`);
+          return nb;
+        });
+      })
+      : undefined;
     if (this.size === 1 || rows < CHUNK_ROWS || job.model || job.score) {
       const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];
-      const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress, epochs));
+      const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress, epochs, neighbours));
+      if (split) return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: this.size };
       return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1 };
     }
     // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to
@@ -142,10 +162,10 @@ export class DetectorPool {
       const end = Math.min(rows, start + per);
       return { start, m: { data: job.train.data.slice(start * cols, end * cols), rows: Math.max(0, end - start), cols } };
     }).filter((c) => c.m.rows > 0);
-    const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress, epochs));
+    const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress, epochs, neighbours));
     const t1 = performance.now();
     if (fitted.trainingScores) {
-      return { model: fitted.model, scores: fitted.trainingScores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: 1 };
+      return { model: fitted.model, scores: fitted.trainingScores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: split ? n : 1 };
     }
     const scores = new Float64Array(rows);
     let done = 0;

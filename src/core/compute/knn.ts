@@ -24,6 +24,12 @@ export interface Neighbors {
 export interface KnnOptions {
   signal?: AbortSignalLike;
   onProgress?: (fraction: number) => void;
+  /**
+   * Only these query rows [start, end) (the result has end − start rows): a
+   * share of one search, for splitting it across workers or threads. With the
+   * reference querying itself a row still skips itself by its absolute index.
+   */
+  rows?: [number, number];
 }
 
 /** Query rows per block: the block's running top-k and rows stay in cache. */
@@ -38,7 +44,7 @@ export function kNeighbors(reference: Matrix, k: number, query?: Matrix, options
   const method = options.method ?? 'auto';
   if (method === 'kdtree') return kdNeighbors(reference, k, query, options);
   if (method === 'brute') return bruteNeighbors(reference, k, query, options);
-  const choice = chooseMethod(reference, k, query);
+  const choice = chooseMethod(reference, k, query, options.rows);
   return choice.method === 'kdtree' ? kdNeighbors(reference, k, query, options, choice.tree) : bruteNeighbors(reference, k, query, options);
 }
 
@@ -49,9 +55,10 @@ export function kNeighbors(reference: Matrix, k: number, query?: Matrix, options
  * always the tree, past 16 always brute force; in between both are timed on
  * a sample of the queries and the faster one runs. Both give identical results.
  */
-export function chooseMethod(reference: Matrix, k: number, query?: Matrix): { method: 'kdtree' | 'brute'; tree?: KdTree } {
+export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute'; tree?: KdTree } {
   const d = reference.cols;
-  const rows = (query ?? reference).rows;
+  const r0 = range?.[0] ?? 0;
+  const rows = (range ? range[1] : (query ?? reference).rows) - r0;
   if (reference.rows <= 2000 || d > 16) return { method: 'brute' };
   if (d <= 5) return { method: 'kdtree' };
   // The tree is built once (O(n log² n)) and kept; only the queries are timed.
@@ -60,7 +67,7 @@ export function chooseMethod(reference: Matrix, k: number, query?: Matrix): { me
   const m = Math.min(128, rows);
   const step = Math.max(1, Math.floor(rows / m));
   const sample = new Float64Array(m * d);
-  for (let i = 0; i < m; i++) sample.set(Q.data.subarray(i * step * d, (i * step + 1) * d), i * d);
+  for (let i = 0; i < m; i++) sample.set(Q.data.subarray((r0 + i * step) * d, (r0 + i * step + 1) * d), i * d);
   const S = { data: sample, rows: m, cols: d };
   const kk = Math.min(k, reference.rows);
   let t = performance.now();
@@ -73,7 +80,7 @@ export function chooseMethod(reference: Matrix, k: number, query?: Matrix): { me
 }
 
 /** The query set (the reference itself when absent, then without self-matches), checked against k. */
-function checkQuery(reference: Matrix, k: number, query: Matrix | undefined): { self: boolean; Q: Matrix; n: number; d: number } {
+function checkQuery(reference: Matrix, k: number, query: Matrix | undefined, range?: [number, number]): { self: boolean; Q: Matrix; n: number; d: number; r0: number; r1: number } {
   const self = !query;
   const Q = query ?? reference;
   const n = reference.rows;
@@ -81,20 +88,23 @@ function checkQuery(reference: Matrix, k: number, query: Matrix | undefined): { 
   if (Q.cols !== d) throw new RangeError(`query has ${Q.cols} columns, the reference ${d}`);
   const available = self ? n - 1 : n;
   if (!(k >= 1 && k <= available)) throw new RangeError(`n_neighbors must be in [1, ${available}], got: ${k}`);
-  return { self, Q, n, d };
+  const r0 = range?.[0] ?? 0;
+  const r1 = range?.[1] ?? Q.rows;
+  if (!(r0 >= 0 && r1 <= Q.rows && r0 <= r1)) throw new RangeError(`query rows [${r0}, ${r1}) are outside [0, ${Q.rows})`);
+  return { self, Q, n, d, r0, r1 };
 }
 
 function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions): Neighbors {
-  const { self, Q, n, d } = checkQuery(reference, k, query);
-  const distances = new Float64Array(Q.rows * k);
-  const indices = new Int32Array(Q.rows * k);
+  const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
+  const distances = new Float64Array((r1 - r0) * k);
+  const indices = new Int32Array((r1 - r0) * k);
   const R = reference.data;
   const X = Q.data;
   // Running top-k of squared distances per query row of the block (sorted, insertion).
   const bestD = new Float64Array(BLOCK * k);
   const bestI = new Int32Array(BLOCK * k);
-  for (let start = 0; start < Q.rows; start += BLOCK) {
-    const end = Math.min(Q.rows, start + BLOCK);
+  for (let start = r0; start < r1; start += BLOCK) {
+    const end = Math.min(r1, start + BLOCK);
     const rowsHere = end - start;
     bestD.fill(Infinity);
     bestI.fill(-1);
@@ -157,13 +167,13 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
     }
     for (let q = 0; q < rowsHere; q++) {
       for (let m = 0; m < k; m++) {
-        distances[(start + q) * k + m] = Math.sqrt(bestD[q * k + m]);
-        indices[(start + q) * k + m] = bestI[q * k + m];
+        distances[(start - r0 + q) * k + m] = Math.sqrt(bestD[q * k + m]);
+        indices[(start - r0 + q) * k + m] = bestI[q * k + m];
       }
     }
-    if ((start / BLOCK) % 16 === 15) {
+    if (((start - r0) / BLOCK) % 16 === 15) {
       throwIfAborted(options.signal);
-      options.onProgress?.(end / Q.rows);
+      options.onProgress?.((end - r0) / (r1 - r0));
     }
   }
   return { distances, indices, k, method: 'brute' };
@@ -186,17 +196,17 @@ interface KdTree {
 }
 
 function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions, built?: KdTree): Neighbors {
-  const { self, Q, n, d } = checkQuery(reference, k, query);
+  const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
   const R = reference.data;
   const X = Q.data;
   const { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf } = built ?? buildKdTree(reference);
-  const distances = new Float64Array(Q.rows * k);
-  const indices = new Int32Array(Q.rows * k);
+  const distances = new Float64Array((r1 - r0) * k);
+  const indices = new Int32Array((r1 - r0) * k);
   const bestD = new Float64Array(k);
   const bestI = new Int32Array(k);
   const stack = new Int32Array(256);
   const bound = new Float64Array(256);
-  for (let i = 0; i < Q.rows; i++) {
+  for (let i = r0; i < r1; i++) {
     const qb = i * d;
     bestD.fill(Infinity);
     bestI.fill(0x7fffffff);
@@ -242,12 +252,12 @@ function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, op
       bound[top++] = parentBound;
     }
     for (let m = 0; m < k; m++) {
-      distances[i * k + m] = Math.sqrt(bestD[m]);
-      indices[i * k + m] = bestI[m];
+      distances[(i - r0) * k + m] = Math.sqrt(bestD[m]);
+      indices[(i - r0) * k + m] = bestI[m];
     }
-    if ((i & 4095) === 4095) {
+    if (((i - r0) & 4095) === 4095) {
       throwIfAborted(options.signal);
-      options.onProgress?.(i / Q.rows);
+      options.onProgress?.((i - r0) / (r1 - r0));
     }
   }
   return { distances, indices, k, method: 'kdtree' };
@@ -329,4 +339,30 @@ export function duplicateRows(X: Matrix): { duplicated: number; maxCopies: numbe
     if (c > maxCopies) maxCopies = c;
   }
   return { duplicated, maxCopies };
+}
+
+/** Join the shares of one search made with `rows` ranges (in order, covering every query row). */
+export function joinNeighbors(parts: Neighbors[]): Neighbors {
+  const k = parts[0].k;
+  const rows = parts.reduce((s, p) => s + p.distances.length / k, 0);
+  const distances = new Float64Array(rows * k);
+  const indices = new Int32Array(rows * k);
+  let at = 0;
+  for (const p of parts) {
+    distances.set(p.distances, at);
+    indices.set(p.indices, at);
+    at += p.distances.length;
+  }
+  return { distances, indices, k, method: parts[0].method };
+}
+
+/**
+ * A self-search (each row of X against all of X, itself excluded) split into
+ * `shares` row ranges, each given to `run` (another worker or thread, or here).
+ */
+export async function splitNeighbors(X: Matrix, k: number, shares: number, run: (range: [number, number], share: number) => Promise<Neighbors>): Promise<Neighbors> {
+  const per = Math.ceil(X.rows / shares);
+  const ranges: [number, number][] = [];
+  for (let s = 0; s < X.rows; s += per) ranges.push([s, Math.min(X.rows, s + per)]);
+  return joinNeighbors(await Promise.all(ranges.map((r, i) => run(r, i))));
 }

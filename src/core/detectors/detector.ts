@@ -32,6 +32,13 @@ export interface FitOptions {
    * fit began. Others never call it.
    */
   onEpoch?: (e: EpochReport) => void;
+  /**
+   * The k nearest neighbours of every row of X among the others (self
+   * excluded), computed elsewhere — split across the page's worker pool or the
+   * CLI's threads. Neighbour detectors (LOF, kNN) use it when given; results are
+   * identical to their own search.
+   */
+  neighbors?: (X: Matrix, k: number) => Promise<import('../compute/knn.js').Neighbors>;
 }
 
 /** What FitOptions.onEpoch receives after each training epoch. */
@@ -103,6 +110,8 @@ export interface DetectorSpec {
   params: ParamSpec[];
   /** Whether the detector can use tfjs tensors (so a backend is worth initialising). */
   usesTensors: boolean;
+  /** Whether fitting searches each row's neighbours (then FitOptions.neighbors can split that search). */
+  usesNeighbors?: boolean;
   fit(X: Matrix, params: Params, options?: FitOptions): Promise<FittedModel>;
   load(json: ModelJSON): FittedModel;
 }

@@ -25,6 +25,7 @@ export const knn: DetectorSpec = {
   name: 'k-nearest neighbours',
   summary: "PyOD's KNN: distance to the k-th nearest neighbour (or the mean / median of the k).",
   usesTensors: false,
+  usesNeighbors: true,
   params: [
     { name: 'n_neighbors', type: 'int', default: 5, min: 1, max: 100000, help: 'Neighbours per row' },
     { name: 'method', type: 'enum', default: 'largest', options: ['largest', 'mean', 'median'], help: 'Distance to the k-th neighbour, or the mean / median over the k' },
@@ -34,7 +35,7 @@ export const knn: DetectorSpec = {
     const k = Number(params.n_neighbors);
     if (X.rows < 2) throw new RangeError(`kNN needs at least 2 rows, got ${X.rows}`);
     if (k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}`);
-    const nb = kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
+    const nb = options.neighbors ? await options.neighbors(X, k) : kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
     const scores = reduce(nb.distances, k, X.rows, String(params.method));
     const threshold = thresholdFromContamination(scores, Number(params.contamination));
     return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores, nb.method);

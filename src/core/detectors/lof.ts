@@ -41,6 +41,7 @@ export const lof: DetectorSpec = {
   name: 'Local Outlier Factor',
   summary: "scikit-learn's LocalOutlierFactor: density of a row against the density of its k nearest neighbours.",
   usesTensors: false,
+  usesNeighbors: true,
   params: [
     { name: 'n_neighbors', type: 'int', default: 20, min: 1, max: 100000, help: 'Neighbours per row (clipped to rows − 1)' },
     contaminationParam("'auto' uses offset −1.5 (LOF > 1.5 flagged); a fraction in (0, 0.5] flags that share of the training rows"),
@@ -53,7 +54,7 @@ export const lof: DetectorSpec = {
     const warnings: string[] = [];
     if (k < asked) warnings.push(`n_neighbors (${asked}) is not less than the number of rows (${n}): ${k} is used`);
     throwIfAborted(options.signal);
-    const nb = kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(0.9 * f, 'neighbours') });
+    const nb = options.neighbors ? await options.neighbors(X, k) : kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(0.9 * f, 'neighbours') });
     const kDistance = new Float64Array(n);
     for (let i = 0; i < n; i++) kDistance[i] = nb.distances[i * k + k - 1];
     const lrd = reachDensity(nb.distances, nb.indices, k, kDistance, n);
