@@ -108,6 +108,7 @@ export function nystroemTransform(map: NystroemMap, X: Float64Array, start: numb
   const c = map.components;
   const block = 256;
   const k = new Float64Array(block * c);
+  const acc = new Float64Array(c);
   const N = map.normalization;
   for (let s = start; s < end; s += block) {
     const e = Math.min(end, s + block);
@@ -116,9 +117,8 @@ export function nystroemTransform(map: NystroemMap, X: Float64Array, start: numb
     for (let r = 0; r < m; r++) {
       const kr = r * c;
       const o = outOffset + (s - start + r) * c;
-      for (let j = 0; j < c; j++) out[o + j] = 0;
       // φ = k · N (N symmetric): accumulate row by row of N for a contiguous inner loop.
-      const acc = new Float64Array(c);
+      acc.fill(0);
       for (let i = 0; i < c; i++) {
         const ki = k[kr + i];
         if (ki === 0) continue;

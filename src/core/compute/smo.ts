@@ -7,7 +7,7 @@
  * Sequential minimal optimisation with libsvm's second-order working-set
  * selection (Fan, Chen & Lin 2005), its shrinking heuristic, and a kernel-row
  * cache bounded in memory with least-recently-used eviction. The starting point
- * is libsvm's: the first ⌊ν·l⌋ alphas at 1, the next at ν·l − ⌊ν·l⌋.
+ * is scikit-learn's libsvm's: ν·l summed row by row, then alphas filled greedily up to 1.
  *
  * Following the same path matters for parity: the problem is solved only to
  * the tolerance `eps`, so two solvers that pick different pairs stop at
@@ -413,10 +413,15 @@ class OneClassSolver {
 
   solve(nu: number): SmoResult {
     const { l, alpha, G, Gbar, opts } = this;
-    const nAlpha = nu * l;
-    const whole = Math.floor(nAlpha);
-    for (let i = 0; i < whole && i < l; i++) alpha[i] = 1;
-    if (whole < l) alpha[whole] = nAlpha - whole;
+    // scikit-learn's libsvm: ν·l summed row by row (with its rounding), then filled greedily —
+    // the sum may fall a hair short of an integer, leaving the last alpha just below 1 (free),
+    // which decides ρ. Upstream libsvm's ⌊ν·l⌋ would put it at the bound.
+    let nuL = 0;
+    for (let i = 0; i < l; i++) nuL += nu;
+    for (let i = 0; nuL > 0 && i < l; i++) {
+      alpha[i] = Math.min(1, nuL);
+      nuL -= alpha[i];
+    }
     for (let i = 0; i < l; i++) this.updateStatus(i);
 
     // Gradient G = Qα (p = 0) and Ḡ = Σ over alphas at the upper bound of C·Q.
