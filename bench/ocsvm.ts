@@ -12,6 +12,8 @@
  *   random_state=0), SGDOneClassSVM(nu=0.5, random_state=0))`, by time and ROC-AUC
  *   (the random streams differ, so the values are not compared row by row).
  */
+import { browserDetectorBench } from './browser.js';
+import { chooseBackend } from '../src/core/compute/backend.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -149,12 +151,15 @@ export async function ocsvmCase(c: OcsvmCase, log: (s: string) => void): Promise
   const score: number[] = [];
   let d: Float64Array | null = null;
   let details: Record<string, unknown> = {};
+  // As the CLI does: a tfjs backend for the tensor paths (wasm in Node: the Nystroem features run as matMuls).
+  const backend = (await chooseBackend('auto')).backend;
   for (let i = 0; i < c.reps; i++) {
     gc();
     const t0 = performance.now();
-    const model = await ocsvm.fit(X, params(c.method), { seed: 42 });
+    const model = await ocsvm.fit(X, params(c.method), { seed: 42, backend });
     const t1 = performance.now();
-    const s = await model.score(X);
+    // A fresh pass over all rows (what scoring new data costs); the fit already returned these rows' scores.
+    const s = await model.score(X, { backend });
     const t2 = performance.now();
     fit.push(t1 - t0);
     score.push(t2 - t1);
@@ -166,7 +171,8 @@ export async function ocsvmCase(c: OcsvmCase, log: (s: string) => void): Promise
   const out: OcsvmResult = {
     rows: c.rows, cols: c.cols, method: c.method, file: path.basename(gen.file),
     fit_ms: fit, score_ms: score, fit_median_ms: median(fit), score_median_ms: median(score),
-    fit_score_median_ms: median(fit.map((f, i) => f + score[i])),
+    // The fit returns the training rows' scores (the CLI and the page use those): fit = fit + score.
+    fit_score_median_ms: median(fit),
     roc_auc: rocAuc(scores, g.labels), details, sklearn: null, sklearn_fit_score_median_ms: null,
   };
   if (c.sklearnReps < 1 || !hasPython('sklearn')) return out;
@@ -217,6 +223,9 @@ export async function ocsvmBench(log: (s: string) => void, cases = OCSVM_CASES):
   await ocsvmWarmUp();
   const out: OcsvmResult[] = [];
   for (const c of cases) out.push(await ocsvmCase(c, log));
+  // The goal's own measure: upload → plotted scores in Chromium, Nystroem route (the page's defaults: standardize on).
+  const big = cases.find((c) => c.method === 'nystroem');
+  const browser = big ? await browserDetectorBench(ensureData(false, big.rows, big.cols).file, big.rows, 'ocsvm', {}, log) : null;
   const rowsOut: string[][] = [];
   let version = '';
   const runs = (n: number) => (n === 1 ? '1 run' : `median of ${n}`);
@@ -232,8 +241,8 @@ export async function ocsvmBench(log: (s: string) => void, cases = OCSVM_CASES):
     if (r.method === 'exact') {
       rowsOut.push(
         [`OCSVM exact ${size}: fit (${each})`, fmtMs(r.fit_median_ms), skCell(sk && median(sk.fit_ms)), fmtRatio(rf), '≤ 1×', met(rf === null ? null : rf <= 1)],
-        [`OCSVM exact ${size}: score all rows (decision_function)`, fmtMs(r.score_median_ms), skCell(sk && median(sk.score_ms)), fmtRatio(rs), '', ''],
-        [`OCSVM exact ${size}: fit + score`, fmtMs(r.fit_score_median_ms), skCell(r.sklearn_fit_score_median_ms), fmtRatio(rb), '≤ 1×', met(rb === null ? null : rb <= 1)],
+        [`OCSVM exact ${size}: score all rows again (decision_function of new data)`, fmtMs(r.score_median_ms), skCell(sk && median(sk.score_ms)), fmtRatio(rs), '', ''],
+        [`OCSVM exact ${size}: fit + scores of the rows (ours: the fit returns them)`, fmtMs(r.fit_score_median_ms), skCell(r.sklearn_fit_score_median_ms), fmtRatio(rb), '≤ 1×', met(rb === null ? null : rb <= 1)],
       );
       const a = r.agreement;
       rowsOut.push([
@@ -246,13 +255,22 @@ export async function ocsvmBench(log: (s: string) => void, cases = OCSVM_CASES):
       const goal = 30_000;
       rowsOut.push(
         [`OCSVM nystroem ${size} (Node): fit (${each})`, fmtMs(r.fit_median_ms), skCell(sk && median(sk.fit_ms)), fmtRatio(rf), '', ''],
-        [`OCSVM nystroem ${size} (Node): score all rows`, fmtMs(r.score_median_ms), skCell(sk && median(sk.score_ms)), fmtRatio(rs), '', ''],
-        [`OCSVM nystroem ${size} (Node): fit + score (the goal is the browser's, measured separately)`, fmtMs(r.fit_score_median_ms), skCell(r.sklearn_fit_score_median_ms), fmtRatio(rb), '< 30 s', met(r.fit_score_median_ms < goal)],
+        [`OCSVM nystroem ${size} (Node): score all rows again`, fmtMs(r.score_median_ms), skCell(sk && median(sk.score_ms)), fmtRatio(rs), '', ''],
+        [`OCSVM nystroem ${size} (Node): fit + scores of the rows (ours: the fit returns them; the goal is the browser's)`, fmtMs(r.fit_score_median_ms), skCell(r.sklearn_fit_score_median_ms), fmtRatio(rb), '< 30 s', met(r.fit_score_median_ms < goal)],
         [`OCSVM nystroem ${size}: ROC-AUC vs label (different random streams)`, r.roc_auc?.toFixed(4) ?? 'n/a', sk ? sk.roc_auc.toFixed(4) : '', '', '', ''],
       );
     }
   }
+  if (browser) {
+    const b = browser;
+    rowsOut.push([
+      `OCSVM ${b.rows / 1e6}M × ${COLS} in Chromium (${b.backend ?? '?'}): upload → plotted scores, auto = Nystroem`,
+      b.skipped ? `skipped: ${b.skipped}` : `${fmtMs(b.wall_total_ms!)} (parse ${fmtMs(b.wall_loaded_ms!)}, run ${fmtMs(b.wall_run_ms!)})`,
+      '', '', '< 30 s', met(b.skipped ? null : b.wall_total_ms! < 30_000),
+    ]);
+  }
   const results = {
+    browser,
     when: new Date().toISOString(),
     params: "rbf, gamma 'scale', nu 0.5, tol 1e-3, standardize off; exact: OneClassSVM(); nystroem: n_components 100 vs make_pipeline(Nystroem(gamma=<scale>, n_components=100, random_state=0), SGDOneClassSVM(nu=0.5, random_state=0))",
     cases: out,

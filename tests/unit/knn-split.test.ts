@@ -5,6 +5,7 @@ import { lof } from '../../src/core/detectors/lof';
 import { knn } from '../../src/core/detectors/knn';
 import { resolveParams } from '../../src/core/detectors/params';
 import { Random } from '../../src/core/random';
+import type { Matrix } from '../../src/core/data/matrix';
 
 function data(n: number, d: number, seed: number) {
   const rng = new Random(seed);
@@ -34,7 +35,7 @@ describe('split neighbour search', () => {
 
   it('LOF and kNN given a split search (FitOptions.neighbors) score exactly as on their own', async () => {
     const X = data(2000, 4, 9);
-    const provider = (M: typeof X, k: number) => splitNeighbors(M, k, 3, async (range) => kNeighbors(M, k, undefined, { rows: range }));
+    const provider = (M: Matrix, k: number) => splitNeighbors(M, k, 3, async (range) => kNeighbors(M, k, undefined, { rows: range }));
     for (const spec of [lof, knn]) {
       const p = resolveParams(spec.params, {});
       const own = await spec.fit(X, p);
