@@ -5,6 +5,7 @@
  * memory from `generateMatrix`, scikit-learn from the CSV written from the same
  * stream: `String(x)` round-trips, so the numbers are identical).
  */
+import { ScoringThreads } from '../src/cli/threads.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,6 +48,11 @@ export interface LofResult {
   sklearn: SklearnLof | null;
   sklearn_error?: string;
   agreement: { auto?: LofAgreement; brute?: LofAgreement };
+  /** One fit with the neighbour search split across the CLI's threads (this one included). */
+  threaded_ms?: number;
+  threads?: number;
+  /** Whether the threaded fit gave bit-identical scores. */
+  threaded_identical?: boolean;
 }
 
 const params = () => resolveParams(lof.params, {});
@@ -92,6 +98,22 @@ export async function lofCase(c: LofCase, log: (s: string) => void): Promise<Lof
     log(`${label} ours run ${i + 1}: ${times[i].toFixed(0)} ms`);
   }
   const out: LofResult = { rows: c.rows, cols: c.cols, file: path.basename(gen.file), ours_ms: times, ours_median_ms: median(times), sklearn: null, agreement: {} };
+  // The CLI's way: the neighbour search split between this thread and its worker threads.
+  const threads = new ScoringThreads();
+  try {
+    if (threads.size > 0) {
+      gc();
+      const t0 = performance.now();
+      const model = await lof.fit(X, params(), { neighbors: (M, k) => threads.neighbors(M, k) });
+      out.threaded_ms = performance.now() - t0;
+      out.threads = threads.size + 1;
+      const a = model.trainingScores!;
+      out.threaded_identical = a.length === scores!.length && a.every((v, i) => v === scores![i]);
+      log(`${label} ours on ${out.threads} threads: ${out.threaded_ms.toFixed(0)} ms (identical: ${out.threaded_identical})`);
+    }
+  } finally {
+    threads.close();
+  }
   if (!hasPython('sklearn')) return out;
   const plan = Object.entries(c.sklearnReps).filter(([, n]) => n > 0).map(([a, n]) => `${a}:${n}`).join(',');
   const tmp = path.join(os.tmpdir(), `anomaly-lab-bench-${process.pid}-lof`);
