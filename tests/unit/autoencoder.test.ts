@@ -105,7 +105,6 @@ function referenceLoss(arch: AutoencoderArchitecture, theta: Float64Array, x: Fl
   const L = layers.length - 1;
   let o = 0;
   let mo = 0;
-  const maskWidth = layers.slice(1, -1).reduce((a, b) => a + b, 0);
   let h = Array.from({ length: B }, (_, i) => Array.from(x.subarray(i * layers[0], (i + 1) * layers[0])));
   for (let l = 0; l < L; l++) {
     const nin = layers[l];
@@ -126,8 +125,9 @@ function referenceLoss(arch: AutoencoderArchitecture, theta: Float64Array, x: Fl
     }
     const f = (y: number) =>
       act === 'relu' ? Math.max(0, y) : act === 'leaky_relu' ? (y > 0 ? y : 0.01 * y) : act === 'elu' ? (y > 0 ? y : Math.exp(y) - 1) : act === 'tanh' ? Math.tanh(y) : 1 / (1 + Math.exp(-y));
-    h = z.map((r, i) => r.map((y, j) => f(y) * (mask ? mask[i * maskWidth + mo + j] : 1)));
-    mo += nout;
+    // The masks lie layer after layer, each B × units.
+    h = z.map((r, i) => r.map((y, j) => f(y) * (mask ? mask[mo + i * nout + j] : 1)));
+    mo += B * nout;
   }
   let s = 0;
   for (let i = 0; i < B; i++) for (let j = 0; j < layers[0]; j++) s += (h[i][j] - x[i * layers[0] + j]) ** 2;

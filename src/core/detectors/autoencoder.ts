@@ -252,16 +252,18 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   let hostRunning = initialRunning(arch);
   try {
     // tidy: the initial values' own handles go, the variables keep the data.
-    theta = tf.tidy(() => tf.variable(tf.tensor1d(theta0)));
-    m = tf.tidy(() => tf.variable(tf.zeros([layout.size])));
-    v = tf.tidy(() => tf.variable(tf.zeros([layout.size])));
-    running = batchNorm ? tf.tidy(() => tf.variable(tf.tensor1d(hostRunning))) : null;
+    // Row vectors [1, P]: pieces split off along axis 1 are rows that broadcast as biases, and
+    // column sums (matMul by a row of ones) come out as rows, so few reshapes are needed.
+    theta = tf.tidy(() => tf.variable(tf.tensor2d(theta0, [1, layout.size])));
+    m = tf.tidy(() => tf.variable(tf.zeros([1, layout.size])));
+    v = tf.tidy(() => tf.variable(tf.zeros([1, layout.size])));
+    running = batchNorm ? tf.tidy(() => tf.variable(tf.tensor2d(hostRunning, [1, hostRunning.length]))) : null;
     lossAcc = tf.tidy(() => tf.variable(tf.scalar(0)));
     const k = stepConstants(tf, batch, d, weightDecay);
     consts.push(...Object.values(k));
     // Running statistics are [mean, var] per BN layer back to back; the update multiplies the batch's
     // [mean, biased var] by momentum × [1, B / (B − 1)] (torch tracks the unbiased variance).
-    const momVec = batchNorm ? tf.tensor1d(runningScale(arch, batch)) : null;
+    const momVec = batchNorm ? tf.tensor2d(runningScale(arch, batch), [1, hostRunning.length]) : null;
     if (momVec) consts.push(momVec);
 
     const xBuf = new Float32Array(batch * d);
@@ -508,8 +510,8 @@ function trainStep(
     st.theta.assign(tf.sub(st.theta, tf.mul(tf.div(m, denom), tf.scalar((lr * sbc2) / bc1))));
     st.m.assign(m);
     st.v.assign(v);
-    if (bn && st.running && momVec) {
-      st.running.assign(tf.add(tf.mul(st.running, k.mom1), tf.mul(tf.concat(stats), momVec)));
+    if (bn && st.running && momVec && stats) {
+      st.running.assign(tf.add(tf.mul(st.running, k.mom1), tf.mul(stats, momVec)));
     }
   });
 }
@@ -518,6 +520,8 @@ function trainStep(
 function stepConstants(tf: Tf, batch: number, d: number, weightDecay: number): Record<string, Tensor> {
   const c = tf.scalar;
   return {
+    onesRow: tf.fill([1, batch], 1),
+    meanRow: tf.fill([1, batch], 1 / batch),
     b1: c(ADAM_BETA1), b1c: c(1 - ADAM_BETA1), b2: c(ADAM_BETA2), b2c: c(1 - ADAM_BETA2), wd: c(weightDecay),
     bnEps: c(BN_EPS), lossScale: c(2 / (batch * d)), invBatch: c(1 / batch), one: c(1), mom1: c(1 - BN_MOMENTUM),
   };
@@ -527,7 +531,7 @@ function stepConstants(tf: Tf, batch: number, d: number, weightDecay: number): R
  * The mean squared error of one batch in training mode and its gradient with
  * respect to the flat parameter vector, as `fit` computes them: for the
  * gradient check in the tests. `theta` in the layout of `parameterLayout(arch)`;
- * `mask` is rows × (hidden units) of 0 or 1/(1 − p), or null.
+ * `mask` holds each hidden layer's rows × units block of 0 or 1/(1 − p), layer after layer, or null.
  */
 export async function batchLossAndGradient(arch: AutoencoderArchitecture, theta: Float32Array, x: Float32Array, rows: number, mask: Float32Array | null): Promise<{ loss: number; grad: Float32Array }> {
   const tf = await loadTf();
@@ -535,7 +539,7 @@ export async function batchLossAndGradient(arch: AutoencoderArchitecture, theta:
   const k = stepConstants(tf, rows, d, 0);
   try {
     const [sq, g] = tf.tidy(() => {
-      const r = forwardBackward(tf, arch, paramLayout(arch), tf.tensor1d(theta), x, mask, rows, k);
+      const r = forwardBackward(tf, arch, paramLayout(arch), tf.tensor2d(theta, [1, theta.length]), x, mask, rows, k);
       return [r.sqErr, r.grad];
     });
     const loss = (await sq.data())[0] / (rows * d);
@@ -555,21 +559,30 @@ export function parameterLayout(arch: AutoencoderArchitecture): { size: number; 
 
 /**
  * Forward in training mode and backward by hand for one batch: the flat
- * gradient of the mean squared error (θ's layout), the batch's summed squared
- * error, and each BatchNorm layer's batch [mean, biased variance]. Call inside tf.tidy.
+ * gradient of the mean squared error (θ's layout, a [1, P] row), the batch's summed squared
+ * error, and the BatchNorm layers' batch [mean, biased variance] back to back. Call inside tf.tidy.
  */
 function forwardBackward(
   tf: Tf, arch: AutoencoderArchitecture, layout: ParamLayout, theta: Tensor, xBuf: Float32Array, maskBuf: Float32Array | null, B: number, k: Record<string, Tensor>,
-): { grad: Tensor; sqErr: Tensor; stats: Tensor[] } {
-  // Every op costs ~10 µs of dispatch on wasm whatever its size, so this is
-  // written for few ops: plain matMul + add (fused.matMul adds three reshapes),
-  // relu as y · step(y) with the dropout mask folded into the gate.
+): { grad: Tensor; sqErr: Tensor; stats: Tensor | null } {
+  // Written for tfjs' wasm backend, where a small op costs ~5–15 µs whatever
+  // its size and some kernels are slower still (measured, batch 32): few ops;
+  // plain matMul + add (fused.matMul adds reshapes and a slower kernel);
+  // relu as y · step(y) with the dropout mask folded into the gate; column
+  // sums and means as a matMul by a row of ones or 1/B (the Sum / Mean kernels
+  // over axis 0 are 2–3× slower); transposes explicit before a plain matMul
+  // (BatchMatMul's transposed path is ~2.5× slower than transpose + matMul).
   const { layers, batch_norm: bn, hidden_activation_name: act } = arch;
   const d = layers[0];
   const L = layers.length - 1; // Linear layers; the last is the output
   const x = tf.tensor2d(xBuf, [B, d]);
-  const parts = tf.split(theta, layout.sizes);
-  const masks = maskBuf ? tf.split(tf.tensor2d(maskBuf, [B, maskBuf.length / B]), layers.slice(1, -1), 1) : null;
+  const parts = tf.split(theta, layout.sizes, 1);
+  // The masks lie layer after layer in maskBuf, each B × units.
+  let mo = 0;
+  const masks = maskBuf ? layers.slice(1, -1).map((u) => tf.tensor2d(maskBuf.subarray(mo, (mo += B * u)), [B, u])) : null;
+  /** Column sums (ones · t) and means ((1/B) · t) over the batch, shape [1, n]. */
+  const colSum = (t: Tensor) => tf.matMul(k.onesRow as Tensor2D, t as Tensor2D);
+  const colMean = (t: Tensor) => tf.matMul(k.meanRow as Tensor2D, t as Tensor2D);
   const kernel = (l: number) => tf.reshape(parts[layout.first[l]], [layers[l], layers[l + 1]]) as Tensor2D;
   const cache: { hIn: Tensor2D; W: Tensor2D; gate: Tensor; zhat?: Tensor; scale?: Tensor }[] = [];
   const stats: Tensor[] = [];
@@ -583,9 +596,9 @@ function forwardBackward(
     let scale: Tensor | undefined;
     if (bn) {
       const gamma = parts[layout.first[l] + 2];
-      const mu = tf.mean(z, 0);
+      const mu = colMean(z);
       const zc = tf.sub(z, mu);
-      const variance = tf.mean(tf.square(zc), 0);
+      const variance = colMean(tf.square(zc));
       const inv = tf.rsqrt(tf.add(variance, k.bnEps));
       zhat = tf.mul(zc, inv);
       y = tf.add(tf.mul(zhat, gamma), parts[layout.first[l] + 3]);
@@ -624,27 +637,27 @@ function forwardBackward(
   // Backward: d(mean squared error)/d(out) = 2 (out − x) / (B d).
   const grads: Tensor[] = new Array(layout.sizes.length);
   const g = tf.mul(diff, k.lossScale) as Tensor2D;
-  grads[layout.first[L - 1]] = tf.matMul(h, g, true, false);
-  grads[layout.first[L - 1] + 1] = tf.sum(g, 0);
-  let dh = tf.matMul(g, Wout, false, true);
+  grads[layout.first[L - 1]] = tf.matMul(tf.transpose(h), g);
+  grads[layout.first[L - 1] + 1] = colSum(g);
+  let dh = tf.matMul(g, tf.transpose(Wout));
   for (let l = L - 2; l >= 0; l--) {
     const c = cache[l];
     let dz = tf.mul(dh, c.gate) as Tensor2D;
     if (bn) {
       // BatchNorm backward, with dβ = Σ dy and dγ = Σ dy·ẑ over the batch:
       // dz = γ/σ · (dy − (dβ + ẑ dγ) / B)
-      const dbeta = tf.sum(dz, 0);
-      const dgamma = tf.sum(tf.mul(dz, c.zhat!), 0);
+      const dbeta = colSum(dz);
+      const dgamma = colSum(tf.mul(dz, c.zhat!));
       grads[layout.first[l] + 2] = dgamma;
       grads[layout.first[l] + 3] = dbeta;
       dz = tf.mul(c.scale!, tf.sub(dz, tf.mul(tf.add(tf.mul(c.zhat!, dgamma), dbeta), k.invBatch))) as Tensor2D;
     }
-    grads[layout.first[l]] = tf.matMul(c.hIn, dz, true, false);
-    grads[layout.first[l] + 1] = tf.sum(dz, 0);
-    if (l > 0) dh = tf.matMul(dz, c.W, false, true);
+    grads[layout.first[l]] = tf.matMul(tf.transpose(c.hIn), dz);
+    grads[layout.first[l] + 1] = colSum(dz);
+    if (l > 0) dh = tf.matMul(dz, tf.transpose(c.W));
   }
-  const grad = tf.concat(grads.map((x) => (x.rank === 1 ? x : tf.reshape(x, [-1]))));
-  return { grad, sqErr, stats };
+  const grad = tf.concat(grads.map((x) => (x.shape[0] === 1 ? x : tf.reshape(x, [1, -1]))), 1);
+  return { grad, sqErr, stats: stats.length ? tf.concat(stats, 1) : null };
 }
 
 /** The flat θ and running statistics as per-layer host arrays. */
