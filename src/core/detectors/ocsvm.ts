@@ -333,7 +333,10 @@ class OcsvmModel implements FittedModel {
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
     checkFeatures(X, this.features, 'One-class SVM');
     const data = this.state.scaler ? applyScaler(X, this.state.scaler) : X.data;
-    const useTensor = options.path === 'tensor' || (options.path !== 'typed' && GPU_BACKENDS.has(options.backend ?? ''));
+    // Exact models: tensors on GPU backends only (float64 elsewhere). Nystroem models are approximate anyway and their
+    // features are float32: on wasm too, where the matMuls beat the typed loops several times over.
+    const tensorBackends = this.state.method === 'nystroem' ? TENSOR_FIT_BACKENDS : GPU_BACKENDS;
+    const useTensor = options.path === 'tensor' || (options.path !== 'typed' && tensorBackends.has(options.backend ?? ''));
     if (useTensor) {
       this.info.compute = `tfjs ${options.backend ?? 'tensor'} kernel blocks (float32)${this.state.method === 'nystroem' ? ', Nystroem + SGD (approximate)' : ''}`;
       return this.scoreTensor(data, X.rows, options);
