@@ -90,6 +90,14 @@ test('scoring chunked across three workers gives the CLI\'s scores bit for bit',
   await lab.runAndWait(150_000);
   expect(await lab.scores()).toEqual(cliScores([file, '--detector', 'iforest', '--seed', '42', '--contamination', '0.05']));
   expect((await lab.state()).flagged).toBe(cliJson(['score', file, '--detector', 'iforest', '--seed', '42', '--contamination', '0.05']).flagged);
+  // A saved model applied to these rows is also scored in chunks on every worker, as the CLI's --model scores them.
+  const modelPath = path.join(tmp, 'sixty-model.json');
+  execFileSync(process.execPath, [path.join(ROOT, 'bin', 'anomaly-lab.js'), 'score', file, '--detector', 'iforest', '--seed', '7', '--save-model', modelPath], { cwd: ROOT });
+  await lab.tid('model-input').setInputFiles(modelPath);
+  await expect(lab.tid('applied-model')).toBeVisible();
+  await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  expect((await lab.state() as unknown as { workers: number }).workers).toBe(3);
+  expect(await lab.scores()).toEqual(cliScores([file, '--model', modelPath]));
 });
 
 test('a fitted model is saved, reopened on the same data, and applied to another CSV without refitting', async ({ page }) => {

@@ -11,7 +11,7 @@ import type { Matrix } from '../core/data/matrix';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type * as DetectorApi from './detector-api';
 import { splitNeighbors, type Neighbors } from '../core/compute/knn';
-import { getDetector } from '../core/detectors/registry';
+import { getDetector, loadModel } from '../core/detectors/registry';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;
 
@@ -146,6 +146,28 @@ export class DetectorPool {
         });
       })
       : undefined;
+    if (job.model && !job.score && this.size > 1 && rows >= CHUNK_ROWS) {
+      // A saved model on many rows: every worker scores a chunk (no fit).
+      const model = loadModel(job.model);
+      const n = this.size;
+      const per = Math.ceil(rows / n);
+      const cols = job.train.cols;
+      const scores = new Float64Array(rows);
+      let done = 0;
+      await Promise.all(Array.from({ length: n }, async (_, k) => {
+        const start = k * per;
+        const end = Math.min(rows, start + per);
+        if (start >= end) return;
+        const s = this.slot(k);
+        const m = { data: job.train.data.slice(start * cols, end * cols), rows: end - start, cols };
+        const r = await guard(s, s.api.scoreWith(job.model!, Comlink.transfer(m, [m.data.buffer as ArrayBuffer])));
+        scores.set(r.scores, start);
+        done += end - start;
+        onProgress?.(done / rows, 'scoring');
+      }));
+      const t1 = performance.now();
+      return { model: job.model, scores, hasDecision: typeof model.decisionFunction === 'function', info: model.info, timings: { fit: 0, score: t1 - t0, total: t1 - t0 }, backend: (await first.backend).backend, workers: n };
+    }
     if (this.size === 1 || rows < CHUNK_ROWS || job.model || job.score) {
       const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];
       const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress, epochs, neighbours));
