@@ -469,3 +469,52 @@ export async function browserDetectorBench(file: string, rows: number, detector:
   });
   return typeof r === 'string' ? { file: name, rows, detector, skipped: r } : r;
 }
+
+export interface ApplyModelBrowserRun {
+  file: string;
+  rows: number;
+  skipped?: string;
+  /** Model file chosen → scores of every row plotted (no fit). */
+  wall_score_ms?: number;
+  workers?: number | null;
+  backend?: string | null;
+  timings?: unknown;
+}
+
+/**
+ * Load a CSV (the default detector runs on it first), then open a saved model
+ * file and time until its scores of every row are plotted: scoring only, split
+ * across the page's worker pool.
+ */
+export async function browserApplyModelBench(file: string, rows: number, modelPath: string, log: (s: string) => void): Promise<ApplyModelBrowserRun> {
+  const name = path.basename(file);
+  const r = await withBrowser(log, async (sess): Promise<ApplyModelBrowserRun> => {
+    const opened = await openPage(sess, log);
+    if (typeof opened === 'string') return { file: name, rows, skipped: opened };
+    const page = opened;
+    try {
+      await page.getByTestId('csv-input').setInputFiles(file);
+      await page.waitForFunction((n) => { const s = (window as any).__anomalyLab.state(); return s.dataset?.rows === n && s.job === 'done'; }, rows, { timeout: 300_000, polling: 50 });
+      const model = JSON.parse(fs.readFileSync(modelPath, 'utf8')) as { detector: string };
+      log(`apply ${model.detector} model: browser ${name} …`);
+      const t0 = performance.now();
+      await page.getByTestId('model-input').setInputFiles(modelPath);
+      const done = await page
+        .waitForFunction((d) => {
+          const s = (window as any).__anomalyLab.state();
+          if (s.job === 'error' || s.error) return true;
+          const plot = document.querySelector('[data-testid=scatter-plot]');
+          return s.detector === d && s.appliedModel && s.job === 'done' && Number(plot?.getAttribute('data-points') ?? 0) > 0;
+        }, model.detector, { timeout: 300_000, polling: 25 })
+        .then(() => true, (e: Error) => e.message);
+      const wall = performance.now() - t0;
+      const st = (await page.evaluate(() => (window as any).__anomalyLab.state())) as HookState & { error?: string | null; workers?: number | null };
+      const ok = done === true && st.job === 'done';
+      log(`apply model: browser ${name}: ${ok ? `scored in ${(wall / 1000).toFixed(2)} s on ${st.workers} workers` : `failed: ${done !== true ? done : st.jobMessage ?? st.error}`}`);
+      return { file: name, rows, skipped: ok ? undefined : `did not finish: ${done !== true ? done : `${st.jobMessage ?? ''} ${st.error ?? ''}`}`.slice(0, 300), wall_score_ms: wall, workers: st.workers ?? null, backend: st.backend ?? null, timings: st.timings };
+    } finally {
+      await page.context().close().catch(() => undefined);
+    }
+  });
+  return typeof r === 'string' ? { file: name, rows, skipped: r } : r;
+}
