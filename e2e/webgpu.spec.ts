@@ -60,3 +60,15 @@ for (const detector of [null, 'zscore'] as const) {
     expect(gpu.scores).not.toEqual(wasm.scores);
   });
 }
+
+test('LOF on webgpu: float32 candidates from matMul + topk, refined in float64, equal wasm exactly', async ({ browser }) => {
+  const gpuPage = await browser.newPage();
+  const gpu = await scoresOn(gpuPage, 'webgpu', 'lof');
+  expect(gpu.compute).toMatch(/float32 candidates on tfjs webgpu/);
+  await gpuPage.close();
+  const wasmPage = await browser.newPage();
+  const wasm = await scoresOn(wasmPage, 'wasm', 'lof');
+  expect(wasm.compute).toMatch(/float64 typed arrays/);
+  await wasmPage.close();
+  expect(gpu.scores).toEqual(wasm.scores);
+});

@@ -10,7 +10,8 @@ import { resolveParams } from '../core/detectors/params';
 import type { Matrix } from '../core/data/matrix';
 import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { isExplainable } from '../core/detectors/autoencoder';
-import { kNeighbors, type Neighbors } from '../core/compute/knn';
+import type { Neighbors } from '../core/compute/knn';
+import { neighborsFor } from '../core/compute/knn-tensor';
 
 let backend: Promise<BackendChoice> | null = null;
 
@@ -117,7 +118,9 @@ export async function explain(model: ModelJSON, X: Matrix): Promise<Float64Array
 }
 
 /** One share of a neighbour search split across the pool: rows [range) of X against all of X, self excluded. */
-export function neighbors(X: Matrix, k: number, range: [number, number]): Neighbors {
-  const nb = kNeighbors(X, k, undefined, { rows: range });
+export async function neighbors(X: Matrix, k: number, range: [number, number]): Promise<Neighbors> {
+  const choice = await (backend ?? init('auto'));
+  // On a GPU backend the float32 candidates come from matMul + topk, refined exactly (same result).
+  const nb = await neighborsFor(X, k, undefined, { rows: range, backend: choice.backend });
   return Comlink.transfer(nb, [nb.distances.buffer as ArrayBuffer, nb.indices.buffer as ArrayBuffer]);
 }

@@ -17,8 +17,8 @@ export interface Neighbors {
   /** rows × k row indices into the reference matrix. */
   indices: Int32Array;
   k: number;
-  /** Which search ran (the results are the same either way). */
-  method: 'brute' | 'kdtree';
+  /** Which search ran (the results are the same either way; 'tensor': float32 candidates on a tfjs backend, refined in float64). */
+  method: 'brute' | 'kdtree' | 'tensor';
 }
 
 export interface KnnOptions {

@@ -10,7 +10,7 @@
  * m.trainingScores; // PyOD's decision_scores_
  */
 import type { Matrix } from '../data/matrix.js';
-import { kNeighbors } from '../compute/knn.js';
+import { neighborsFor, searchLabel } from '../compute/knn-tensor.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
@@ -35,10 +35,10 @@ export const knn: DetectorSpec = {
     const k = Number(params.n_neighbors);
     if (X.rows < 2) throw new RangeError(`kNN needs at least 2 rows, got ${X.rows}`);
     if (k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}`);
-    const nb = options.neighbors ? await options.neighbors(X, k) : kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
+    const nb = options.neighbors ? await options.neighbors(X, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
     const scores = reduce(nb.distances, k, X.rows, String(params.method));
     const threshold = thresholdFromContamination(scores, Number(params.contamination));
-    return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores, nb.method);
+    return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores, searchLabel(nb.method, options.backend));
   },
   load(json: ModelJSON): FittedModel {
     const m = checkModelJSON(json, 'knn');
@@ -70,15 +70,16 @@ class KnnModel implements FittedModel {
   readonly detector = 'knn';
   readonly info: ModelInfo;
   private readonly train: Matrix;
-  constructor(readonly params: Params, readonly features: number, readonly threshold: number, private readonly state: KnnState, readonly trainingScores?: Float64Array, search?: 'brute' | 'kdtree') {
+  constructor(readonly params: Params, readonly features: number, readonly threshold: number, private readonly state: KnnState, readonly trainingScores?: Float64Array, compute?: string) {
     this.train = { data: Float64Array.from(state.X), rows: state.X.length / features, cols: features };
-    this.info = { compute: `float64 typed arrays, exact neighbours${search === 'kdtree' ? ' (KD-tree)' : search === 'brute' ? ' (blocked brute force)' : ''}`, warnings: [], details: { n_neighbors: state.k, threshold_: threshold } };
+    this.info = { compute: compute ?? searchLabel(undefined), warnings: [], details: { n_neighbors: state.k, threshold_: threshold } };
   }
 
   /** PyOD's decision_function on new rows: their neighbours among the training rows. */
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
     checkFeatures(X, this.features, 'kNN');
-    const nb = kNeighbors(this.train, this.state.k, X, { signal: options.signal, onProgress: options.onProgress });
+    const nb = await neighborsFor(this.train, this.state.k, X, { signal: options.signal, onProgress: options.onProgress, backend: options.backend, path: options.path });
+    if (nb.method === 'tensor') this.info.compute = searchLabel('tensor', options.backend);
     return reduce(nb.distances, this.state.k, X.rows, String(this.params.method));
   }
 

@@ -21,7 +21,8 @@
  * m.trainingScores; // [0.9821, 1.0370, 73.3697, 0.9821] (scikit-learn: −negative_outlier_factor_)
  */
 import type { Matrix } from '../data/matrix.js';
-import { duplicateRows, kNeighbors } from '../compute/knn.js';
+import { duplicateRows } from '../compute/knn.js';
+import { neighborsFor, searchLabel } from '../compute/knn-tensor.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params } from './params.js';
@@ -54,7 +55,7 @@ export const lof: DetectorSpec = {
     const warnings: string[] = [];
     if (k < asked) warnings.push(`n_neighbors (${asked}) is not less than the number of rows (${n}): ${k} is used`);
     throwIfAborted(options.signal);
-    const nb = options.neighbors ? await options.neighbors(X, k) : kNeighbors(X, k, undefined, { signal: options.signal, onProgress: (f) => options.onProgress?.(0.9 * f, 'neighbours') });
+    const nb = options.neighbors ? await options.neighbors(X, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(0.9 * f, 'neighbours') });
     const kDistance = new Float64Array(n);
     for (let i = 0; i < n; i++) kDistance[i] = nb.distances[i * k + k - 1];
     const lrd = reachDensity(nb.distances, nb.indices, k, kDistance, n);
@@ -69,7 +70,7 @@ export const lof: DetectorSpec = {
     const offset = params.contamination === 'auto' ? -1.5 : quantileSorted(Float64Array.from(scores, (s) => -s).sort(), Number(params.contamination));
     options.onProgress?.(1, 'fitted');
     const state: LofState = { k, offset, X: Array.from(X.data), kDistance: Array.from(kDistance), lrd: Array.from(lrd) };
-    return new LofModel(params, X.cols, state, warnings, scores, dup, nb.method);
+    return new LofModel(params, X.cols, state, warnings, scores, dup, searchLabel(nb.method, options.backend));
   },
   load(json: ModelJSON): FittedModel {
     const m = checkModelJSON(json, 'lof');
@@ -121,14 +122,14 @@ class LofModel implements FittedModel {
     warnings: string[],
     readonly trainingScores: Float64Array | undefined,
     duplicates: { duplicated: number; maxCopies: number } | null,
-    search?: 'brute' | 'kdtree',
+    compute?: string,
   ) {
     this.threshold = -state.offset;
     this.train = { data: Float64Array.from(state.X), rows: state.lrd.length, cols: features };
     this.kDistance = Float64Array.from(state.kDistance);
     this.lrd = Float64Array.from(state.lrd);
     this.info = {
-      compute: `float64 typed arrays, exact neighbours${search === 'kdtree' ? ' (KD-tree)' : search === 'brute' ? ' (blocked brute force)' : ''}`,
+      compute: compute ?? searchLabel(undefined),
       warnings,
       details: { n_neighbors_: state.k, offset_: state.offset, duplicate_rows: duplicates?.duplicated ?? null, max_copies: duplicates?.maxCopies ?? null },
     };
@@ -138,7 +139,8 @@ class LofModel implements FittedModel {
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
     checkFeatures(X, this.features, 'Local Outlier Factor');
     const k = this.state.k;
-    const nb = kNeighbors(this.train, k, X, { signal: options.signal, onProgress: options.onProgress });
+    const nb = await neighborsFor(this.train, k, X, { signal: options.signal, onProgress: options.onProgress, backend: options.backend, path: options.path });
+    if (nb.method === 'tensor') this.info.compute = searchLabel('tensor', options.backend);
     const lrdX = reachDensity(nb.distances, nb.indices, k, this.kDistance, X.rows);
     return lofScores(nb.indices, k, this.lrd, lrdX, X.rows);
   }

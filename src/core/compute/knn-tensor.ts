@@ -1,0 +1,150 @@
+/**
+ * Exact k nearest neighbours with the quadratic part on a tfjs backend (a GPU
+ * through WebGPU): squared distances of a tile of query rows to every
+ * reference row from one matMul, ‖q‖² + ‖r‖² − 2⟨q, r⟩, and tf.topk of the
+ * tile — never an n × n matrix, tiles of at most ~8M distances.
+ *
+ * What float32 changes: only which rows become candidates. The GPU picks the
+ * k + margin nearest by float32 distance; the CPU then computes those
+ * candidates' distances in float64 exactly as the typed-array search does
+ * (column by column, ties by row index) and keeps the k nearest. A row is
+ * accepted only when the float32 value of its last candidate, less a bound on
+ * the float32 error of the expansion, still
+ * exceeds its exact k-th distance: then no row left out can be nearer or tie.
+ * The bound, (2d + 8) · 2⁻²³ · (‖q‖² + max ‖r‖²), covers rounding the inputs to
+ * float32 and a d-term dot product accumulated in float32, with room to spare.
+ * Rows that fail the check (a tight margin, or rounding near many ties) are
+ * searched again exactly on the CPU. So the result equals kNeighbors' — the
+ * tests check it — and `refined` says how many rows needed the CPU search.
+ */
+import type { Matrix } from '../data/matrix.js';
+import { AbortError } from '../detectors/detector.js';
+import { kNeighbors, type KnnOptions, type Neighbors } from './knn.js';
+
+export interface TensorNeighbors extends Neighbors {
+  /** Rows whose float32 candidates could not be proven complete, searched exactly on the CPU instead. */
+  refined: number;
+}
+
+/** Extra float32 candidates per row beyond k. */
+const MARGIN = 8;
+const EPS32 = 2 ** -23;
+
+export async function kNeighborsTensor(reference: Matrix, k: number, query?: Matrix, options: KnnOptions = {}): Promise<TensorNeighbors> {
+  const tf = await import('@tensorflow/tfjs-core');
+  const self = !query;
+  const Q = query ?? reference;
+  const n = reference.rows;
+  const d = reference.cols;
+  if (Q.cols !== d) throw new RangeError(`query has ${Q.cols} columns, the reference ${d}`);
+  const available = self ? n - 1 : n;
+  if (!(k >= 1 && k <= available)) throw new RangeError(`n_neighbors must be in [1, ${available}], got: ${k}`);
+  const r0 = options.rows?.[0] ?? 0;
+  const r1 = options.rows?.[1] ?? Q.rows;
+  const R = reference.data;
+  const X = Q.data;
+  // Candidates: k + margin, one more when a row finds itself, never more than the reference has.
+  const K = Math.min(n, k + MARGIN + (self ? 1 : 0));
+  const rNormHost = new Float64Array(n);
+  let maxNorm = 0;
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += R[j * d + c] * R[j * d + c];
+    rNormHost[j] = s;
+    if (s > maxNorm) maxNorm = s;
+  }
+  const Rt = tf.tensor2d(Float32Array.from(R), [n, d]);
+  const rNorm = tf.tensor2d(Float32Array.from(rNormHost), [1, n]);
+  const distances = new Float64Array((r1 - r0) * k);
+  const indices = new Int32Array((r1 - r0) * k);
+  const tile = Math.max(1, Math.min(r1 - r0, Math.floor(8_000_000 / n)));
+  const candD = new Float64Array(K);
+  const candI = new Int32Array(K);
+  const redo: number[] = [];
+  try {
+    for (let s = r0; s < r1; s += tile) {
+      if (options.signal?.aborted) throw new AbortError();
+      const e = Math.min(r1, s + tile);
+      const rowsHere = e - s;
+      const { values, idx } = tf.tidy(() => {
+        const q = tf.tensor2d(Float32Array.from(X.subarray(s * d, e * d)), [rowsHere, d]);
+        const d2 = tf.sub(tf.add(tf.sum(tf.square(q), 1, true), rNorm), tf.mul(tf.matMul(q, Rt, false, true), 2));
+        const top = tf.topk(tf.neg(d2), K, true);
+        return { values: top.values, idx: top.indices };
+      });
+      const [v32, i32] = await Promise.all([values.data(), idx.data()]);
+      values.dispose();
+      idx.dispose();
+      for (let t = 0; t < rowsHere; t++) {
+        const i = s + t;
+        const qb = i * d;
+        let qNorm = 0;
+        for (let c = 0; c < d; c++) qNorm += X[qb + c] * X[qb + c];
+        // Exact float64 distances of the candidates (self dropped), sorted by (distance, index).
+        let m = 0;
+        for (let p = 0; p < K; p++) {
+          const j = i32[t * K + p];
+          if (self && j === i) continue;
+          const rb = j * d;
+          let acc = 0;
+          for (let c = 0; c < d; c++) {
+            const diff = X[qb + c] - R[rb + c];
+            acc += diff * diff;
+          }
+          let w = m++;
+          while (w > 0 && (candD[w - 1] > acc || (candD[w - 1] === acc && candI[w - 1] > j))) {
+            candD[w] = candD[w - 1];
+            candI[w] = candI[w - 1];
+            w--;
+          }
+          candD[w] = acc;
+          candI[w] = j;
+        }
+        // Every row left out has float32 distance ≥ the last candidate's; proven farther than the k-th if
+        // that value, less the float32 error bound, is still above the exact k-th distance.
+        const lastF32 = -v32[t * K + K - 1];
+        const bound = (2 * d + 8) * EPS32 * (qNorm + maxNorm);
+        const complete = K >= n || lastF32 - bound > candD[k - 1];
+        if (m < k || !complete) {
+          redo.push(i);
+          continue;
+        }
+        for (let p = 0; p < k; p++) {
+          distances[(i - r0) * k + p] = Math.sqrt(candD[p]);
+          indices[(i - r0) * k + p] = candI[p];
+        }
+      }
+      options.onProgress?.((e - r0) / (r1 - r0));
+    }
+  } finally {
+    Rt.dispose();
+    rNorm.dispose();
+  }
+  // Rows the float32 candidates could not settle: the exact CPU search, one row at a time.
+  for (const i of redo) {
+    const nb = self
+      ? kNeighbors(reference, k, undefined, { rows: [i, i + 1], method: 'brute' } as KnnOptions & { method: 'brute' })
+      : kNeighbors(reference, k, { data: X.subarray(i * d, (i + 1) * d), rows: 1, cols: d }, { method: 'brute' } as KnnOptions & { method: 'brute' });
+    distances.set(nb.distances, (i - r0) * k);
+    indices.set(nb.indices, (i - r0) * k);
+  }
+  return { distances, indices, k, method: 'tensor', refined: redo.length };
+}
+
+/** Backends where the tensor search is worth it (a GPU); elsewhere the typed-array search is faster. */
+export const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+
+/**
+ * The search a neighbour detector should run: tensors on a GPU backend (or when
+ * forced with path 'tensor'), the typed-array search otherwise. Same results.
+ */
+export async function neighborsFor(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions & { backend?: string; path?: 'auto' | 'typed' | 'tensor' }): Promise<Neighbors> {
+  const tensor = options.path === 'tensor' || (options.path !== 'typed' && GPU_BACKENDS.has(options.backend ?? ''));
+  return tensor ? kNeighborsTensor(reference, k, query, options) : kNeighbors(reference, k, query, options);
+}
+
+/** How a search ran, for a model's info.compute. */
+export function searchLabel(method: Neighbors['method'] | undefined, backend?: string): string {
+  if (method === 'tensor') return `float32 candidates on tfjs ${backend ?? ''} (matMul + topk), refined exactly in float64`.replace('  ', ' ');
+  return `float64 typed arrays, exact neighbours${method === 'kdtree' ? ' (KD-tree)' : method === 'brute' ? ' (blocked brute force)' : ''}`;
+}
