@@ -19,7 +19,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { AbortError } from '../detectors/detector.js';
-import { kNeighbors, type KnnOptions, type Neighbors } from './knn.js';
+import { checkQuery, kNeighbors, type KnnOptions, type Neighbors } from './knn.js';
 
 export interface TensorNeighbors extends Neighbors {
   /** Rows whose float32 candidates could not be proven complete, searched exactly on the CPU instead. */
@@ -31,16 +31,8 @@ const MARGIN = 8;
 const EPS32 = 2 ** -23;
 
 export async function kNeighborsTensor(reference: Matrix, k: number, query?: Matrix, options: KnnOptions = {}): Promise<TensorNeighbors> {
+  const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
   const tf = await import('@tensorflow/tfjs-core');
-  const self = !query;
-  const Q = query ?? reference;
-  const n = reference.rows;
-  const d = reference.cols;
-  if (Q.cols !== d) throw new RangeError(`query has ${Q.cols} columns, the reference ${d}`);
-  const available = self ? n - 1 : n;
-  if (!(k >= 1 && k <= available)) throw new RangeError(`n_neighbors must be in [1, ${available}], got: ${k}`);
-  const r0 = options.rows?.[0] ?? 0;
-  const r1 = options.rows?.[1] ?? Q.rows;
   const R = reference.data;
   const X = Q.data;
   // Candidates: k + margin, one more when a row finds itself, never more than the reference has.

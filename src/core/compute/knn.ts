@@ -80,7 +80,7 @@ export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range
 }
 
 /** The query set (the reference itself when absent, then without self-matches), checked against k. */
-function checkQuery(reference: Matrix, k: number, query: Matrix | undefined, range?: [number, number]): { self: boolean; Q: Matrix; n: number; d: number; r0: number; r1: number } {
+export function checkQuery(reference: Matrix, k: number, query: Matrix | undefined, range?: [number, number]): { self: boolean; Q: Matrix; n: number; d: number; r0: number; r1: number } {
   const self = !query;
   const Q = query ?? reference;
   const n = reference.rows;
