@@ -28,7 +28,7 @@ export function TrainingView() {
       <ResponsiveContainer width="100%" height="90%">
         <LineChart data={data} margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
           <CartesianGrid stroke="#e5e8ee" />
-          <XAxis dataKey="epoch" type="number" domain={[1, Math.max(2, last.epochs)]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -14 }} />
+          <XAxis dataKey="epoch" type="number" domain={[1, Math.max(2, last.epochs)]} ticks={epochTicks(last.epochs)} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -14 }} />
           <YAxis width={72} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'mean squared error', angle: -90, position: 'insideLeft' }} domain={['auto', 'auto']} />
           <Tooltip isAnimationActive={false} formatter={(v) => fmt(Number(v), 5)} labelFormatter={(l) => `epoch ${l}`} />
           <Legend verticalAlign="top" height={24} />
@@ -38,4 +38,12 @@ export function TrainingView() {
       </ResponsiveContainer>
     </div>
   );
+}
+
+/** 1 and round epoch numbers up to the last (steps of 1, 2, 5, 10, …; at most ~10 ticks). */
+function epochTicks(epochs: number): number[] {
+  const step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].find((s) => epochs / s <= 10) ?? Math.ceil(epochs / 10);
+  const ticks = [1];
+  for (let t = step; t <= epochs; t += step) if (t > 1) ticks.push(t);
+  return ticks;
 }

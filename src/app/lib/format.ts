@@ -10,7 +10,7 @@ export function fmt(x: number | null | undefined, digits = 4): string {
 }
 
 export function fmtInt(n: number): string {
-  return n.toLocaleString('en-US');
+  return Math.round(n).toLocaleString('en-US');
 }
 
 export function fmtMs(ms: number | null | undefined): string {
