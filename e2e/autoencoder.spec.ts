@@ -45,6 +45,7 @@ test('trains with a streamed loss chart, flags 10 %, equals the CLI, and explain
   await page.evaluate((row) => (window as unknown as { __anomalyLab: { explain(r: number): Promise<void> } }).__anomalyLab.explain(row), top);
   await expect(lab.tid('explain-panel')).toHaveAttribute('data-row', String(top));
   await expect(lab.tid('explain-errors')).toBeVisible();
+  await expect(lab.tid('selected-point')).toHaveCount(1); // ringed in the plot
   const ex = (await extra(lab)).explained!;
   expect(ex.errors).toHaveLength(8);
   const mean = ex.errors!.reduce((a, b) => a + b, 0) / ex.errors!.length;

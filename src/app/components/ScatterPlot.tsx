@@ -17,11 +17,14 @@ interface Point {
   score: number | null;
   flagged: boolean;
   color: string;
+  /** The row shown in the explain panel: drawn on top, ringed. */
+  selected?: boolean;
 }
 
 function Dot(props: { cx?: number; cy?: number; payload?: Point }) {
   const { cx, cy, payload } = props;
   if (cx === undefined || cy === undefined || !payload) return <g />;
+  if (payload.selected) return <circle className="point selected" data-testid="selected-point" cx={cx} cy={cy} r={7} fill={payload.color} stroke="#111" strokeWidth={2.5} />;
   return <circle className={payload.flagged ? 'point flagged' : 'point'} cx={cx} cy={cy} r={payload.flagged ? 4.2 : 3.2} fill={payload.color} stroke={payload.flagged ? '#1b1b1b' : 'rgba(0,0,0,0.25)'} strokeWidth={payload.flagged ? 1.1 : 0.5} />;
 }
 
@@ -48,6 +51,7 @@ export function ScatterPlot() {
   const order = useApp((s) => s.order);
   const liveThreshold = useApp((s) => s.threshold);
   const view = useApp((s) => s.view);
+  const selectedRow = useApp((s) => s.explained?.row ?? null);
   // The metrics follow the slider at once; the plot may lag a frame behind.
   const threshold = useDeferredValue(liveThreshold);
 
@@ -75,19 +79,21 @@ export function ScatterPlot() {
     if (!sample || !values) return [];
     const scores = result?.scores ?? null;
     const pts: Point[] = [];
-    for (const r of sample.rows) {
+    // The explained row is drawn even when the plot's sample left it out.
+    const rows = selectedRow !== null && selectedRow < values.x.length && !sample.rows.includes(selectedRow) ? [...sample.rows, selectedRow] : sample.rows;
+    for (const r of rows) {
       const x = values.x[r];
       const y = values.y[r];
       if (x !== x || y !== y) continue; // a missing coordinate is not drawn
       const score = scores ? scores[r] : null;
       const flagged = score !== null && score > threshold;
       const shade = score === null ? null : sklearnView ? result!.modelThreshold - score : score;
-      pts.push({ x, y, row: r, score, flagged, color: shade !== null && scale ? coolwarm(scale.toUnit(shade)) : '#7a8799' });
+      pts.push({ x, y, row: r, score, flagged, color: shade !== null && scale ? coolwarm(scale.toUnit(shade)) : '#7a8799', selected: r === selectedRow });
     }
-    // Flagged points last, so they are drawn on top.
-    pts.sort((a, b) => Number(a.flagged) - Number(b.flagged) || (a.score ?? 0) - (b.score ?? 0));
+    // Flagged points last, so they are drawn on top; the selected one above all.
+    pts.sort((a, b) => Number(!!a.selected) - Number(!!b.selected) || Number(a.flagged) - Number(b.flagged) || (a.score ?? 0) - (b.score ?? 0));
     return pts;
-  }, [sample, values, result, threshold, scale, sklearnView]);
+  }, [sample, values, result, threshold, scale, sklearnView, selectedRow]);
 
   // Axis ranges fixed from the data (5 % margin) so the background surface lines up with the axes.
   const domain = useMemo(() => {
