@@ -60,11 +60,16 @@ describe('kNeighborsTensor (tfjs cpu) equals the exact typed search', () => {
     expect(part.indices).toEqual(whole.indices.subarray(100 * 6, 250 * 6));
   });
 
-  it('far from the origin, the float32 check sends rows to the exact search instead of guessing', async () => {
-    const X = data(400, 6, 7, 0, 1e5);
-    const t = await kNeighborsTensor(X, 10);
-    expect(t.refined).toBeGreaterThan(0);
-    expect(t.indices).toEqual(kNeighbors(X, 10, undefined, { method: 'brute' }).indices);
+  it('far from the origin the float32 candidates still settle every row (centred first); ties send rows to the exact search', async () => {
+    const far = data(400, 6, 7, 0, 1e5);
+    const t = await kNeighborsTensor(far, 10);
+    expect(t.refined).toBe(0);
+    expect(t.indices).toEqual(kNeighbors(far, 10, undefined, { method: 'brute' }).indices);
+    // Integer data: the k-th distance is tied with rows beyond the candidates, which the check cannot settle.
+    const ints = { ...data(300, 2, 11), data: Float64Array.from(data(300, 2, 11).data, (v) => Math.abs(Math.round(v)) % 3) };
+    const u = await kNeighborsTensor(ints, 15);
+    expect(u.refined).toBeGreaterThan(0);
+    expect(u.indices).toEqual(kNeighbors(ints, 15, undefined, { method: 'brute' }).indices);
   });
 
   it('LOF and kNN on a GPU backend name take the tensor path with identical scores', async () => {

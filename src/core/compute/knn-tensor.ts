@@ -12,7 +12,9 @@
  * the float32 error of the expansion, still
  * exceeds its exact k-th distance: then no row left out can be nearer or tie.
  * The bound, (2d + 8) · 2⁻²³ · (‖q‖² + max ‖r‖²), covers rounding the inputs to
- * float32 and a d-term dot product accumulated in float32, with room to spare.
+ * float32 and a d-term dot product accumulated in float32, with room to spare;
+ * the rows are centred on the reference's column means in float64 first, so the
+ * norms in the bound are those of the spread, not of the offset.
  * Rows that fail the check (a tight margin, or rounding near many ties) are
  * searched again exactly on the CPU. So the result equals kNeighbors' — the
  * tests check it — and `refined` says how many rows needed the CPU search.
@@ -37,15 +39,25 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
   const X = Q.data;
   // Candidates: k + margin, one more when a row finds itself, never more than the reference has.
   const K = Math.min(n, k + MARGIN + (self ? 1 : 0));
+  // Distances do not change under translation: centre on the reference's column means (in float64)
+  // before rounding to float32, so data far from the origin keeps its precision and the bound stays tight.
+  const centre = new Float64Array(d);
+  for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) centre[c] += R[j * d + c];
+  for (let c = 0; c < d; c++) centre[c] /= n;
+  const Rc = new Float32Array(n * d);
   const rNormHost = new Float64Array(n);
   let maxNorm = 0;
   for (let j = 0; j < n; j++) {
     let s = 0;
-    for (let c = 0; c < d; c++) s += R[j * d + c] * R[j * d + c];
+    for (let c = 0; c < d; c++) {
+      const v = R[j * d + c] - centre[c];
+      Rc[j * d + c] = v;
+      s += v * v;
+    }
     rNormHost[j] = s;
     if (s > maxNorm) maxNorm = s;
   }
-  const Rt = tf.tensor2d(Float32Array.from(R), [n, d]);
+  const Rt = tf.tensor2d(Rc, [n, d]);
   const rNorm = tf.tensor2d(Float32Array.from(rNormHost), [1, n]);
   const distances = new Float64Array((r1 - r0) * k);
   const indices = new Int32Array((r1 - r0) * k);
@@ -58,8 +70,10 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
       if (options.signal?.aborted) throw new AbortError();
       const e = Math.min(r1, s + tile);
       const rowsHere = e - s;
+      const qc = new Float32Array(rowsHere * d);
+      for (let t = 0; t < rowsHere; t++) for (let c = 0; c < d; c++) qc[t * d + c] = X[(s + t) * d + c] - centre[c];
       const { values, idx } = tf.tidy(() => {
-        const q = tf.tensor2d(Float32Array.from(X.subarray(s * d, e * d)), [rowsHere, d]);
+        const q = tf.tensor2d(qc, [rowsHere, d]);
         const d2 = tf.sub(tf.add(tf.sum(tf.square(q), 1, true), rNorm), tf.mul(tf.matMul(q, Rt, false, true), 2));
         const top = tf.topk(tf.neg(d2), K, true);
         return { values: top.values, idx: top.indices };
@@ -71,7 +85,7 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
         const i = s + t;
         const qb = i * d;
         let qNorm = 0;
-        for (let c = 0; c < d; c++) qNorm += X[qb + c] * X[qb + c];
+        for (let c = 0; c < d; c++) qNorm += qc[t * d + c] * qc[t * d + c];
         // Exact float64 distances of the candidates (self dropped), sorted by (distance, index).
         let m = 0;
         for (let p = 0; p < K; p++) {
@@ -95,7 +109,8 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
         // Every row left out has float32 distance ≥ the last candidate's; proven farther than the k-th if
         // that value, less the float32 error bound, is still above the exact k-th distance.
         const lastF32 = -v32[t * K + K - 1];
-        const bound = (2 * d + 8) * EPS32 * (qNorm + maxNorm);
+        // The float32 error bound on the centred values, plus float64 slack for the centring itself.
+        const bound = (2 * d + 8) * EPS32 * (qNorm + maxNorm) + 1e-12 * (qNorm + maxNorm);
         const complete = K >= n || lastF32 - bound > candD[k - 1];
         if (m < k || !complete) {
           redo.push(i);
@@ -114,6 +129,7 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
   }
   // Rows the float32 candidates could not settle: the exact CPU search, one row at a time.
   for (const i of redo) {
+    if (options.signal?.aborted) throw new AbortError();
     const nb = self
       ? kNeighbors(reference, k, undefined, { rows: [i, i + 1], method: 'brute' } as KnnOptions & { method: 'brute' })
       : kNeighbors(reference, k, { data: X.subarray(i * d, (i + 1) * d), rows: 1, cols: d }, { method: 'brute' } as KnnOptions & { method: 'brute' });

@@ -25,11 +25,12 @@ import type { Random } from '../random.js';
 import { kernelBlock, type KernelParams } from './kernels.js';
 
 /** Eigenvalues and eigenvectors (columns of `vectors`, row-major n × n) of a symmetric matrix, by cyclic Jacobi rotations. */
-export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(A: Float64Array, n: number, signal?: AbortSignalLike): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(A);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
+    if (signal?.aborted) throw new AbortError();
     let off = 0;
     let diag = 0;
     for (let i = 0; i < n; i++) {
@@ -82,14 +83,14 @@ export interface NystroemMap {
 }
 
 /** Fit the Nystroem map on c rows of X drawn without replacement. */
-export function fitNystroem(X: Float64Array, rows: number, d: number, kp: KernelParams, components: number, rng: Random): NystroemMap {
+export function fitNystroem(X: Float64Array, rows: number, d: number, kp: KernelParams, components: number, rng: Random, signal?: AbortSignalLike): NystroemMap {
   const c = Math.min(components, rows);
   const order = rng.permutation(rows);
   const basis = new Float64Array(c * d);
   for (let r = 0; r < c; r++) basis.set(X.subarray(order[r] * d, order[r] * d + d), r * d);
   const K = new Float64Array(c * c);
   kernelBlock(basis, c, basis, c, d, kp, K);
-  const { values, vectors } = symmetricEigen(K, c);
+  const { values, vectors } = symmetricEigen(K, c, signal);
   const normalization = new Float64Array(c * c);
   for (let k = 0; k < c; k++) {
     const lambda = values[k];
@@ -157,7 +158,8 @@ export function sgdOneClass(F: Float32Array, rows: number, c: number, o: SgdOpti
   const optimalInit = 1 / (eta0 * alpha);
   const w = new Float64Array(c);
   let wscale = 1;
-  let b = 0;
+  // scikit-learn starts the intercept at 1 − offset_ with offset_ = 0.
+  let b = 1;
   let t = 1;
   let bestLoss = Infinity;
   let noImprovement = 0;

@@ -33,7 +33,7 @@ export interface SmoOptions {
   shrinking: boolean;
   /** Kernel cache in MiB (scikit-learn's cache_size). */
   cacheMiB: number;
-  /** −1: libsvm's own limit, max(10⁷, 100·l). */
+  /** −1: libsvm's own limit, max(10⁷, 100·l); 0 stops at the starting point. */
   maxIter: number;
   signal?: AbortSignalLike;
   onProgress?: (fraction: number, message?: string) => void;
@@ -434,7 +434,7 @@ class OneClassSolver {
       if ((i & 255) === 0) this.checkAbort();
     }
 
-    const maxIter = opts.maxIter > 0 ? opts.maxIter : Math.max(10_000_000, 100 * l);
+    const maxIter = opts.maxIter >= 0 ? opts.maxIter : Math.max(10_000_000, 100 * l);
     let iter = 0;
     let counter = Math.min(l, 1000) + 1;
     let gap0 = NaN;

@@ -91,8 +91,8 @@ export const ocsvm: DetectorSpec = {
     { name: 'tol', type: 'float', default: 1e-3, min: 0, minExclusive: true, advanced: true, help: 'Stopping tolerance (SMO: KKT gap; SGD: loss improvement)' },
     { name: 'shrinking', type: 'bool', default: true, advanced: true, help: "Use libsvm's shrinking heuristic" },
     { name: 'cache_size', type: 'float', default: 200, min: 1, advanced: true, help: 'Kernel cache in MB' },
-    { name: 'max_iter', type: 'int', default: -1, min: -1, advanced: true, help: 'SMO iteration limit (−1: none)' },
-    { name: 'n_components', type: 'int', default: 100, min: 1, max: 5000, help: 'Nystroem: basis rows of the kernel approximation' },
+    { name: 'max_iter', type: 'int', default: -1, min: -1, advanced: true, help: 'SMO iteration limit (−1: none; 0 stops at the starting point)' },
+    { name: 'n_components', type: 'int', default: 100, min: 1, max: 1000, help: 'Nystroem: basis rows of the kernel approximation' },
     { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, advanced: true, help: 'Nystroem: SGDOneClassSVM epochs at most' },
     contaminationParam("'auto' flags decision_function < 0 (scikit-learn's predict); a fraction in (0, 0.5] flags that share of the training rows"),
   ],
@@ -148,7 +148,7 @@ export const ocsvm: DetectorSpec = {
       gradient = res.gradient;
     } else {
       const rng = new Random(options.seed ?? 42);
-      const map = fitNystroem(data, n, d, kernel, Number(params.n_components), rng);
+      const map = fitNystroem(data, n, d, kernel, Number(params.n_components), rng, options.signal);
       options.onProgress?.(0.1, 'Nystroem features');
       const F = new Float32Array(n * map.components);
       if (TENSOR_FIT_BACKENDS.has(options.backend ?? '')) {
