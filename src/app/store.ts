@@ -172,6 +172,18 @@ function trainingRows(): { rows: Int32Array | null; error?: string; what: string
 const set = useApp.setState;
 const get = useApp.getState;
 
+/** How many rows the next fit trains on (the fit-on choice applied), without building the row list. */
+export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' | 'labels' | 'dataset'>): number {
+  const n = s.dataset?.rows ?? 0;
+  if (s.fitOn === 'first') return Math.min(n, Math.max(2, Math.floor((n * s.fitFirstPercent) / 100)));
+  if (s.fitOn === 'normal' && s.labels) {
+    let c = 0;
+    for (const y of s.labels.labels) if (y === 0) c++;
+    return c;
+  }
+  return n;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -248,7 +260,8 @@ export async function saveModelInBrowser(): Promise<void> {
   const r = get().result;
   if (!r) return;
   const { saveModel } = await import('./lib/savedModels');
-  const name = `${get().dataset?.name ?? 'data'} · ${new Date().toLocaleString('en-GB', { hour12: false })}`;
+  const now = new Date();
+  const name = `${get().dataset?.name ?? 'data'} · ${now.toLocaleString('en-GB', { hour12: false })}.${String(now.getMilliseconds()).padStart(3, '0')}`;
   try {
     await saveModel(name, r.model);
     await refreshSavedModels();
@@ -486,7 +499,7 @@ export async function run(model?: ModelJSON, source?: string): Promise<void> {
     // Epoch reports travel on their own channel and may trail the result: the model's history is the final word.
     const history = r.info.details as { loss?: number[]; val_loss?: (number | null)[] };
     const streamed = get().training;
-    if (Array.isArray(history.loss) && (streamed?.epochs.length ?? 0) < history.loss.length) {
+    if (!model && Array.isArray(history.loss) && (streamed?.epochs.length ?? 0) < history.loss.length) {
       const prev = streamed?.epochs ?? [];
       const last = prev[prev.length - 1];
       const epochs = history.loss.map((loss, i) => prev[i] ?? {
@@ -563,16 +576,25 @@ export async function explainRow(row: number | null): Promise<void> {
     set({ explained: null });
     return;
   }
-  const raw = await dataWorker().row(datasetId, result.columns, row);
+  let raw: number[];
+  try {
+    raw = await dataWorker().row(datasetId, result.columns, row);
+  } catch (err) {
+    set({ error: `row ${row + 1} could not be read: ${message(err)}` });
+    return;
+  }
+  if (get().result !== result) return; // a new run or dataset meanwhile
   // Missing cells as the model saw them: the fill value of this run.
   const values = raw.map((v, j) => (v === v ? v : result.imputed.find((m) => m.column === result.columns[j])?.value ?? NaN));
   const base: Explained = { row, score: result.scores[row], columns: result.columns, values, errors: null };
   set({ explained: base });
+  // Only detectors that can explain a score get asked (the autoencoder's per-feature errors).
+  if (!getDetector(result.model.detector).explains) return;
   try {
     const e = await getPool(get().backendPreference).explain(result.model, { data: Float64Array.from(values), rows: 1, cols: values.length });
     if (get().explained?.row === row && get().result === result) set({ explained: { ...base, errors: e ? Array.from(e) : null } });
   } catch (err) {
-    if (get().explained?.row === row) set({ explained: { ...base, error: message(err) } });
+    if (get().explained?.row === row && get().result === result) set({ explained: { ...base, error: message(err) } });
   }
 }
 

@@ -98,11 +98,12 @@ export async function scoreKept(start: number, end: number): Promise<Float64Arra
 }
 
 /** Score rows with a fitted model (one chunk of a larger job). */
-export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array }> {
+export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array; compute: string }> {
   const choice = await (backend ?? init('auto'));
   const m = loadModel(model);
   const scores = await m.score(X, { backend: choice.backend });
-  return Comlink.transfer({ scores }, [scores.buffer as ArrayBuffer]);
+  // How this worker computed them (the model's info says so once it has scored).
+  return Comlink.transfer({ scores, compute: m.info.compute }, [scores.buffer as ArrayBuffer]);
 }
 
 /**

@@ -154,6 +154,7 @@ export class DetectorPool {
       const cols = job.train.cols;
       const scores = new Float64Array(rows);
       let done = 0;
+      let compute = model.info.compute;
       await Promise.all(Array.from({ length: n }, async (_, k) => {
         const start = k * per;
         const end = Math.min(rows, start + per);
@@ -162,11 +163,12 @@ export class DetectorPool {
         const m = { data: job.train.data.slice(start * cols, end * cols), rows: end - start, cols };
         const r = await guard(s, s.api.scoreWith(job.model!, Comlink.transfer(m, [m.data.buffer as ArrayBuffer])));
         scores.set(r.scores, start);
+        if (k === 0) compute = r.compute;
         done += end - start;
         onProgress?.(done / rows, 'scoring');
       }));
       const t1 = performance.now();
-      return { model: job.model, scores, hasDecision: typeof model.decisionFunction === 'function', info: model.info, timings: { fit: 0, score: t1 - t0, total: t1 - t0 }, backend: (await first.backend).backend, workers: n };
+      return { model: job.model, scores, hasDecision: typeof model.decisionFunction === 'function', info: { ...model.info, compute }, timings: { fit: 0, score: t1 - t0, total: t1 - t0 }, backend: (await first.backend).backend, workers: n };
     }
     if (this.size === 1 || rows < CHUNK_ROWS || job.model || job.score) {
       const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];

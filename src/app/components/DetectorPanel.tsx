@@ -1,4 +1,5 @@
-import { useApp, setDetector, setParam, setSeed, setFitOn, run, cancelRun, paramError, type FitOn } from '../store';
+import { useMemo } from 'react';
+import { useApp, trainingRowCount, setDetector, setParam, setSeed, setFitOn, run, cancelRun, paramError, type FitOn } from '../store';
 import { DETECTORS, getDetector } from '../../core/detectors/registry';
 import type { ParamSpec } from '../../core/detectors/params';
 import { fmt } from '../lib/format';
@@ -37,14 +38,19 @@ function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
 
 /** One-class SVM: say when the data is past the exact solver's cut-off and the approximate route will run. */
 function ApproximateNote({ detector }: { detector: string }) {
-  const rows = useApp((s) => s.dataset?.rows ?? 0);
+  const fitOn = useApp((s) => s.fitOn);
+  const fitFirstPercent = useApp((s) => s.fitFirstPercent);
+  const labels = useApp((s) => s.labels);
+  const dataset = useApp((s) => s.dataset);
+  // The rows the fit will train on (fit on: all, labelled normal, first N %).
+  const rows = useMemo(() => trainingRowCount({ fitOn, fitFirstPercent, labels, dataset }), [fitOn, fitFirstPercent, labels, dataset]);
   const method = useApp((s) => s.params.ocsvm?.method ?? 'auto');
   if (detector !== 'ocsvm') return null;
   const approximate = method === 'nystroem' || (method === 'auto' && rows > EXACT_MAX_ROWS);
   return (
     <p className={`small ${approximate ? 'note' : 'muted'}`} data-testid="ocsvm-method-note">
       {approximate
-        ? `${method === 'auto' ? `${rows.toLocaleString('en-US')} rows is over ${EXACT_MAX_ROWS.toLocaleString('en-US')}: ` : ''}Nystroem + SGDOneClassSVM — scores are approximate (their own scale; ranking close to the exact SVM's).`
+        ? `${method === 'auto' ? `${rows.toLocaleString('en-US')} training rows is over ${EXACT_MAX_ROWS.toLocaleString('en-US')}: ` : ''}Nystroem + SGDOneClassSVM — scores are approximate (their own scale; ranking close to the exact SVM's).`
         : `Exact SMO training (libsvm's) up to ${EXACT_MAX_ROWS.toLocaleString('en-US')} rows; above, Nystroem + SGD (approximate), as exact training grows with rows².`}
     </p>
   );

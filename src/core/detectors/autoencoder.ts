@@ -138,6 +138,7 @@ export const autoencoder: DetectorSpec = {
   name: 'AutoEncoder',
   summary: "PyOD's AutoEncoder: a dense network reconstructs each standardised row; the reconstruction error is the score.",
   usesTensors: true,
+  explains: true,
   params: [
     { name: 'hidden_neuron_list', type: 'intlist', default: '64,32', min: 1, max: 4096, help: 'Units of the encoder layers, comma-separated; the decoder mirrors them (64,32: d→64→32→64→d)' },
     { name: 'hidden_activation_name', type: 'enum', default: 'relu', options: [...ACTIVATIONS], advanced: true, help: 'Activation of the hidden layers' },

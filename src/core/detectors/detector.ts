@@ -112,6 +112,8 @@ export interface DetectorSpec {
   usesTensors: boolean;
   /** Whether fitting searches each row's neighbours (then FitOptions.neighbors can split that search). */
   usesNeighbors?: boolean;
+  /** Whether its fitted models explain a row's score per feature (`explain(X)`, the autoencoder's). */
+  explains?: boolean;
   fit(X: Matrix, params: Params, options?: FitOptions): Promise<FittedModel>;
   load(json: ModelJSON): FittedModel;
 }
