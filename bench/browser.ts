@@ -486,10 +486,10 @@ export interface ApplyModelBrowserRun {
  * file and time until its scores of every row are plotted: scoring only, split
  * across the page's worker pool.
  */
-export async function browserApplyModelBench(file: string, rows: number, modelPath: string, log: (s: string) => void): Promise<ApplyModelBrowserRun> {
+export async function browserApplyModelBench(file: string, rows: number, modelPath: string, log: (s: string) => void, backend = 'auto'): Promise<ApplyModelBrowserRun> {
   const name = path.basename(file);
   const r = await withBrowser(log, async (sess): Promise<ApplyModelBrowserRun> => {
-    const opened = await openPage(sess, log);
+    const opened = await openPage(sess, log, backend === 'auto' ? '' : `?backend=${backend}`);
     if (typeof opened === 'string') return { file: name, rows, skipped: opened };
     const page = opened;
     try {
