@@ -10,14 +10,14 @@
  * K_bb is symmetric, and a negative eigenvalue keeps its sign as the SVD's
  * U·Vᵀ does).
  *
- * SGDOneClassSVM (scikit-learn's linear one-class SVM by stochastic gradient):
- * min over w, b of (ν/2)‖w‖² − ν·b... in scikit-learn's parametrisation the
- * per-row step is, with the hinge loss at margin 1 and α = ν/2:
+ * SGDOneClassSVM (scikit-learn's linear one-class SVM by stochastic gradient,
+ * its parametrisation): the hinge loss at margin 1 with α = ν/2, and per row
  *   p = ⟨w, φ⟩ + b;  w ← (1 − ηα)·w;  if p ≤ 1: w ← w + η·φ, b ← b + η(1 − ν)
  *   else b ← b − ην,
- * with the 'optimal' rate η_t = 1 / (α (t₀ + t − 1)), t₀ from Léon Bottou's
- * heuristic, epochs over shuffled rows, stopping when the epoch's summed loss
- * has not improved by tol·n for 5 epochs (scikit-learn's n_iter_no_change).
+ * starting from w = 0, b = 1, with the 'optimal' rate η_t = 1 / (α (t₀ + t − 1)),
+ * t₀ from Léon Bottou's heuristic, epochs over shuffled rows, stopping when the
+ * epoch's summed loss has not improved by tol·n for 5 epochs (scikit-learn's
+ * n_iter_no_change).
  * offset_ = 1 − b and decision_function(x) = ⟨w, φ(x)⟩ − offset_.
  */
 import { AbortError, type AbortSignalLike } from '../detectors/detector.js';

@@ -24,9 +24,11 @@
  * on the command line (scikit-learn's OneClassSVM does not scale); the page
  * turns it on by default, as every scikit-learn user scales before an SVM.
  *
- * Scoring runs as float64 typed arrays, or as tfjs tensor ops in float32 on
- * GPU backends (kernel blocks by matMul: ‖x‖² + ‖s‖² − 2⟨x, s⟩ for rbf), which
- * agree with float64 to about 1e-4 relative on standardised data.
+ * Exact models score as float64 typed arrays, or as tfjs tensor ops in float32
+ * on GPU backends (kernel blocks by matMul: ‖x‖² + ‖s‖² − 2⟨x, s⟩ for rbf;
+ * the linear kernel through w = Σ αᵢ svᵢ), which agree with float64 within 1e-4
+ * of the scores' spread (tests/unit/ocsvm-tensor.test.ts). Nystroem models,
+ * approximate anyway, compute their features as tfjs matMuls on wasm too.
  */
 import type { Matrix } from '../data/matrix.js';
 import { kernelBlock, KERNELS, resolveGamma, type KernelName, type KernelParams } from '../compute/kernels.js';
