@@ -193,13 +193,32 @@ interface KdTree {
   nodeSplit: number[];
   nodeLeft: number[];
   rightOf: Int32Array;
+  /** Per node, its rows' bounding box: min and max of each column (nodes × d each). */
+  boxLo: Float64Array;
+  boxHi: Float64Array;
 }
 
 function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions, built?: KdTree): Neighbors {
   const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
   const R = reference.data;
   const X = Q.data;
-  const { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf } = built ?? buildKdTree(reference);
+  const { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf, boxLo, boxHi } = built ?? buildKdTree(reference);
+  /**
+   * Squared distance from the query to a node's bounding box, summed over the columns in order.
+   * Rounding is monotone, so no row inside the box computes a smaller distance than this: pruning
+   * on it never drops a neighbour or a tie (sklearn's KD-tree bounds its nodes the same way).
+   */
+  const boxDist = (id: number, qb: number): number => {
+    let s = 0;
+    for (let c = 0, o = id * d; c < d; c++) {
+      const v = X[qb + c];
+      const lo = boxLo[o + c];
+      const hi = boxHi[o + c];
+      const g = v < lo ? lo - v : v > hi ? v - hi : 0;
+      s += g * g;
+    }
+    return s;
+  };
   const distances = new Float64Array((r1 - r0) * k);
   const indices = new Int32Array((r1 - r0) * k);
   const bestD = new Float64Array(k);
@@ -244,12 +263,14 @@ function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, op
       const diff = X[qb + nodeDim[id]] - nodeSplit[id];
       const near = diff < 0 ? nodeLeft[id] : rightOf[id];
       const far = diff < 0 ? rightOf[id] : nodeLeft[id];
-      const parentBound = bound[top];
-      // Far side first on the stack, so the near side is searched first.
-      stack[top] = far;
-      bound[top++] = Math.max(parentBound, diff * diff);
+      // Far side first on the stack, so the near side is searched first; each with its box's distance.
+      const farBound = boxDist(far, qb);
+      if (!(farBound > bestD[k - 1])) {
+        stack[top] = far;
+        bound[top++] = farBound;
+      }
       stack[top] = near;
-      bound[top++] = parentBound;
+      bound[top++] = boxDist(near, qb);
     }
     for (let m = 0; m < k; m++) {
       distances[(i - r0) * k + m] = Math.sqrt(bestD[m]);
@@ -322,7 +343,20 @@ function buildKdTree(reference: Matrix): KdTree {
     return fill(afterLeft);
   };
   fill(0);
-  return { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf };
+  const nodes = nodeLo.length;
+  const boxLo = new Float64Array(nodes * d).fill(Infinity);
+  const boxHi = new Float64Array(nodes * d).fill(-Infinity);
+  for (let id = 0; id < nodes; id++) {
+    for (let p = nodeLo[id]; p < nodeHi[id]; p++) {
+      const rb = order[p] * d;
+      for (let c = 0, o = id * d; c < d; c++) {
+        const v = R[rb + c];
+        if (v < boxLo[o + c]) boxLo[o + c] = v;
+        if (v > boxHi[o + c]) boxHi[o + c] = v;
+      }
+    }
+  }
+  return { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf, boxLo, boxHi };
 }
 
 /** How many rows have more than `k` exact duplicates (LOF's reachability collapses to 0 there). */
