@@ -10,7 +10,6 @@
  * and exits with status 2.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DataError } from '../core/data/csv.js';
 import { guessLabelColumn, getColumn, numericColumns, type Dataset } from '../core/data/dataset.js';
@@ -137,14 +136,13 @@ async function score(args: string[]): Promise<void> {
   } catch {
     // readCsvFile reports a missing file
   }
-  const threads = size > 20e6 ? new ScoringThreads() : null;
-  // Neighbour searches (LOF, kNN) are quadratic: split them across threads from a few thousand rows.
-  const neighbourThreads = { current: threads };
+  let threads = size > 20e6 ? new ScoringThreads() : null;
+  // A neighbour search (LOF, kNN) may want them too, on files of any size: started then.
+  const getThreads = (): ScoringThreads => (threads ??= new ScoringThreads());
   try {
-    await scoreFile(file, o, { detectorId, savedModel, params, seed, missing, backendPref, threads, neighbourThreads });
+    await scoreFile(file, o, { detectorId, savedModel, params, seed, missing, backendPref, threads, getThreads });
   } finally {
-    neighbourThreads.current?.close();
-    if (neighbourThreads.current !== threads) threads?.close();
+    threads?.close();
   }
 }
 
@@ -155,12 +153,14 @@ interface ScoreSetup {
   seed: number;
   missing: MissingPolicy;
   backendPref: BackendPreference;
+  /** Started for large files, so they are up when the model is fitted. */
   threads: ScoringThreads | null;
-  neighbourThreads: { current: ScoringThreads | null };
+  /** The same threads, started on first use. */
+  getThreads: () => ScoringThreads;
 }
 
 async function scoreFile(file: string, o: Record<string, string | string[] | boolean | undefined>, setup: ScoreSetup): Promise<void> {
-  const { detectorId, savedModel, params, seed, missing, backendPref, threads, neighbourThreads } = setup;
+  const { detectorId, savedModel, params, seed, missing, backendPref, threads, getThreads } = setup;
   const spec = getDetector(detectorId);
   const t0 = performance.now();
   const ds = await readCsvFile(file);
@@ -189,9 +189,9 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     {
       seed, backend: backend?.backend,
       neighbors: async (X, k) => {
-        if (!splitWorthIt(X.rows, X.cols) || os.availableParallelism() < 2) return kNeighbors(X, k);
-        neighbourThreads.current ??= new ScoringThreads();
-        return neighbourThreads.current.size > 0 ? neighbourThreads.current.neighbors(X, k) : kNeighbors(X, k);
+        if (!splitWorthIt(X.rows, X.cols)) return kNeighbors(X, k);
+        const t = getThreads();
+        return t.size > 0 ? t.neighbors(X, k) : kNeighbors(X, k);
       },
     },
   );

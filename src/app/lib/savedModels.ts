@@ -6,6 +6,7 @@
  * `anomaly-lab/<detector>/<name>`.
  */
 import type { ModelJSON } from '../../core/detectors/detector';
+import { base64ToBytes, bytesToBase64 } from '../../core/data/base64';
 
 const PREFIX = 'anomaly-lab/';
 
@@ -27,19 +28,6 @@ function hasWeights(state: unknown): state is WeightsState {
   return !!s && Array.isArray(s.weightSpecs) && typeof s.weightData === 'string';
 }
 
-function toBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 const tfio = async () => (await import('@tensorflow/tfjs-core')).io;
 
 export async function saveModel(name: string, model: ModelJSON): Promise<SavedModel> {
@@ -52,7 +40,7 @@ export async function saveModel(name: string, model: ModelJSON): Promise<SavedMo
     const { weightData: b64, weightSpecs: specs, ...rest } = model.state;
     topology = { ...model, state: rest };
     weightSpecs = specs;
-    const bytes = toBytes(b64);
+    const bytes = base64ToBytes(b64);
     weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
   const [handler] = io.getSaveHandlers(`indexeddb://${key}`);
@@ -85,7 +73,7 @@ export async function loadSavedModel(key: string): Promise<ModelJSON> {
   if (!topology || topology.format !== 'anomaly-lab-model') throw new TypeError(`${key} is not an Anomaly Lab model`);
   if (a.weightSpecs && a.weightSpecs.length) {
     const data = a.weightData instanceof ArrayBuffer ? a.weightData : Array.isArray(a.weightData) ? await new Blob(a.weightData).arrayBuffer() : new ArrayBuffer(0);
-    return { ...topology, state: { ...(topology.state as object), weightSpecs: a.weightSpecs, weightData: toBase64(new Uint8Array(data)) } };
+    return { ...topology, state: { ...(topology.state as object), weightSpecs: a.weightSpecs, weightData: bytesToBase64(new Uint8Array(data)) } };
   }
   return topology;
 }

@@ -8,6 +8,17 @@
  * says so when it falls back.
  */
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+
+/** Backends on a GPU: where detectors take their tfjs tensor paths by default. */
+export const GPU_BACKENDS: ReadonlySet<string> = new Set(['webgpu', 'webgl']);
+
+/**
+ * Whether a detector should score with tensors: forced by `path`, else on the
+ * given backends (GPU ones unless a detector's tensor path pays off elsewhere too).
+ */
+export function useTensorPath(options: { path?: 'auto' | 'typed' | 'tensor'; backend?: string }, backends: ReadonlySet<string> = GPU_BACKENDS): boolean {
+  return options.path === 'tensor' || (options.path !== 'typed' && backends.has(options.backend ?? ''));
+}
 export type BackendPreference = 'auto' | BackendName;
 export const BACKEND_PREFERENCES: BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 

@@ -19,9 +19,10 @@
  * searched again exactly on the CPU. So the result equals kNeighbors' — the
  * tests check it — and `refined` says how many rows needed the CPU search.
  */
+import { useTensorPath } from './backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { AbortError } from '../detectors/detector.js';
-import { checkQuery, kNeighbors, type KnnOptions, type Neighbors } from './knn.js';
+import { checkQuery, insertNeighbor, kNeighbors, type KnnOptions, type Neighbors } from './knn.js';
 
 export interface TensorNeighbors extends Neighbors {
   /** Rows whose float32 candidates could not be proven complete, searched exactly on the CPU instead. */
@@ -88,6 +89,8 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
         for (let c = 0; c < d; c++) qNorm += qc[t * d + c] * qc[t * d + c];
         // Exact float64 distances of the candidates (self dropped), sorted by (distance, index).
         let m = 0;
+        candD.fill(Infinity);
+        candI.fill(0x7fffffff);
         for (let p = 0; p < K; p++) {
           const j = i32[t * K + p];
           if (self && j === i) continue;
@@ -97,14 +100,8 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
             const diff = X[qb + c] - R[rb + c];
             acc += diff * diff;
           }
-          let w = m++;
-          while (w > 0 && (candD[w - 1] > acc || (candD[w - 1] === acc && candI[w - 1] > j))) {
-            candD[w] = candD[w - 1];
-            candI[w] = candI[w - 1];
-            w--;
-          }
-          candD[w] = acc;
-          candI[w] = j;
+          insertNeighbor(candD, candI, 0, K, acc, j);
+          m++;
         }
         // Every row left out has float32 distance ≥ the last candidate's; proven farther than the k-th if
         // that value, less the float32 error bound, is still above the exact k-th distance.
@@ -139,16 +136,13 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
   return { distances, indices, k, method: 'tensor', refined: redo.length };
 }
 
-/** Backends where the tensor search is worth it (a GPU); elsewhere the typed-array search is faster. */
-export const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
-
 /**
  * The search a neighbour detector should run: tensors on a GPU backend (or when
  * forced with path 'tensor'), the typed-array search otherwise. Same results.
  */
 export async function neighborsFor(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions & { backend?: string; path?: 'auto' | 'typed' | 'tensor' }): Promise<Neighbors> {
-  const tensor = options.path === 'tensor' || (options.path !== 'typed' && GPU_BACKENDS.has(options.backend ?? ''));
-  return tensor ? kNeighborsTensor(reference, k, query, options) : kNeighbors(reference, k, query, options);
+  // A GPU backend only: elsewhere the typed-array search is faster.
+  return useTensorPath(options) ? kNeighborsTensor(reference, k, query, options) : kNeighbors(reference, k, query, options);
 }
 
 /** How a search ran, for a model's info.compute. */

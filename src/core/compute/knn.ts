@@ -32,6 +32,24 @@ export interface KnnOptions {
   rows?: [number, number];
 }
 
+/**
+ * Put (squared distance s, row j) into the ascending list bestD / bestI[base, base + k) if it
+ * belongs there, ordered by distance and then by row index (so results never depend on the
+ * order rows are visited in). Every search here keeps its running top-k with this.
+ */
+export function insertNeighbor(bestD: Float64Array, bestI: Int32Array, base: number, k: number, s: number, j: number): void {
+  const last = base + k - 1;
+  if (!(s < bestD[last] || (s === bestD[last] && j < bestI[last]))) return;
+  let p = last;
+  while (p > base && (bestD[p - 1] > s || (bestD[p - 1] === s && bestI[p - 1] > j))) {
+    bestD[p] = bestD[p - 1];
+    bestI[p] = bestI[p - 1];
+    p--;
+  }
+  bestD[p] = s;
+  bestI[p] = j;
+}
+
 /** Query rows per block: the block's running top-k and rows stay in cache. */
 const BLOCK = 64;
 
@@ -108,20 +126,6 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
     const rowsHere = end - start;
     bestD.fill(Infinity);
     bestI.fill(-1);
-    const insert = (q: number, s: number, j: number): void => {
-      const base = q * k;
-      // Strictly smaller only: an equal distance keeps the earlier (lower) index first.
-      if (s < bestD[base + k - 1]) {
-        let p = k - 1;
-        while (p > 0 && bestD[base + p - 1] > s) {
-          bestD[base + p] = bestD[base + p - 1];
-          bestI[base + p] = bestI[base + p - 1];
-          p--;
-        }
-        bestD[base + p] = s;
-        bestI[base + p] = j;
-      }
-    };
     for (let j = 0; j < n; j++) {
       const rb = j * d;
       let q = 0;
@@ -148,10 +152,10 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
           s2 += t2 * t2;
           s3 += t3 * t3;
         }
-        if (!(self && i === j)) insert(q, s0, j);
-        if (!(self && i + 1 === j)) insert(q + 1, s1, j);
-        if (!(self && i + 2 === j)) insert(q + 2, s2, j);
-        if (!(self && i + 3 === j)) insert(q + 3, s3, j);
+        if (!(self && i === j)) insertNeighbor(bestD, bestI, q * k, k, s0, j);
+        if (!(self && i + 1 === j)) insertNeighbor(bestD, bestI, (q + 1) * k, k, s1, j);
+        if (!(self && i + 2 === j)) insertNeighbor(bestD, bestI, (q + 2) * k, k, s2, j);
+        if (!(self && i + 3 === j)) insertNeighbor(bestD, bestI, (q + 3) * k, k, s3, j);
       }
       for (; q < rowsHere; q++) {
         const i = start + q;
@@ -162,7 +166,7 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
           const t = X[qb + c] - R[rb + c];
           s += t * t;
         }
-        insert(q, s, j);
+        insertNeighbor(bestD, bestI, q * k, k, s, j);
       }
     }
     for (let q = 0; q < rowsHere; q++) {
@@ -246,17 +250,7 @@ function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, op
             const t = X[qb + c] - R[rb + c];
             s += t * t;
           }
-          const w = k - 1;
-          if (s < bestD[w] || (s === bestD[w] && j < bestI[w])) {
-            let q = w;
-            while (q > 0 && (bestD[q - 1] > s || (bestD[q - 1] === s && bestI[q - 1] > j))) {
-              bestD[q] = bestD[q - 1];
-              bestI[q] = bestI[q - 1];
-              q--;
-            }
-            bestD[q] = s;
-            bestI[q] = j;
-          }
+          insertNeighbor(bestD, bestI, 0, k, s, j);
         }
         continue;
       }

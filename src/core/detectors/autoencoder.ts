@@ -44,6 +44,8 @@
  * const scores = await model.score(X);                          // (rows,), higher = more anomalous
  * const errors = await (model as AutoencoderModel).explain(X);  // (rows × features) squared errors
  */
+import { fitStandardScaler } from '../data/scale.js';
+import { base64ToBytes, bytesToBase64 } from '../data/base64.js';
 import type { Matrix } from '../data/matrix.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
 import { Random } from '../random.js';
@@ -208,9 +210,10 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   throwIfAborted(options.signal);
 
   // Standardise with the training rows (population std, numpy's default; zero std → 1).
-  const scaler = params.preprocessing === false ? null : fitScaler(X);
-  if (scaler) {
-    const zero = scaler.zero;
+  const fitted = params.preprocessing === false ? null : fitStandardScaler(X);
+  const scaler = fitted && { mean: fitted.mean, scale: fitted.scale };
+  if (fitted) {
+    const zero = fitted.constant;
     if (zero.length) warnings.push(`${zero.length} column${zero.length > 1 ? 's have' : ' has'} zero variance and ${zero.length > 1 ? 'are' : 'is'} only centred (scale 1): column index ${zero.join(', ')}`);
   }
   const Z = standardise(X.data, n, d, scaler);
@@ -351,31 +354,6 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   const details = { training_rows: nTrain, validation_rows: nVal, batches_per_epoch: batches, train_ms: trainMs, rows_per_second: (history.loss.length * batches * batch) / (trainMs / 1000) };
   options.onProgress?.(1, 'fitted');
   return new AutoencoderModel(params, d, threshold, state, weights, warnings, backend, trainingScores, details);
-}
-
-/** Standardisation fitted on the rows: mean and population std per column (zero std → scale 1). */
-function fitScaler({ data, rows, cols }: Matrix): { mean: number[]; scale: number[]; zero: number[] } {
-  const sum = new Float64Array(cols);
-  for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) sum[j] += data[k];
-  const mean = Array.from(sum, (s) => s / rows);
-  const ss = new Float64Array(cols);
-  for (let i = 0, k = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++, k++) {
-      const e = data[k] - mean[j];
-      ss[j] += e * e;
-    }
-  }
-  const zero: number[] = [];
-  const scale = Array.from(ss, (q, j) => {
-    const s = Math.sqrt(q / rows);
-    // A constant column's float mean can be an ulp off its value; below 1e-12 relative it is constant.
-    if (!(s > 1e-12 * Math.max(1, Math.abs(mean[j])))) {
-      zero.push(j);
-      return 1;
-    }
-    return s;
-  });
-  return { mean, scale, zero };
 }
 
 /** (x − mean) / scale in float64, stored as float32 (what the network sees). */
@@ -791,48 +769,6 @@ function weightsFromSpecs(arch: AutoencoderArchitecture, specs: WeightSpec[], by
   return out;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 (RFC 4648, with padding), without relying on btoa or Buffer. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let chunk = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i];
-    const b = i + 1 < bytes.length ? bytes[i + 1] : 0;
-    const c = i + 2 < bytes.length ? bytes[i + 2] : 0;
-    const n = (a << 16) | (b << 8) | c;
-    chunk += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
-    if (chunk.length >= 8192) {
-      parts.push(chunk);
-      chunk = '';
-    }
-  }
-  parts.push(chunk);
-  return parts.join('');
-}
-
-export function base64ToBytes(s: string): Uint8Array {
-  const clean = s.replace(/[\s=]+/g, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  const lookup = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) lookup[B64.charCodeAt(i)] = i;
-  let o = 0;
-  for (let i = 0; i < clean.length; i += 4) {
-    let n = 0;
-    const len = Math.min(4, clean.length - i);
-    for (let j = 0; j < 4; j++) {
-      const ch = j < len ? clean.charCodeAt(i + j) : 65; // 'A' = 0 pads
-      const v = ch < 128 ? lookup[ch] : -1;
-      if (v < 0) throw new TypeError(`weightData is not base64 (character ${JSON.stringify(clean[i + j])})`);
-      n = (n << 6) | v;
-    }
-    out[o++] = (n >> 16) & 255;
-    if (len > 2) out[o++] = (n >> 8) & 255;
-    if (len > 3) out[o++] = n & 255;
-  }
-  return out.subarray(0, o);
-}
 
 /** The fitted autoencoder: scores, per-feature errors, the saved state. */
 export class AutoencoderModel implements ExplainableModel {
@@ -915,3 +851,6 @@ export class AutoencoderModel implements ExplainableModel {
     return { format: 'anomaly-lab-model', version: 1, detector: 'autoencoder', params: this.params, threshold: this.threshold, features: this.features, state: this.state };
   }
 }
+
+// The weights' base64 lives in src/core/data/base64.ts; re-exported for callers of this module.
+export { base64ToBytes, bytesToBase64 };

@@ -24,6 +24,7 @@
  * const model = await iforest.fit(X, resolveParams(iforest.params), { seed: 42 });
  * const scores = await model.score(X); // higher = more anomalous
  */
+import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import { Random } from '../random.js';
@@ -31,7 +32,6 @@ import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type
 import { contaminationParam, type Params, type ParamValue } from './params.js';
 
 const EULER_GAMMA = 0.5772156649015329;
-const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
 
 /**
  * c(n): the average path length of an unsuccessful search in a binary search
@@ -341,7 +341,7 @@ class IForestModel implements FittedModel {
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
     checkFeatures(X, this.features, 'Isolation Forest');
     this.complete ??= completeLayout(this.forest, this.maxDepth);
-    const useTensor = !!this.complete && (options.path === 'tensor' || (options.path !== 'typed' && !!options.backend && GPU_BACKENDS.has(options.backend)));
+    const useTensor = !!this.complete && useTensorPath(options);
     const depths = useTensor ? await meanPathTensor(this.complete!, X, options) : meanPathTyped(this.forest, this.complete, X, options);
     const norm = averagePathLength(this.maxSamples);
     const out = new Float64Array(X.rows);

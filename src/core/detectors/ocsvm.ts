@@ -30,6 +30,8 @@
  * of the scores' spread (tests/unit/ocsvm-tensor.test.ts). Nystroem models,
  * approximate anyway, compute their features as tfjs matMuls on wasm too.
  */
+import { applyStandardScaler, fitStandardScaler, type StandardScaler } from '../data/scale.js';
+import { GPU_BACKENDS, useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { kernelBlock, KERNELS, resolveGamma, type KernelName, type KernelParams } from '../compute/kernels.js';
 import { fitNystroem, nystroemTransform, nystroemTransformTensor, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
@@ -41,14 +43,10 @@ import { contaminationParam, type Params } from './params.js';
 
 /** Above this many training rows 'auto' takes the Nystroem + SGD route (exact training is quadratic: see bench/README.md). */
 export const EXACT_MAX_ROWS = 20_000;
-const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
 /** Backends whose matMul beats typed-array loops for the Nystroem features of the training rows (the cpu backend's does not). */
-const TENSOR_FIT_BACKENDS = new Set(['webgpu', 'webgl', 'wasm']);
+const TENSOR_FIT_BACKENDS: ReadonlySet<string> = new Set([...GPU_BACKENDS, 'wasm']);
 
-interface Scaler {
-  mean: number[];
-  scale: number[];
-}
+type Scaler = StandardScaler;
 
 interface ExactState {
   method: 'exact';
@@ -107,9 +105,10 @@ export const ocsvm: DetectorSpec = {
     let scaler: Scaler | null = null;
     let data = X.data;
     if (params.standardize === true) {
-      scaler = fitScaler(X);
-      data = applyScaler(X, scaler);
-      const flat = scaler.scale.filter((s, j) => s === 1 && columnConstant(X, j)).length;
+      const fitted = fitStandardScaler(X);
+      scaler = { mean: fitted.mean, scale: fitted.scale };
+      data = applyStandardScaler(X, scaler);
+      const flat = fitted.constant.length;
       if (flat) warnings.push(`${flat} column${flat > 1 ? 's are' : ' is'} constant: left unscaled`);
     }
     const kernel: KernelParams = {
@@ -153,7 +152,7 @@ export const ocsvm: DetectorSpec = {
       const map = fitNystroem(data, n, d, kernel, Number(params.n_components), rng, options.signal);
       options.onProgress?.(0.1, 'Nystroem features');
       const F = new Float32Array(n * map.components);
-      if (TENSOR_FIT_BACKENDS.has(options.backend ?? '')) {
+      if (useTensorPath({ backend: options.backend }, TENSOR_FIT_BACKENDS)) {
         await nystroemTransformTensor(map, data, n, d, kernel, F, { signal: options.signal, onProgress: (f) => options.onProgress?.(0.1 + 0.4 * f, 'Nystroem features') });
         tensorFeatures = options.backend!;
       } else {
@@ -179,8 +178,7 @@ export const ocsvm: DetectorSpec = {
         coef: Array.from(sgd.coef), offset: sgd.offset, epochs: sgd.epochs, scaler,
       };
       // The training rows' features are at hand: score them now.
-      const model0 = new OcsvmModel(params, d, 0, state, warnings, Date.now() - t0);
-      const scores = model0.scoreFeatures(F, n);
+      const scores = featureScores(sgd.coef, sgd.offset, F, n);
       const fitted = finish(params, d, state, warnings, scores, Date.now() - t0, options);
       if (tensorFeatures) fitted.info.compute = `tfjs ${tensorFeatures} Nystroem features (float32), SGD in float64 (approximate)`;
       return fitted;
@@ -199,42 +197,22 @@ export const ocsvm: DetectorSpec = {
   },
 };
 
+/** Nystroem models' scores from features (rows × components, float32): offset_ − ⟨w, φ⟩. */
+function featureScores(coef: ArrayLike<number>, offset: number, F: Float32Array, rows: number): Float64Array {
+  const c = coef.length;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let dot = 0;
+    for (let j = 0, o = r * c; j < c; j++) dot += coef[j] * F[o + j];
+    out[r] = offset - dot;
+  }
+  return out;
+}
+
 function finish(params: Params, d: number, state: OcsvmState, warnings: string[], scores: Float64Array, fitMs: number, options: FitOptions): FittedModel {
   const threshold = params.contamination === 'auto' ? 0 : thresholdFromContamination(scores, Number(params.contamination));
   options.onProgress?.(1, 'fitted');
   return new OcsvmModel(params, d, threshold, state, warnings, fitMs, scores);
-}
-
-function fitScaler(X: Matrix): Scaler {
-  const { rows, cols, data } = X;
-  const mean = new Array<number>(cols).fill(0);
-  const scale = new Array<number>(cols).fill(0);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += data[i * cols + j];
-  for (let j = 0; j < cols; j++) mean[j] /= rows;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const t = data[i * cols + j] - mean[j];
-      scale[j] += t * t;
-    }
-  }
-  for (let j = 0; j < cols; j++) {
-    const s = Math.sqrt(scale[j] / rows);
-    scale[j] = s === 0 || !Number.isFinite(s) ? 1 : s;
-  }
-  return { mean, scale };
-}
-
-function columnConstant(X: Matrix, j: number): boolean {
-  const first = X.data[j];
-  for (let i = 1; i < X.rows; i++) if (X.data[i * X.cols + j] !== first) return false;
-  return true;
-}
-
-function applyScaler(X: Matrix, s: Scaler): Float64Array {
-  const { rows, cols, data } = X;
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = (data[i * cols + j] - s.mean[j]) / s.scale[j];
-  return out;
 }
 
 class OcsvmModel implements FittedModel {
@@ -288,7 +266,7 @@ class OcsvmModel implements FittedModel {
         throwIfAborted(signal);
         const e = Math.min(rows, s + step);
         nystroemTransform(this.map!, data, s, e, d, this.state.kernel, F, 0);
-        out.set(this.scoreFeatures(F, e - s), s);
+        out.set(featureScores(this.coef, (this.state as NystroemState).offset, F, e - s), s);
         onProgress?.(e / rows);
       }
       return out;
@@ -319,27 +297,12 @@ class OcsvmModel implements FittedModel {
     return w;
   }
 
-  /** Scores from Nystroem features (rows × components, float32). */
-  scoreFeatures(F: Float32Array, rows: number): Float64Array {
-    const st = this.state as NystroemState;
-    const c = st.components;
-    const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let dot = 0;
-      for (let j = 0, o = r * c; j < c; j++) dot += this.coef[j] * F[o + j];
-      out[r] = st.offset - dot;
-    }
-    return out;
-  }
-
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
     checkFeatures(X, this.features, 'One-class SVM');
-    const data = this.state.scaler ? applyScaler(X, this.state.scaler) : X.data;
+    const data = this.state.scaler ? applyStandardScaler(X, this.state.scaler) : X.data;
     // Exact models: tensors on GPU backends only (float64 elsewhere). Nystroem models are approximate anyway and their
     // features are float32: on wasm too, where the matMuls beat the typed loops several times over.
-    const tensorBackends = this.state.method === 'nystroem' ? TENSOR_FIT_BACKENDS : GPU_BACKENDS;
-    const useTensor = options.path === 'tensor' || (options.path !== 'typed' && tensorBackends.has(options.backend ?? ''));
-    if (useTensor) {
+    if (useTensorPath(options, this.state.method === 'nystroem' ? TENSOR_FIT_BACKENDS : GPU_BACKENDS)) {
       this.info.compute = `tfjs ${options.backend ?? 'tensor'} kernel blocks (float32)${this.state.method === 'nystroem' ? ', Nystroem + SGD (approximate)' : ''}`;
       return this.scoreTensor(data, X.rows, options);
     }

@@ -16,6 +16,8 @@
  * const model = await zscore.fit(fromRows([[0], [1], [2], [10]]), resolveParams(zscore.params));
  * await model.score(fromRows([[1]])); // Float64Array [|1 − 3.25| / std]
  */
+import { columnMeanStd } from '../data/scale.js';
+import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
@@ -24,7 +26,6 @@ import { contaminationParam, type Params } from './params.js';
 /** MAD → σ for normal data: 1 / Φ⁻¹(3/4). */
 export const MAD_TO_SIGMA = 1.4826;
 const AUTO_THRESHOLD = 3;
-const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
 
 interface ZState {
   center: number[];
@@ -46,7 +47,7 @@ export const zscore: DetectorSpec = {
     throwIfAborted(options.signal);
     let center: number[] = [];
     let scale: number[] = [];
-    if (!robust) [center, scale] = meanStdColumns(X);
+    if (!robust) ({ mean: center, std: scale } = columnMeanStd(X));
     const column = robust ? new Float64Array(X.rows) : null;
     for (let j = 0; robust && column && j < X.cols; j++) {
       throwIfAborted(options.signal);
@@ -97,7 +98,7 @@ class ZScoreModel implements FittedModel {
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
     checkFeatures(X, this.features, 'z-score');
     throwIfAborted(options.signal);
-    if (options.backend && GPU_BACKENDS.has(options.backend)) {
+    if (useTensorPath({ backend: options.backend })) {
       this.info.compute = `tfjs ${options.backend} (float32)`;
       return scoreTensor(X, this.state);
     }
@@ -149,30 +150,6 @@ async function scoreTensor(X: Matrix, { center, scale }: ZState): Promise<Float6
 }
 
 /** Mean and population std of every column in two passes over the row-major data (no column copies). */
-function meanStdColumns({ data, rows, cols }: Matrix): [number[], number[]] {
-  const sum = new Float64Array(cols);
-  const constant = new Uint8Array(cols).fill(1);
-  for (let i = 0, k = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++, k++) {
-      const v = data[k];
-      sum[j] += v;
-      if (v !== data[j]) constant[j] = 0;
-    }
-  }
-  const mean = Array.from(sum, (s) => s / rows);
-  const ss = new Float64Array(cols);
-  for (let i = 0, k = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++, k++) {
-      const d = data[k] - mean[j];
-      ss[j] += d * d;
-    }
-  }
-  // A constant column has scale 0 exactly: its float mean can be off by an ulp
-  // (Σ 0.1 over 200 rows ≠ 20), which would leave a ~1e-17 std to divide by.
-  return [mean.map((m, j) => (constant[j] ? data[j] : m)), Array.from(ss, (q, j) => (constant[j] ? 0 : Math.sqrt(q / rows)))];
-}
-
-
 function median(sorted: Float64Array): number {
   const n = sorted.length;
   return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

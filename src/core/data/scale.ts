@@ -1,0 +1,58 @@
+/**
+ * Column means and population standard deviations (numpy's default, ddof 0),
+ * and the StandardScaler the detectors fit on their training rows.
+ *
+ * A constant column is detected exactly (every value equal to the first): its
+ * mean is that value and its std 0. Summing it in floating point could leave
+ * the mean an ulp off (Σ 0.1 over 200 rows ≠ 20) and a ~1e-17 std to divide by.
+ */
+import type { Matrix } from './matrix.js';
+
+export interface ColumnStats {
+  mean: number[];
+  std: number[];
+  /** Indices of the constant columns (std exactly 0). */
+  constant: number[];
+}
+
+export function columnMeanStd({ data, rows, cols }: Matrix): ColumnStats {
+  const sum = new Float64Array(cols);
+  const same = new Uint8Array(cols).fill(1);
+  for (let i = 0, k = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++, k++) {
+      const v = data[k];
+      sum[j] += v;
+      if (v !== data[j]) same[j] = 0;
+    }
+  }
+  const mean = Array.from(sum, (s, j) => (same[j] ? data[j] : s / rows));
+  const ss = new Float64Array(cols);
+  for (let i = 0, k = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++, k++) {
+      const d = data[k] - mean[j];
+      ss[j] += d * d;
+    }
+  }
+  const std = Array.from(ss, (q, j) => (same[j] ? 0 : Math.sqrt(q / rows)));
+  const constant: number[] = [];
+  same.forEach((c, j) => { if (c) constant.push(j); });
+  return { mean, std, constant };
+}
+
+export interface StandardScaler {
+  mean: number[];
+  scale: number[];
+}
+
+/** scikit-learn's StandardScaler: centre on the mean, divide by the std; a constant column keeps scale 1 (only centred). */
+export function fitStandardScaler(X: Matrix): StandardScaler & { constant: number[] } {
+  const { mean, std, constant } = columnMeanStd(X);
+  return { mean, scale: std.map((s) => (s > 0 && Number.isFinite(s) ? s : 1)), constant };
+}
+
+/** (x − mean) / scale for every row, float64. */
+export function applyStandardScaler({ data, rows, cols }: Matrix, s: StandardScaler): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) out[k] = (data[k] - s.mean[j]) / s.scale[j];
+  return out;
+}
