@@ -8,6 +8,9 @@
  * const rng = new Random(42);
  * rng.float(); // a double in [0, 1), 53 random bits
  */
+/** The seed detectors use when none is given (the app's default random_state). */
+export const DEFAULT_SEED = 42;
+
 export class Random {
   private s0: number;
   private s1: number;
@@ -79,13 +82,31 @@ export class Random {
   permutation(n: number): Int32Array {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
-    for (let i = n - 1; i > 0; i--) {
+    return this.shuffle(p);
+  }
+
+  /** Shuffle in place (Fisher–Yates from the end) and return the array. */
+  shuffle(a: Int32Array): Int32Array {
+    for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = p[i];
-      p[i] = p[j];
-      p[j] = t;
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
-    return p;
+    return a;
+  }
+
+  /**
+   * Put a uniform random choice of k of a's elements, in random order, in a[0, k)
+   * (Fisher–Yates from the front, stopped after k steps: O(k)); a stays a permutation of itself.
+   */
+  partialShuffle(a: Int32Array, k: number): void {
+    for (let i = 0; i < k; i++) {
+      const j = i + this.int(a.length - i);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
   }
 }
 

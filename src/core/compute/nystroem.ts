@@ -169,13 +169,7 @@ export function sgdOneClass(F: Float32Array, rows: number, c: number, o: SgdOpti
   for (let i = 0; i < rows; i++) order[i] = i;
   for (epoch = 0; epoch < o.maxIter; ) {
     if (o.signal?.aborted) throw new AbortError();
-    // Fisher–Yates with the seeded generator.
-    for (let i = rows - 1; i > 0; i--) {
-      const j = o.rng.int(i + 1);
-      const tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
+    o.rng.shuffle(order);
     let sumLoss = 0;
     for (let s = 0; s < rows; s++) {
       const r = order[s] * c;

@@ -20,18 +20,23 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return parts.join('');
 }
 
+/** Character code → 6-bit value, −1 for characters outside the alphabet. */
+const LOOKUP = (() => {
+  const t = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
+  return t;
+})();
+
 export function base64ToBytes(s: string): Uint8Array {
   const clean = s.replace(/[\s=]+/g, '');
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  const lookup = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) lookup[B64.charCodeAt(i)] = i;
   let o = 0;
   for (let i = 0; i < clean.length; i += 4) {
     let n = 0;
     const len = Math.min(4, clean.length - i);
     for (let j = 0; j < 4; j++) {
       const ch = j < len ? clean.charCodeAt(i + j) : 65; // 'A' = 0 pads
-      const v = ch < 128 ? lookup[ch] : -1;
+      const v = ch < 128 ? LOOKUP[ch] : -1;
       if (v < 0) throw new TypeError(`weightData is not base64 (character ${JSON.stringify(clean[i + j])})`);
       n = (n << 6) | v;
     }

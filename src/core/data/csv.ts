@@ -239,11 +239,8 @@ export class DatasetBuilder {
   }
 
   private setHeader(raw: string[]): void {
-    const names = raw.map((h, j) => {
-      let base = h.trim();
-      if (j === 0) base = base.replace(/^\uFEFF/, '');
-      return base;
-    });
+    // trim() also drops a byte-order mark (U+FEFF is white space to it).
+    const names = raw.map((h) => h.trim());
     // pandas' rule for repeated names (its C parser's): a repeat of `a` becomes
     // `a.1`, `a.2`…, skipping names the header already has; unnamed columns last.
     const named = names.flatMap((n, j) => (n === '' ? [] : [j]));
@@ -342,10 +339,9 @@ export class DatasetBuilder {
   }
 }
 
-/**
- * The number in a cell, or NaN. Stricter than Number(), which reads a blank
- * cell ('  ') as 0 and 0x1A / 0o17 / 0b101 as numbers; pandas reads those as text.
- */
+/** The delimiters a file is sniffed for, in papaparse's order of preference. */
+const DELIMITERS = [',', '\t', ';', '|'];
+
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
@@ -422,6 +418,10 @@ export function fastNumber(text: string, start: number, end: number): number {
   return negative ? -v : v;
 }
 
+/**
+ * The number in a cell, or NaN. Stricter than Number(), which reads a blank
+ * cell ('  ') as 0 and 0x1A / 0o17 / 0b101 as numbers; pandas reads those as text.
+ */
 function toNumber(cell: string): number {
   if (cell === '') return NaN;
   const v = +cell;
@@ -488,7 +488,7 @@ export function papaConfig(builder: DatasetBuilder, options: BuilderOptions = {}
     header: false,
     dynamicTyping: false,
     skipEmptyLines: true as const,
-    delimitersToGuess: [',', '\t', ';', '|'],
+    delimitersToGuess: DELIMITERS,
     beforeFirstChunk: (chunk: string) => builder.firstChunk(chunk),
     chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
       if (!builder.failed && results.meta.delimiter) builder.delimiter = results.meta.delimiter;
@@ -552,7 +552,7 @@ export async function parseCsvChunks(
     const checked = builder.firstChunk(text);
     if (builder.failed) throw builder.failed;
     if (checked.includes('"')) return null;
-    const guess = Papa.parse<string[]>(checked.slice(0, 1 << 16), { preview: 20, delimitersToGuess: [',', '\t', ';', '|'] });
+    const guess = Papa.parse<string[]>(checked.slice(0, 1 << 16), { preview: 20, delimitersToGuess: DELIMITERS });
     builder.delimiter = guess.meta.delimiter || ',';
     return checked;
   };

@@ -3,6 +3,7 @@
  * positive-value rules) and the row-major feature matrix (with the missing-value
  * policy applied and reported).
  */
+import { medianSorted } from '../metrics/quantile.js';
 import { DataError } from './csv.js';
 import { getColumn, type Dataset } from './dataset.js';
 import type { Matrix } from './matrix.js';
@@ -148,9 +149,7 @@ function fillValue(values: Float64Array, policy: MissingPolicy): number {
       return s / c;
     }
     case 'median': {
-      const present = values.filter((v) => v === v).sort();
-      const m = present.length;
-      return m % 2 ? present[(m - 1) / 2] : (present[m / 2 - 1] + present[m / 2]) / 2;
+      return medianSorted(values.filter((v) => v === v).sort());
     }
     default:
       throw new RangeError(`missing-value policy must be one of ${MISSING_POLICIES.join(', ')}, got: ${policy as string}`);

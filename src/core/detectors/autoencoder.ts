@@ -48,7 +48,7 @@ import { fitStandardScaler } from '../data/scale.js';
 import { base64ToBytes, bytesToBase64 } from '../data/base64.js';
 import type { Matrix } from '../data/matrix.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
-import { Random } from '../random.js';
+import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, throwIfAborted, type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 
@@ -218,7 +218,7 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   }
   const Z = standardise(X.data, n, d, scaler);
 
-  const rng = new Random(options.seed ?? 42);
+  const rng = new Random(options.seed ?? DEFAULT_SEED);
   const arch: AutoencoderArchitecture = { layers, hidden_activation_name: activation, batch_norm: batchNorm, batch_norm_epsilon: BN_EPS, dropout_rate: dropout };
   const layout = paramLayout(arch);
   const theta0 = initParams(arch, layout, rng);
@@ -282,7 +282,7 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
     const vars: TrainState = { theta, m, v, running, lossAcc };
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const te = performance.now();
-      shuffle(trainIdx, rng);
+      rng.shuffle(trainIdx);
       for (let s = 0; s < batches; s++) {
         throwIfAborted(options.signal);
         for (let i = 0, o = 0; i < batch; i++) {
@@ -373,14 +373,6 @@ function gatherRows(Z: Float32Array, d: number, idx: Int32Array): Float32Array {
   return out;
 }
 
-function shuffle(a: Int32Array, rng: Random): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-}
 
 function yieldToEventLoop(): Promise<void> {
   const st = (globalThis as unknown as { setTimeout?: (f: () => void, ms: number) => unknown }).setTimeout;

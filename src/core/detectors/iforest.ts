@@ -27,7 +27,7 @@
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { quantileSorted } from '../metrics/quantile.js';
-import { Random } from '../random.js';
+import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params, type ParamValue } from './params.js';
 
@@ -134,7 +134,7 @@ export const iforest: DetectorSpec = {
     if (!isFraction(mf) && Number(mf) > d) throw new RangeError(`max_features must be at most the number of columns (${d}), got: ${String(mf)}`);
     const maxSamples = ms.value;
     const maxDepth = depthLimit(maxSamples);
-    const rng = new Random(options.seed ?? 42);
+    const rng = new Random(options.seed ?? DEFAULT_SEED);
     const builder = new ForestBuilder(X, maxSamples, maxDepth);
     const perm = new Int32Array(n);
     for (let i = 0; i < n; i++) perm[i] = i;
@@ -150,23 +150,13 @@ export const iforest: DetectorSpec = {
       if (params.bootstrap === true) {
         for (let i = 0; i < maxSamples; i++) rows[i] = rng.int(n);
       } else {
-        for (let i = 0; i < maxSamples; i++) {
-          const j = i + rng.int(n - i);
-          const tmp = perm[i];
-          perm[i] = perm[j];
-          perm[j] = tmp;
-          rows[i] = perm[i];
-        }
+        rng.partialShuffle(perm, maxSamples);
+        rows.set(perm.subarray(0, maxSamples));
       }
       let feats: Int32Array;
       if (nFeatures === d) feats = featPerm;
       else {
-        for (let i = 0; i < nFeatures; i++) {
-          const j = i + rng.int(d - i);
-          const tmp = featPerm[i];
-          featPerm[i] = featPerm[j];
-          featPerm[j] = tmp;
-        }
+        rng.partialShuffle(featPerm, nFeatures);
         feats = featPerm.slice(0, nFeatures).sort();
       }
       builder.grow(rows, feats, rng);
@@ -340,7 +330,7 @@ class IForestModel implements FittedModel {
   /** −score_samples: higher = more anomalous, in (0, 1]. */
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
     checkFeatures(X, this.features, 'Isolation Forest');
-    this.complete ??= completeLayout(this.forest, this.maxDepth);
+    if (this.complete === undefined) this.complete = completeLayout(this.forest, this.maxDepth);
     const useTensor = !!this.complete && useTensorPath(options);
     const depths = useTensor ? await meanPathTensor(this.complete!, X, options) : meanPathTyped(this.forest, this.complete, X, options);
     const norm = averagePathLength(this.maxSamples);
@@ -389,7 +379,7 @@ interface CompleteForest {
 /** Entries above which the complete layout is not built (memory); the pointer walk is used. */
 const MAX_COMPLETE_NODES = 1 << 22;
 
-export function completeLayout(forest: Forest, depth: number): CompleteForest | null {
+function completeLayout(forest: Forest, depth: number): CompleteForest | null {
   const trees = forest.offsets.length - 1;
   const internal = (1 << depth) - 1;
   const leaves = 1 << depth;
@@ -561,4 +551,3 @@ async function meanPathTensor(c: CompleteForest, X: Matrix, options: ScoreOption
   return out;
 }
 
-export type { Forest };

@@ -11,7 +11,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { neighborsFor, searchLabel } from '../compute/knn-tensor.js';
-import { thresholdFromContamination } from '../metrics/quantile.js';
+import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 
@@ -50,7 +50,6 @@ export const knn: DetectorSpec = {
 
 function reduce(distances: Float64Array, k: number, rows: number, method: string): Float64Array {
   const out = new Float64Array(rows);
-  const row = new Float64Array(k);
   for (let i = 0; i < rows; i++) {
     const d = distances.subarray(i * k, (i + 1) * k);
     if (method === 'largest') out[i] = d[k - 1];
@@ -58,10 +57,7 @@ function reduce(distances: Float64Array, k: number, rows: number, method: string
       let s = 0;
       for (let m = 0; m < k; m++) s += d[m];
       out[i] = s / k;
-    } else {
-      row.set(d); // already ascending
-      out[i] = k % 2 ? row[(k - 1) / 2] : (row[k / 2 - 1] + row[k / 2]) / 2;
-    }
+    } else out[i] = medianSorted(d); // already ascending
   }
   return out;
 }

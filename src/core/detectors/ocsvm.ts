@@ -37,7 +37,7 @@ import { kernelBlock, KERNELS, resolveGamma, type KernelName, type KernelParams 
 import { fitNystroem, nystroemTransform, nystroemTransformTensor, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
 import { solveOneClass } from '../compute/smo.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
-import { Random } from '../random.js';
+import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params } from './params.js';
 
@@ -148,7 +148,7 @@ export const ocsvm: DetectorSpec = {
       state = { method: 'exact', kernel, rho: res.rho, sv, coef, support, scaler, iterations: res.iterations };
       gradient = res.gradient;
     } else {
-      const rng = new Random(options.seed ?? 42);
+      const rng = new Random(options.seed ?? DEFAULT_SEED);
       const map = fitNystroem(data, n, d, kernel, Number(params.n_components), rng, options.signal);
       options.onProgress?.(0.1, 'Nystroem features');
       const F = new Float32Array(n * map.components);

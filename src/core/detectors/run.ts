@@ -2,6 +2,7 @@
  * Fit a detector and score rows with it: the one sequence the CLI and the
  * detector workers both run, so the page and the command line agree.
  */
+import { DEFAULT_SEED } from '../random.js';
 import type { Matrix } from '../data/matrix.js';
 import { decisionFromScores, type FitOptions, type FittedModel, type ModelJSON } from './detector.js';
 import { resolveParams } from './params.js';
@@ -39,7 +40,7 @@ export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Pr
   } else {
     const spec = getDetector(req.detector);
     const params = resolveParams(spec.params, req.params ?? {}, spec.id);
-    model = await spec.fit(req.train, params, { seed: 42, ...options, onProgress: (f, m) => options.onProgress?.(f * 0.7, m) });
+    model = await spec.fit(req.train, params, { seed: DEFAULT_SEED, ...options, onProgress: (f, m) => options.onProgress?.(f * 0.7, m) });
   }
   const t1 = performance.now();
   const target = req.score ?? req.train;

@@ -19,7 +19,7 @@
 import { columnMeanStd } from '../data/scale.js';
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
-import { thresholdFromContamination } from '../metrics/quantile.js';
+import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params } from './params.js';
 
@@ -45,19 +45,7 @@ export const zscore: DetectorSpec = {
     if (X.rows < 1 || X.cols < 1) throw new RangeError(`z-score needs at least one row and one column, got ${X.rows} × ${X.cols}`);
     const robust = params.robust === true;
     throwIfAborted(options.signal);
-    let center: number[] = [];
-    let scale: number[] = [];
-    if (!robust) ({ mean: center, std: scale } = columnMeanStd(X));
-    const column = robust ? new Float64Array(X.rows) : null;
-    for (let j = 0; robust && column && j < X.cols; j++) {
-      throwIfAborted(options.signal);
-      for (let i = 0, k = j; i < X.rows; i++, k += X.cols) column[i] = X.data[k];
-      const [c, s] = medianMad(column);
-      center.push(c);
-      scale.push(s);
-      options.onProgress?.(((j + 1) / X.cols) * 0.5, 'fitting');
-    }
-    const state: ZState = { center, scale };
+    const state: ZState = robust ? columnMedianMad(X, options) : (({ mean, std }) => ({ center: mean, scale: std }))(columnMeanStd(X));
     let threshold = AUTO_THRESHOLD;
     let trainingScores: Float64Array | undefined;
     if (params.contamination !== 'auto') {
@@ -149,16 +137,26 @@ async function scoreTensor(X: Matrix, { center, scale }: ZState): Promise<Float6
   return out;
 }
 
-/** Mean and population std of every column in two passes over the row-major data (no column copies). */
-function median(sorted: Float64Array): number {
-  const n = sorted.length;
-  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+/** Per column: the median and MAD·1.4826. */
+function columnMedianMad(X: Matrix, options: FitOptions): ZState {
+  const center: number[] = [];
+  const scale: number[] = [];
+  const column = new Float64Array(X.rows);
+  for (let j = 0; j < X.cols; j++) {
+    throwIfAborted(options.signal);
+    for (let i = 0, k = j; i < X.rows; i++, k += X.cols) column[i] = X.data[k];
+    const [c, s] = medianMad(column);
+    center.push(c);
+    scale.push(s);
+    options.onProgress?.(((j + 1) / X.cols) * 0.5, 'fitting');
+  }
+  return { center, scale };
 }
 
 function medianMad(v: Float64Array): [number, number] {
   const sorted = Float64Array.from(v).sort();
-  const med = median(sorted);
+  const med = medianSorted(sorted);
   for (let i = 0; i < sorted.length; i++) sorted[i] = Math.abs(v[i] - med);
   sorted.sort();
-  return [med, median(sorted) * MAD_TO_SIGMA];
+  return [med, medianSorted(sorted) * MAD_TO_SIGMA];
 }

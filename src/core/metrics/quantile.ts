@@ -18,6 +18,12 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return frac >= 0.5 ? b - d * (1 - frac) : a + d * frac;
 }
 
+/** The median of values sorted ascending: the middle one, or the mean of the two middle ones. */
+export function medianSorted(sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
 /** The sorted copy of a score array (ascending). */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
