@@ -10,6 +10,7 @@
  * part; the mean over seeds 0 … 9. Compared with PyOD's published AutoEncoder
  * ROC-AUC on the same ODDS files (../shared/datasets).
  */
+import { chooseBackend } from '../src/core/compute/backend.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,19 +37,13 @@ export const PYOD_AE_ROC_AUC: Record<string, number> = {
 };
 export const AE_GOAL_TOLERANCE = 0.02;
 
-type TfCore = typeof import('@tensorflow/tfjs-core');
-let tfModule: TfCore | null = null;
 
 /** Switch tfjs to `name` ('wasm' | 'cpu') in this process; returns the backend now active. */
-export async function useBackend(name: 'wasm' | 'cpu'): Promise<string> {
-  const tf = (tfModule ??= await import('@tensorflow/tfjs-core'));
-  if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  } else await import('@tensorflow/tfjs-backend-cpu');
-  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to start`);
-  await tf.ready();
-  return tf.getBackend();
+/** The tfjs backend for a measurement, started as the CLI starts it (src/core/compute/backend.ts). */
+async function useBackend(name: 'wasm' | 'cpu'): Promise<string> {
+  const choice = await chooseBackend(name);
+  if (choice.backend !== name) throw new Error(`tfjs backend ${name} failed to start (${choice.notes.join('; ')})`);
+  return choice.backend;
 }
 
 export interface AeDatasetResult {

@@ -160,6 +160,27 @@ async function withBrowser<T>(log: (s: string) => void, fn: (s: Session) => Prom
   }
 }
 
+/**
+ * Wait until the page's run is over and its scatter plot is drawn, or the page shows an error:
+ * true, or why the wait itself failed. `want`: the dataset's rows, and for an applied model its detector.
+ */
+function waitPlotted(page: import('@playwright/test').Page, want: { rows?: number; detector?: string }, timeout: number): Promise<true | string> {
+  return page
+    .waitForFunction((w) => {
+      const s = (window as any).__anomalyLab.state();
+      if (s.job === 'error' || s.error) return true;
+      const plot = document.querySelector('[data-testid=scatter-plot]');
+      return (w.rows === undefined || s.dataset?.rows === w.rows) && (w.detector === undefined || (s.detector === w.detector && !!s.appliedModel))
+        && s.job === 'done' && Number(plot?.getAttribute('data-points') ?? 0) > 0;
+    }, want, { timeout, polling: 25 })
+    .then(() => true as const, (e: Error) => e.message);
+}
+
+/** The page's test-hook state. */
+async function hookState<T = object>(page: import('@playwright/test').Page): Promise<HookState & { error?: string | null } & T> {
+  return page.evaluate(() => (window as any).__anomalyLab.state());
+}
+
 /** A fresh page (its own context, so its own renderer) with the test hook and the file input ready. */
 async function openPage(s: Session, log: (s: string) => void, query = ''): Promise<import('@playwright/test').Page | string> {
   const page = await s.browser.newPage();
@@ -362,16 +383,9 @@ async function iforestOnce(sess: Session, file: string, rows: number, log: (s: s
       .then(() => true, (e: Error) => e.message);
     const wall_loaded_ms = performance.now() - t0;
     loading = false;
-    const done = await page
-      .waitForFunction((n) => {
-        const s = (window as any).__anomalyLab.state();
-        if (s.job === 'error' || s.error) return true;
-        const plot = document.querySelector('[data-testid=scatter-plot]');
-        return s.dataset?.rows === n && s.job === 'done' && Number(plot?.getAttribute('data-points') ?? 0) > 0;
-      }, rows, { timeout: 600_000, polling: 25 })
-      .then(() => true, (e: Error) => e.message);
+    const done = await waitPlotted(page, { rows }, 600_000);
     const wall_done_ms = performance.now() - t0;
-    const st = (await page.evaluate(() => (window as any).__anomalyLab.state())) as HookState & { error?: string | null };
+    const st = await hookState(page);
     const points = Number(await page.getByTestId('scatter-plot').getAttribute('data-points').catch(() => null));
     // Let the page settle (plot, sweep) while we keep sampling.
     await new Promise((res) => setTimeout(res, 1500));
@@ -447,16 +461,9 @@ export async function browserDetectorBench(file: string, rows: number, detector:
       await page.getByTestId('csv-input').setInputFiles(file);
       await page.waitForFunction((n) => (window as any).__anomalyLab.state().dataset?.rows === n, rows, { timeout: 300_000, polling: 25 });
       const loaded = performance.now() - t0;
-      const done = await page
-        .waitForFunction((n) => {
-          const s = (window as any).__anomalyLab.state();
-          if (s.job === 'error' || s.error) return true;
-          const plot = document.querySelector('[data-testid=scatter-plot]');
-          return s.dataset?.rows === n && s.job === 'done' && Number(plot?.getAttribute('data-points') ?? 0) > 0;
-        }, rows, { timeout: 600_000, polling: 25 })
-        .then(() => true, (e: Error) => e.message);
+      const done = await waitPlotted(page, { rows }, 600_000);
       const total = performance.now() - t0;
-      const st = (await page.evaluate(() => (window as any).__anomalyLab.state())) as HookState & { error?: string | null; compute?: string; detector?: string };
+      const st = await hookState<{ compute?: string }>(page);
       const ok = done === true && st.job === 'done';
       log(`${detector}: browser ${name}: ${ok ? `done in ${(total / 1000).toFixed(2)} s (loaded ${(loaded / 1000).toFixed(2)} s)` : `failed: ${done !== true ? done : st.jobMessage ?? st.error}`}`);
       return {
@@ -499,16 +506,9 @@ export async function browserApplyModelBench(file: string, rows: number, modelPa
       log(`apply ${model.detector} model: browser ${name} …`);
       const t0 = performance.now();
       await page.getByTestId('model-input').setInputFiles(modelPath);
-      const done = await page
-        .waitForFunction((d) => {
-          const s = (window as any).__anomalyLab.state();
-          if (s.job === 'error' || s.error) return true;
-          const plot = document.querySelector('[data-testid=scatter-plot]');
-          return s.detector === d && s.appliedModel && s.job === 'done' && Number(plot?.getAttribute('data-points') ?? 0) > 0;
-        }, model.detector, { timeout: 300_000, polling: 25 })
-        .then(() => true, (e: Error) => e.message);
+      const done = await waitPlotted(page, { detector: model.detector }, 300_000);
       const wall = performance.now() - t0;
-      const st = (await page.evaluate(() => (window as any).__anomalyLab.state())) as HookState & { error?: string | null; workers?: number | null };
+      const st = await hookState<{ workers?: number | null }>(page);
       const ok = done === true && st.job === 'done';
       log(`apply model: browser ${name}: ${ok ? `scored in ${(wall / 1000).toFixed(2)} s on ${st.workers} workers` : `failed: ${done !== true ? done : st.jobMessage ?? st.error}`}`);
       return { file: name, rows, skipped: ok ? undefined : `did not finish: ${done !== true ? done : `${st.jobMessage ?? ''} ${st.error ?? ''}`}`.slice(0, 300), wall_score_ms: wall, workers: st.workers ?? null, backend: st.backend ?? null, timings: st.timings };

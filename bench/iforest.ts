@@ -2,6 +2,7 @@
  * Isolation Forest in Node: our fit and score (all rows) on the seeded data,
  * and the tfjs tensor path of `score` on the wasm backend for comparison.
  */
+import { chooseBackend } from '../src/core/compute/backend.js';
 import { ScoringThreads, THREAD_ROWS } from '../src/cli/threads.js';
 import { iforest } from '../src/core/detectors/iforest.js';
 import { resolveParams } from '../src/core/detectors/params.js';
@@ -75,16 +76,7 @@ export async function iforestNode(rows: number, reps: number, log: (s: string) =
   }
   if (tensor) {
     try {
-      const tf = await import('@tensorflow/tfjs-core');
-      await import('@tensorflow/tfjs-backend-wasm');
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      let backend = 'wasm';
-      if (!(await tf.setBackend('wasm'))) {
-        await import('@tensorflow/tfjs-backend-cpu');
-        await tf.setBackend('cpu');
-        backend = 'cpu';
-      }
-      await tf.ready();
+      const { backend } = await chooseBackend('wasm'); // cpu when wasm cannot start
       // Warm-up: kernels, and the complete-tree layout is cached on the model.
       const small = { data: X.data.subarray(0, 1000 * COLS), rows: 1000, cols: COLS };
       await model!.score(small, { path: 'tensor', backend });
@@ -101,7 +93,7 @@ export async function iforestNode(rows: number, reps: number, log: (s: string) =
       }
       let diff = 0;
       for (let i = 0; i < rows; i++) diff = Math.max(diff, Math.abs(ts![i] - scores![i]));
-      out.tensor = { backend: tf.getBackend(), score_ms: times, score_median_ms: median(times), max_abs_diff: diff };
+      out.tensor = { backend, score_ms: times, score_median_ms: median(times), max_abs_diff: diff };
     } catch (e) {
       out.tensor = { error: (e as Error).message.split('\n')[0] };
     }

@@ -21,7 +21,7 @@ import { ocsvm } from '../src/core/detectors/ocsvm.js';
 import { resolveParams } from '../src/core/detectors/params.js';
 import { rocAuc } from '../src/core/metrics/ranking.js';
 import { COLS, ROWS, SEED, ensureData, generateMatrix } from './gen.js';
-import { hasPython, runPython } from './python.js';
+import { LOAD_XY, hasPython, runPython } from './python.js';
 import { fmtMs, fmtRatio, gc, median, met, ratio, table } from './util.js';
 
 /**
@@ -36,10 +36,7 @@ import numpy as np, pandas as pd, sklearn
 from sklearn.svm import OneClassSVM
 from sklearn.metrics import roc_auc_score
 path, reps, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-df = pd.read_csv(path)
-y = df["label"].to_numpy()
-X = df.drop(columns=["label"]).to_numpy(dtype=np.float64)
-del df
+${LOAD_XY}
 fit, score = [], []
 for _ in range(reps):
     gc.collect()
@@ -65,10 +62,7 @@ from sklearn.linear_model import SGDOneClassSVM
 from sklearn.pipeline import make_pipeline
 from sklearn.metrics import roc_auc_score
 path, reps = sys.argv[1], int(sys.argv[2])
-df = pd.read_csv(path)
-y = df["label"].to_numpy()
-X = df.drop(columns=["label"]).to_numpy(dtype=np.float64)
-del df
+${LOAD_XY}
 g = 1.0 / (X.shape[1] * X.var())
 fit, score = [], []
 for _ in range(reps):

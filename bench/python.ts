@@ -84,6 +84,12 @@ for t in ts:
 print(json.dumps({"times_ms": times, "numpy_times_ms": times_np}))
 `;
 
+/** Python lines: the CSV at `path` as X (float64, every column but `label`) and y (the label), with pandas. */
+export const LOAD_XY = `df = pd.read_csv(path)
+y = df["label"].to_numpy()
+X = df.drop(columns=["label"]).to_numpy(dtype=np.float64)
+del df`;
+
 /**
  * scikit-learn's IsolationForest(random_state=42) on the CSV's feature columns
  * (all but `label`, loaded with pandas): fit and score_samples(X) timed
@@ -95,10 +101,7 @@ import numpy as np, pandas as pd, sklearn
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 path, reps = sys.argv[1], int(sys.argv[2])
-df = pd.read_csv(path)
-y = df["label"].to_numpy()
-X = df.drop(columns=["label"]).to_numpy(dtype=np.float64)
-del df
+${LOAD_XY}
 fit, score = [], []
 for _ in range(reps):
     gc.collect()
@@ -123,9 +126,7 @@ import sys, time, json, gc
 import numpy as np, pandas as pd, sklearn
 from sklearn.neighbors import LocalOutlierFactor
 path, plan, out = sys.argv[1], sys.argv[2], sys.argv[3]
-df = pd.read_csv(path)
-X = df.drop(columns=["label"]).to_numpy(dtype=np.float64)
-del df
+${LOAD_XY}
 res = {}
 for item in plan.split(","):
     algo, reps = item.split(":")
