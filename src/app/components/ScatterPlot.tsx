@@ -1,14 +1,14 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApp, setPlotAxes, setView, surfaceFor, explainRow, type Surface } from '../store';
-import { plotSample } from '../../core/data/sample';
+import { PlotSampler } from '../../core/data/sample';
 import { numericColumns } from '../../core/data/dataset';
 import { coolwarm, divergingScale, type DivergingScale } from '../lib/colormap';
 import { fmt, fmtInt } from '../lib/format';
 import { ColorBar } from './ColorBar';
 
 /** Points drawn at most: SVG stays responsive up to a few thousand. */
-export const PLOT_BUDGET = 3000;
+const PLOT_BUDGET = 3000;
 
 interface Point {
   x: number;
@@ -70,10 +70,14 @@ export function ScatterPlot() {
     return divergingScale(center, Math.min(s.quantile(0.01), center - 1e-9), Math.max(s.quantile(0.99), center + 1e-9));
   }, [result, sklearnView]);
 
+  // Built once per result; a threshold move then costs O(log n) for the count, not a scan of every row.
+  const scores = result?.scores ?? null;
+  const sortedScores = result?.sweep.sorted;
+  const sampler = useMemo(() => (order ? new PlotSampler(order, scores, PLOT_BUDGET, sortedScores) : null), [order, scores]); // eslint-disable-line react-hooks/exhaustive-deps
   const sample = useMemo(() => {
-    if (!values || !order) return null;
-    return plotSample(order, result?.scores ?? null, threshold, PLOT_BUDGET);
-  }, [values, order, result, threshold]);
+    if (!values || !sampler) return null;
+    return sampler.sample(threshold, result ? result.sweep.flaggedAt(threshold) : 0);
+  }, [values, sampler, result, threshold]);
 
   const points = useMemo(() => {
     if (!sample || !values) return [];
@@ -111,12 +115,14 @@ export function ScatterPlot() {
   }, [values]);
 
   const [surface, setSurface] = useState<Surface | null>(null);
+  // Keyed on the model: a label change rebuilds `result` (its sweep) but scores the same surface.
+  const model = result?.model;
   useEffect(() => {
     let live = true;
     setSurface(null);
-    if (domain && result) void surfaceFor(domain.x, domain.y).then((s) => live && setSurface(s)).catch(() => undefined);
+    if (domain && model) void surfaceFor(domain.x, domain.y).then((s) => live && setSurface(s)).catch(() => undefined);
     return () => { live = false; };
-  }, [domain, result]);
+  }, [domain, model]);
 
   if (!dataset) {
     return (
