@@ -165,8 +165,8 @@ function trainingRows(): { rows: Int32Array | null; error?: string; what: string
     return { rows: Int32Array.from(rows), what: `the ${rows.length} rows labelled normal` };
   }
   if (!(fitFirstPercent > 0 && fitFirstPercent <= 100)) return { rows: null, error: `the first N% must be in (0, 100], got: ${fitFirstPercent}`, what: '' };
-  const count = Math.max(2, Math.floor((dataset.rows * fitFirstPercent) / 100));
-  return { rows: Int32Array.from({ length: Math.min(count, dataset.rows) }, (_, i) => i), what: `the first ${fitFirstPercent} % (${count} rows)` };
+  const count = trainingRowCount(get());
+  return { rows: Int32Array.from({ length: count }, (_, i) => i), what: `the first ${fitFirstPercent} % (${count} rows)` };
 }
 
 const set = useApp.setState;
@@ -176,11 +176,7 @@ const get = useApp.getState;
 export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' | 'labels' | 'dataset'>): number {
   const n = s.dataset?.rows ?? 0;
   if (s.fitOn === 'first') return Math.min(n, Math.max(2, Math.floor((n * s.fitFirstPercent) / 100)));
-  if (s.fitOn === 'normal' && s.labels) {
-    let c = 0;
-    for (const y of s.labels.labels) if (y === 0) c++;
-    return c;
-  }
+  if (s.fitOn === 'normal' && s.labels) return s.labels.labels.length - s.labels.positives;
   return n;
 }
 
@@ -229,7 +225,7 @@ export async function loadFile(file: Blob, name: string, apply?: { model: ModelJ
 }
 
 /** Score the loaded dataset with a fitted model (no refit): its columns must be here. */
-export async function applyModel(model: ModelJSON, source: string): Promise<void> {
+async function applyModel(model: ModelJSON, source: string): Promise<void> {
   const { dataset } = get();
   if (!dataset) return;
   const columns = model.columns ?? [];
@@ -428,15 +424,14 @@ export function setSeed(seed: number): void {
 }
 
 /** The form's values for a detector: the user's edits over the page's defaults where they differ from scikit-learn's (pageDefault). */
-export function formParams(detector: string, params = get().params): Record<string, string> {
+function formParams(detector: string, params = get().params): Record<string, string> {
   const out: Record<string, string> = {};
   for (const spec of getDetector(detector).params) if (spec.pageDefault !== undefined) out[spec.name] = String(spec.pageDefault);
   return { ...out, ...params[detector] };
 }
 
 /** Validation of the parameter form, on the main thread so the message is immediate. */
-export function paramError(): string | null {
-  const { detector, params } = get();
+export function paramError(detector = get().detector, params = get().params): string | null {
   try {
     resolveParams(getDetector(detector).params, formParams(detector, params), detector);
     return null;

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Matrix } from '../core/data/matrix.js';
+import { rowRanges, sliceRows, type Matrix } from '../core/data/matrix.js';
 import type { FittedModel } from '../core/detectors/detector.js';
 import { kNeighbors, splitNeighbors, type Neighbors } from '../core/compute/knn.js';
 
@@ -31,32 +31,34 @@ export class ScoringThreads {
     return this.workers.length;
   }
 
+  /** Post one job to a thread and wait for its one reply (an `error` field is the thread's failure). */
+  private ask<T>(worker: Worker, message: unknown, transfer: ArrayBuffer[], what: string): Promise<T> {
+    const reply = new Promise<T & { error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    worker.postMessage(message, transfer);
+    return reply.then((r) => {
+      if (r.error) throw new Error(`${what} thread failed: ${r.error}`);
+      return r;
+    });
+  }
+
   /** Scores of every row of X, in row order. */
   async score(model: FittedModel, X: Matrix): Promise<Float64Array> {
     const parts = this.workers.length + 1;
     if (parts === 1 || X.rows < THREAD_ROWS) return model.score(X);
-    const per = Math.ceil(X.rows / parts);
+    const [own, ...theirs] = rowRanges(X.rows, parts);
     const json = model.toJSON();
     const out = new Float64Array(X.rows);
     await Promise.all(this.workers.map((w) => w.ready));
     // Post every chunk first: scoring our own chunk below runs without yielding.
-    const jobs = this.workers.map(({ worker }, w) => {
-      const start = (w + 1) * per;
-      const end = Math.min(X.rows, start + per);
-      if (start >= end) return Promise.resolve();
-      const data = X.data.slice(start * X.cols, end * X.cols);
-      const reply = new Promise<{ scores?: Float64Array; error?: string }>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
-      worker.postMessage({ model: json, data, rows: end - start, cols: X.cols }, [data.buffer]);
-      return reply.then((r) => {
-        if (r.error || !r.scores) throw new Error(`scoring thread failed: ${r.error}`);
-        out.set(r.scores, start);
-      });
+    const jobs = theirs.map(([start, end], w) => {
+      const { data, rows, cols } = sliceRows(X, start, end);
+      return this.ask<{ scores: Float64Array }>(this.workers[w].worker, { model: json, data, rows, cols }, [data.buffer as ArrayBuffer], 'scoring')
+        .then((r) => out.set(r.scores, start));
     });
-    const ownRows = Math.min(per, X.rows);
-    out.set(await model.score({ data: X.data.subarray(0, ownRows * X.cols), rows: ownRows, cols: X.cols }), 0);
+    out.set(await model.score({ data: X.data.subarray(0, own[1] * X.cols), rows: own[1], cols: X.cols }), 0);
     await Promise.all(jobs);
     return out;
   }
@@ -70,19 +72,12 @@ export class ScoringThreads {
     await Promise.all(this.workers.map((w) => w.ready));
     const shares = this.workers.length + 1;
     // Threads first (their messages go out before this thread starts its own share without yielding).
-    return splitNeighbors(X, k, shares, (range, share) => {
+    return splitNeighbors(X, k, shares, async (range, share) => {
       if (share === 0) return new Promise<Neighbors>((resolve) => setImmediate(() => resolve(kNeighbors(X, k, undefined, { rows: range }))));
-      const { worker } = this.workers[share - 1];
       const data = X.data.slice();
-      const reply = new Promise<{ distances?: Float64Array; indices?: Int32Array; method?: 'brute' | 'kdtree'; error?: string }>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
-      worker.postMessage({ kind: 'neighbors', data, rows: X.rows, cols: X.cols, k, range }, [data.buffer]);
-      return reply.then((r) => {
-        if (r.error || !r.distances || !r.indices) throw new Error(`neighbour thread failed: ${r.error}`);
-        return { distances: r.distances, indices: r.indices, k, method: r.method ?? 'brute' };
-      });
+      const r = await this.ask<{ distances: Float64Array; indices: Int32Array; method?: 'brute' | 'kdtree' }>(
+        this.workers[share - 1].worker, { kind: 'neighbors', data, rows: X.rows, cols: X.cols, k, range }, [data.buffer as ArrayBuffer], 'neighbour');
+      return { distances: r.distances, indices: r.indices, k, method: r.method ?? 'brute' };
     });
   }
 

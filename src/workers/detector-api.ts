@@ -4,9 +4,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend, type BackendChoice, type BackendPreference } from '../core/compute/backend';
-import { fitAndScore } from '../core/detectors/run';
-import { getDetector, loadModel } from '../core/detectors/registry';
-import { resolveParams } from '../core/detectors/params';
+import { fitAndScore, fitModel } from '../core/detectors/run';
+import { loadModel } from '../core/detectors/registry';
 import type { Matrix } from '../core/data/matrix';
 import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { isExplainable } from '../core/detectors/autoencoder';
@@ -78,8 +77,7 @@ let kept: { model: FittedModel; X: Matrix } | null = null;
 export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void, neighbors?: (X: Matrix, k: number) => Promise<Neighbors>): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
   const choice = await (backend ?? init('auto'));
   const t0 = performance.now();
-  const spec = getDetector(job.detector);
-  const model = await spec.fit(job.train, resolveParams(spec.params, job.params, spec.id), { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors });
+  const model = await fitModel(job.detector, job.params, job.train, { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors });
   const trainingScores = model.trainingScores ?? null;
   // With every training row scored already there is nothing left to score here.
   kept = trainingScores ? null : { model, X: job.train };
@@ -98,12 +96,12 @@ export async function scoreKept(start: number, end: number): Promise<Float64Arra
 }
 
 /** Score rows with a fitted model (one chunk of a larger job). */
-export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array; compute: string }> {
+export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array; info: ModelInfo; hasDecision: boolean }> {
   const choice = await (backend ?? init('auto'));
   const m = loadModel(model);
   const scores = await m.score(X, { backend: choice.backend });
-  // How this worker computed them (the model's info says so once it has scored).
-  return Comlink.transfer({ scores, compute: m.info.compute }, [scores.buffer as ArrayBuffer]);
+  // The model's info after scoring says how this worker computed the scores.
+  return Comlink.transfer({ scores, info: m.info, hasDecision: typeof m.decisionFunction === 'function' }, [scores.buffer as ArrayBuffer]);
 }
 
 /**

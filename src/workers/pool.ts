@@ -7,11 +7,11 @@
  */
 import * as Comlink from 'comlink';
 import type { BackendChoice, BackendPreference } from '../core/compute/backend';
-import type { Matrix } from '../core/data/matrix';
+import { rowRanges, sliceRows, type Matrix } from '../core/data/matrix';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type * as DetectorApi from './detector-api';
 import { splitNeighbors, type Neighbors } from '../core/compute/knn';
-import { getDetector, loadModel } from '../core/detectors/registry';
+import { getDetector } from '../core/detectors/registry';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;
 
@@ -108,6 +108,24 @@ export class DetectorPool {
     return r.scores;
   }
 
+  /**
+   * Score chunks of rows (copies, transferred) on their workers with a fitted model, writing each
+   * chunk's scores into `scores` at its start; the first chunk's reply says how they were computed.
+   */
+  private async scoreChunks(
+    model: ModelJSON, chunks: { start: number; m: Matrix; slot: number }[], scores: Float64Array,
+    guard: <T>(s: Slot, p: Promise<T>) => Promise<T>, onRows: (rows: number) => void,
+  ): Promise<{ info: ModelInfo; hasDecision: boolean }> {
+    const replies = await Promise.all(chunks.map(async (c) => {
+      const s = this.slot(c.slot);
+      const r = await guard(s, s.api.scoreWith(model, Comlink.transfer(c.m, [c.m.data.buffer as ArrayBuffer])));
+      scores.set(r.scores, c.start);
+      onRows(c.m.rows);
+      return r;
+    }));
+    return { info: replies[0]?.info, hasDecision: replies[0]?.hasDecision };
+  }
+
   /** Per-feature explanation of a few rows (null when the detector has none). */
   async explain(model: ModelJSON, X: Matrix): Promise<Float64Array | null> {
     const s = this.slot(0);
@@ -146,46 +164,25 @@ export class DetectorPool {
         });
       })
       : undefined;
-    if (job.model && !job.score && this.size > 1 && rows >= CHUNK_ROWS) {
+    const n = this.size;
+    if (job.model && !job.score && n > 1 && rows >= CHUNK_ROWS) {
       // A saved model on many rows: every worker scores a chunk (no fit).
-      const model = loadModel(job.model);
-      const n = this.size;
-      const per = Math.ceil(rows / n);
-      const cols = job.train.cols;
+      const chunks = rowRanges(rows, n).map(([a, b], k) => ({ start: a, m: sliceRows(job.train, a, b), slot: k }));
       const scores = new Float64Array(rows);
       let done = 0;
-      let compute = model.info.compute;
-      await Promise.all(Array.from({ length: n }, async (_, k) => {
-        const start = k * per;
-        const end = Math.min(rows, start + per);
-        if (start >= end) return;
-        const s = this.slot(k);
-        const m = { data: job.train.data.slice(start * cols, end * cols), rows: end - start, cols };
-        const r = await guard(s, s.api.scoreWith(job.model!, Comlink.transfer(m, [m.data.buffer as ArrayBuffer])));
-        scores.set(r.scores, start);
-        if (k === 0) compute = r.compute;
-        done += end - start;
-        onProgress?.(done / rows, 'scoring');
-      }));
+      const meta = await this.scoreChunks(job.model, chunks, scores, guard, (k) => onProgress?.((done += k) / rows, 'scoring'));
       const t1 = performance.now();
-      return { model: job.model, scores, hasDecision: typeof model.decisionFunction === 'function', info: { ...model.info, compute }, timings: { fit: 0, score: t1 - t0, total: t1 - t0 }, backend: (await first.backend).backend, workers: n };
+      return { model: job.model, scores, ...meta, timings: { fit: 0, score: t1 - t0, total: t1 - t0 }, backend: (await first.backend).backend, workers: n };
     }
-    if (this.size === 1 || rows < CHUNK_ROWS || job.model || job.score) {
+    if (n === 1 || rows < CHUNK_ROWS || job.model || job.score) {
       const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];
       const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress, epochs, neighbours));
-      if (split) return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: this.size };
-      return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: 1 };
+      return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: split ? n : 1 };
     }
     // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to
     // the first worker, which fits on it and keeps it to score the first chunk meanwhile.
-    const n = this.size;
-    const per = Math.ceil(rows / n);
-    const cols = job.train.cols;
-    const chunks = Array.from({ length: n - 1 }, (_, k) => {
-      const start = (k + 1) * per;
-      const end = Math.min(rows, start + per);
-      return { start, m: { data: job.train.data.slice(start * cols, end * cols), rows: Math.max(0, end - start), cols } };
-    }).filter((c) => c.m.rows > 0);
+    const ranges = rowRanges(rows, n);
+    const chunks = ranges.slice(1).map(([a, b], k) => ({ start: a, m: sliceRows(job.train, a, b), slot: k + 1 }));
     const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress, epochs, neighbours));
     const t1 = performance.now();
     if (fitted.trainingScores) {
@@ -198,13 +195,8 @@ export class DetectorPool {
       onProgress?.(0.7 + (0.3 * done) / rows, 'scoring');
     };
     await Promise.all([
-      guard(first, first.api.scoreKept(0, per)).then((s) => { scores.set(s, 0); report(s.length); }),
-      ...chunks.map(async ({ start, m }, k) => {
-        const s = this.slot(k + 1);
-        const r = await guard(s, s.api.scoreWith(fitted.model, Comlink.transfer(m, [m.data.buffer as ArrayBuffer])));
-        scores.set(r.scores, start);
-        report(m.rows);
-      }),
+      guard(first, first.api.scoreKept(0, ranges[0][1])).then((s) => { scores.set(s, 0); report(s.length); }),
+      this.scoreChunks(fitted.model, chunks, scores, guard, report),
     ]);
     const t2 = performance.now();
     return { model: fitted.model, scores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n };

@@ -62,9 +62,10 @@ export function DetectorPanel() {
   const job = useApp((s) => s.job);
   const hasData = useApp((s) => s.dataset !== null);
   const result = useApp((s) => s.result);
-  useApp((s) => s.params); // re-render on edits so the validation message is current
+  const params = useApp((s) => s.params);
   const spec = getDetector(detector);
-  const invalid = paramError();
+  // Checked when the form changes, not on every progress tick of a run.
+  const invalid = useMemo(() => paramError(detector, params), [detector, params]);
   return (
     <section className="panel">
       <h2>Detector</h2>

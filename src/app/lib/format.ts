@@ -17,7 +17,3 @@ export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   return ms < 1000 ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
-
-export function pct(x: number, digits = 1): string {
-  return `${(100 * x).toFixed(digits)} %`;
-}

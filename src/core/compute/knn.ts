@@ -8,7 +8,7 @@
  * @example
  * const { distances, indices } = kNeighbors(X, 5); // self excluded
  */
-import type { Matrix } from '../data/matrix.js';
+import { rowRanges, type Matrix } from '../data/matrix.js';
 import { throwIfAborted, type AbortSignalLike } from '../detectors/detector.js';
 
 export interface Neighbors {
@@ -389,8 +389,5 @@ export function joinNeighbors(parts: Neighbors[]): Neighbors {
  * `shares` row ranges, each given to `run` (another worker or thread, or here).
  */
 export async function splitNeighbors(X: Matrix, k: number, shares: number, run: (range: [number, number], share: number) => Promise<Neighbors>): Promise<Neighbors> {
-  const per = Math.ceil(X.rows / shares);
-  const ranges: [number, number][] = [];
-  for (let s = 0; s < X.rows; s += per) ranges.push([s, Math.min(X.rows, s + per)]);
-  return joinNeighbors(await Promise.all(ranges.map((r, i) => run(r, i))));
+  return joinNeighbors(await Promise.all(rowRanges(X.rows, shares).map((r, i) => run(r, i))));
 }

@@ -28,6 +28,14 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
   return { data, rows: n, cols: d };
 }
 
+/** `rows` split into `parts` consecutive ranges [start, end) of ⌈rows / parts⌉ (the last may be shorter; none empty). */
+export function rowRanges(rows: number, parts: number): [number, number][] {
+  const per = Math.ceil(rows / Math.max(1, parts));
+  const out: [number, number][] = [];
+  for (let s = 0; s < rows; s += per) out.push([s, Math.min(rows, s + per)]);
+  return out;
+}
+
 /** Rows [start, end) as a matrix over a copy of the data (transferable). */
 export function sliceRows(m: Matrix, start: number, end: number): Matrix {
   return { data: m.data.slice(start * m.cols, end * m.cols), rows: end - start, cols: m.cols };

@@ -32,15 +32,19 @@ export interface RunRequest {
   scorer?: (model: FittedModel, X: Matrix) => Promise<Float64Array>;
 }
 
+/** Resolve the parameters (scikit-learn names, checked) and fit; the seed defaults to DEFAULT_SEED. */
+export function fitModel(detector: string, params: Record<string, unknown> | undefined, train: Matrix, options: FitOptions = {}): Promise<FittedModel> {
+  const spec = getDetector(detector);
+  return spec.fit(train, resolveParams(spec.params, params ?? {}, spec.id), { seed: DEFAULT_SEED, ...options });
+}
+
 export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Promise<RunResult> {
   const t0 = performance.now();
   let model: FittedModel;
   if (req.model) {
     model = loadModel(req.model);
   } else {
-    const spec = getDetector(req.detector);
-    const params = resolveParams(spec.params, req.params ?? {}, spec.id);
-    model = await spec.fit(req.train, params, { seed: DEFAULT_SEED, ...options, onProgress: (f, m) => options.onProgress?.(f * 0.7, m) });
+    model = await fitModel(req.detector, req.params, req.train, { ...options, onProgress: (f, m) => options.onProgress?.(f * 0.7, m) });
   }
   const t1 = performance.now();
   const target = req.score ?? req.train;
