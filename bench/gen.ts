@@ -21,7 +21,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = path.join(here, 'data');
 /** The CSV of the first `rows` rows of the seeded stream (a smaller file is a prefix of the larger one). */
 export const dataFileFor = (rows: number, cols = COLS): string => path.join(DATA_DIR, `bench_${rows}x${cols}_seed${SEED}.csv`);
-export const DATA_FILE = dataFileFor(ROWS);
 /** The Isolation Forest bench's smaller file. */
 export const ROWS_100K = 100_000;
 

@@ -52,6 +52,10 @@ export interface HookState {
   jobMessage: string;
   backend: string | null;
   detector: string | null;
+  /** Workers that shared the run (scoring chunks or the neighbour search). */
+  workers: number | null;
+  /** The fitted model's details (n_support_, offset_, …). */
+  modelDetails: Record<string, unknown> | null;
   threshold: number;
   flagged: number | null;
   metrics: (CliMetrics & Record<string, unknown>) | null;

@@ -83,7 +83,7 @@ test('scoring chunked across three workers gives the CLI\'s scores bit for bit',
   await lab.open('?workers=3');
   await lab.upload(file);
   const s = await lab.waitDone('sixty-thousand.csv', 150_000);
-  expect((s as unknown as { workers: number }).workers).toBe(3);
+  expect(s.workers).toBe(3);
   expect(await lab.scores()).toEqual(cliScores([file, '--detector', 'iforest', '--seed', '42']));
   // A contamination fraction: the fit scores every row itself (offset_), so no chunks are needed.
   await lab.tid('param-contamination').fill('0.05');
@@ -96,7 +96,7 @@ test('scoring chunked across three workers gives the CLI\'s scores bit for bit',
   await lab.tid('model-input').setInputFiles(modelPath);
   await expect(lab.tid('applied-model')).toBeVisible();
   await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  expect((await lab.state() as unknown as { workers: number }).workers).toBe(3);
+  expect((await lab.state()).workers).toBe(3);
   expect(await lab.scores()).toEqual(cliScores([file, '--model', modelPath]));
 });
 

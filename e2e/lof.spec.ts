@@ -55,7 +55,7 @@ test('LOF on 6,000 rows: the neighbour search is split across the worker pool, w
   await lab.waitDone('lof6000.csv');
   await lab.tid('detector-select').selectOption('lof');
   await lab.runAndWait(120_000);
-  const s = await lab.state() as Awaited<ReturnType<Lab['state']>> & { workers: number | null };
+  const s = await lab.state();
   expect(s.workers).toBe(2);
   const cli = cliJson(['score', file, '--detector', 'lof']);
   expect(s.threshold).toBe(cli.threshold);

@@ -25,8 +25,8 @@ test("IsolationForest demo sample, OneClassSVM(gamma='scale', nu=0.1): scikit-le
   let worst = 0;
   scores.forEach((s, i) => { worst = Math.max(worst, Math.abs(-s - demo.decision_function[i])); });
   expect(worst).toBeLessThan(1e-5);
-  const s = await lab.state() as Awaited<ReturnType<Lab['state']>> & { modelDetails: Record<string, unknown> };
-  expect(s.modelDetails.n_support).toBe(demo.n_support);
+  const s = await lab.state();
+  expect(s.modelDetails!.n_support).toBe(demo.n_support);
   expect(s.threshold).toBe(0); // contamination 'auto': decision_function < 0 is an outlier, as predict
   await expect(lab.tid('model-info')).toContainText('One-class SVM');
   // The CLI with the same parameters flags the same rows.
