@@ -75,7 +75,7 @@ export class ScoringThreads {
     return splitNeighbors(X, k, shares, async (range, share) => {
       if (share === 0) return new Promise<Neighbors>((resolve) => setImmediate(() => resolve(kNeighbors(X, k, undefined, { rows: range }))));
       const data = X.data.slice();
-      const r = await this.ask<{ distances: Float64Array; indices: Int32Array; method?: 'brute' | 'kdtree' }>(
+      const r = await this.ask<{ distances: Float64Array; indices: Int32Array; method?: Neighbors['method'] }>(
         this.workers[share - 1].worker, { kind: 'neighbors', data, rows: X.rows, cols: X.cols, k, range }, [data.buffer as ArrayBuffer], 'neighbour');
       return { distances: r.distances, indices: r.indices, k, method: r.method ?? 'brute' };
     });

@@ -11,10 +11,12 @@
  * accepted only when the float32 value of its last candidate, less a bound on
  * the float32 error of the expansion, still
  * exceeds its exact k-th distance: then no row left out can be nearer or tie.
- * The bound, (2d + 8) · 2⁻²³ · (‖q‖² + max ‖r‖²), covers rounding the inputs to
- * float32 and a d-term dot product accumulated in float32, with room to spare;
- * the rows are centred on the reference's column means in float64 first, so the
- * norms in the bound are those of the spread, not of the offset.
+ * The bound (float32Bound) covers rounding the inputs to float32 and d-term
+ * float32 sums, with room to spare, for every row that could still be nearer
+ * than the k-th: such a row has ‖r‖² ≤ 2‖q‖² + 2·(k-th distance)², so the bound
+ * follows the row's own scale, not the farthest row's. The rows are centred on
+ * the reference's column means in float64 first, so the norms in the bound are
+ * those of the spread, not of the offset.
  * Rows that fail the check (a tight margin, or rounding near many ties) are
  * searched again exactly on the CPU. So the result equals kNeighbors' — the
  * tests check it — and `refined` says how many rows needed the CPU search.
@@ -32,6 +34,18 @@ export interface TensorNeighbors extends Neighbors {
 /** Extra float32 candidates per row beyond k. */
 const MARGIN = 8;
 const EPS32 = 2 ** -23;
+
+/**
+ * How far a float32 value ‖r‖² − 2⟨q, r⟩ (centred rows rounded to float32, a d-term float32 sum)
+ * can be from the exact one, for any row r at least as near q as the exact k-th distance `kth`
+ * (the only rows a proof of completeness has to rule out): rounding the inputs and the sums costs
+ * at most about (d + 2)·2⁻²⁴·(‖q‖² + ‖r‖²) — doubled here, for room to spare — and such a row
+ * has ‖r‖² ≤ 2‖q‖² + 2·kth. The last term is float64 slack for the centring itself.
+ * Shared by this path and the WebAssembly one (knn-wasm.ts).
+ */
+export function float32Bound(d: number, qNorm: number, kth: number, maxNorm: number): number {
+  return (2 * d + 8) * EPS32 * (3 * qNorm + 2 * (1 + 1e-9) * kth) + 1e-12 * (qNorm + maxNorm);
+}
 
 export async function kNeighborsTensor(reference: Matrix, k: number, query?: Matrix, options: KnnOptions = {}): Promise<TensorNeighbors> {
   const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
@@ -107,8 +121,7 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
         // that value, less the float32 error bound, is still above the exact k-th distance.
         const lastF32 = -v32[t * K + K - 1];
         // The float32 error bound on the centred values, plus float64 slack for the centring itself.
-        const bound = (2 * d + 8) * EPS32 * (qNorm + maxNorm) + 1e-12 * (qNorm + maxNorm);
-        const complete = K >= n || lastF32 - bound > candD[k - 1];
+        const complete = K >= n || lastF32 - float32Bound(d, qNorm, candD[k - 1], maxNorm) > candD[k - 1];
         if (m < k || !complete) {
           redo.push(i);
           continue;
@@ -148,5 +161,6 @@ export async function neighborsFor(reference: Matrix, k: number, query: Matrix |
 /** How a search ran, for a model's info.compute. */
 export function searchLabel(method: Neighbors['method'] | undefined, backend?: string): string {
   if (method === 'tensor') return `float32 candidates on tfjs ${backend ?? ''} (matMul + topk), refined exactly in float64`.replace('  ', ' ');
+  if (method === 'wasm') return 'int16 candidates from WebAssembly SIMD (KD-tree order), refined exactly in float64';
   return `float64 typed arrays, exact neighbours${method === 'kdtree' ? ' (KD-tree)' : method === 'brute' ? ' (blocked brute force)' : ''}`;
 }

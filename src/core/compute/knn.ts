@@ -10,6 +10,7 @@
  */
 import { rowRanges, type Matrix } from '../data/matrix.js';
 import { throwIfAborted, type AbortSignalLike } from '../detectors/detector.js';
+import { kNeighborsWasm, wasmKnnAvailable } from './knn-wasm.js';
 
 export interface Neighbors {
   /** rows × k distances, ascending per row. */
@@ -17,8 +18,11 @@ export interface Neighbors {
   /** rows × k row indices into the reference matrix. */
   indices: Int32Array;
   k: number;
-  /** Which search ran (the results are the same either way; 'tensor': float32 candidates on a tfjs backend, refined in float64). */
-  method: 'brute' | 'kdtree' | 'tensor';
+  /**
+   * Which search ran (the results are the same either way; 'tensor': float32 candidates on a tfjs
+   * backend, 'wasm': float32 candidates from WebAssembly SIMD, both refined in float64).
+   */
+  method: 'brute' | 'kdtree' | 'tensor' | 'wasm';
 }
 
 export interface KnnOptions {
@@ -58,22 +62,37 @@ const BLOCK = 64;
  * omitted the reference rows query themselves and a row is not its own
  * neighbour (scikit-learn's kneighbors(X=None)); duplicates of it still are.
  */
-export function kNeighbors(reference: Matrix, k: number, query?: Matrix, options: KnnOptions & { method?: 'auto' | 'brute' | 'kdtree' } = {}): Neighbors {
+export function kNeighbors(reference: Matrix, k: number, query?: Matrix, options: KnnOptions & { method?: 'auto' | 'typed' | 'brute' | 'kdtree' | 'wasm' } = {}): Neighbors {
   const method = options.method ?? 'auto';
   if (method === 'kdtree') return kdNeighbors(reference, k, query, options);
   if (method === 'brute') return bruteNeighbors(reference, k, query, options);
-  const choice = chooseMethod(reference, k, query, options.rows);
+  if (method === 'wasm') return kNeighborsWasm(reference, k, query, options);
+  // 'typed': the faster float64 search, never the WebAssembly one (which falls back on it).
+  const choice = method === 'typed' ? chooseTypedMethod(reference, k, query, options.rows) : chooseMethod(reference, k, query, options.rows);
+  if (choice.method === 'wasm') return kNeighborsWasm(reference, k, query, options);
   return choice.method === 'kdtree' ? kdNeighbors(reference, k, query, options, choice.tree) : bruteNeighbors(reference, k, query, options);
 }
 
 /**
- * 'auto', by measurement: a KD-tree prunes well in few dimensions (50k×2:
- * 0.3 s against 14.5 s brute) and on clustered data, poorly on many spread-out
- * dimensions (10k×10 normal: 2.6 s against 2.3 s). Up to 5 columns it is
- * always the tree, past 16 always brute force; in between both are timed on
- * a sample of the queries and the faster one runs. Both give identical results.
+ * 'auto', by measurement (all three give identical results):
+ * - up to 5 columns a KD-tree, which prunes well there (50k × 2: 0.33 s, the
+ *   brute force 14.5 s, the WebAssembly search 0.39 s);
+ * - from 6 columns the WebAssembly SIMD search (knn-wasm.ts), where the
+ *   runtime has it (10k × 10: 0.2 s; the brute force 1.7 s, the tree 2.1 s);
+ * - without it, the brute force past 16 columns, and in between both the tree
+ *   and the brute force are timed on a sample of the queries and the faster runs.
+ * Small references (≤ 2,000 rows) with few columns take the brute force.
  */
-export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute'; tree?: KdTree } {
+export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute' | 'wasm'; tree?: KdTree } {
+  const d = reference.cols;
+  const r0 = range?.[0] ?? 0;
+  const rows = (range ? range[1] : (query ?? reference).rows) - r0;
+  if (d > 5 && wasmKnnAvailable()) return { method: 'wasm' };
+  return chooseTypedMethod(reference, k, query, range);
+}
+
+/** The faster of the float64 typed-array searches here: the KD-tree or the brute force. */
+export function chooseTypedMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute'; tree?: KdTree } {
   const d = reference.cols;
   const r0 = range?.[0] ?? 0;
   const rows = (range ? range[1] : (query ?? reference).rows) - r0;
