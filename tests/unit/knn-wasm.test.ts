@@ -60,8 +60,20 @@ describe('kNeighborsWasm equals the float64 brute force', () => {
   it('integers 0..2 in 6 columns (massive ties and duplicated rows): the proof fails, those rows are searched exactly, still identical', () => {
     const base = data(3000, 6, 8);
     const X = { ...base, data: Float64Array.from(base.data, (v) => Math.abs(Math.round(v)) % 3) };
-    const w = expectSame(X, 20);
+    const w = kNeighborsWasm(X, 20);
+    const e = kNeighbors(X, 20, undefined, { method: 'brute' });
+    expect(w.indices).toEqual(e.indices);
+    expect(w.distances).toEqual(e.distances);
     expect(w.refined).toBeGreaterThan(0);
+  });
+
+  it('some duplicated rows among continuous ones: those rows refined, the rest proven', () => {
+    const X = data(3000, 6, 24);
+    // Rows 0..9 each copied 30 times (more than k + margin), into rows 1000..1299.
+    for (let i = 0; i < 10; i++) for (let c = 0; c < 30; c++) X.data.set(X.data.subarray(i * 6, i * 6 + 6), (1000 + i * 30 + c) * 6);
+    const w = expectSame(X, 10);
+    expect(w.refined).toBeGreaterThan(0);
+    expect(w.refined).toBeLessThan(3000 * 0.25);
   });
 
   it('one row repeated 200 times among others (a leaf larger than a query block)', () => {
@@ -155,5 +167,20 @@ describe('the committed module', () => {
     const { assemble } = await import('../../scripts/build-wasm');
     const bytes = await assemble(resolve(REPO_ROOT, 'src/core/compute/wasm/knn.wat'));
     expect(Buffer.from(bytes).toString('base64')).toBe(WASM_BASE64);
+  });
+});
+
+describe('where quantising cannot help', () => {
+  it('one huge value squeezes the rest into a few units: most rows unproven, so it hands over to the float64 search, still identical', () => {
+    const base = data(3000, 6, 23);
+    // Rows near each other at the 1e-3 scale, and one value of 1e6: a quantisation unit is ~60.
+    const X = { ...base, data: Float64Array.from(base.data, (v) => v * 1e-3) };
+    X.data[0] = 1e6;
+    const w = kNeighborsWasm(X, 10);
+    const e = kNeighbors(X, 10, undefined, { method: 'brute' });
+    expect(w.indices).toEqual(e.indices);
+    expect(w.distances).toEqual(e.distances);
+    expect(w.method).not.toBe('wasm');
+    expect(w.refined).toBeGreaterThan(2000);
   });
 });
