@@ -26,11 +26,12 @@ import { kNeighbors } from '../core/compute/knn.js';
 
 /**
  * Whether LOF's and kNN's neighbour search is worth splitting across threads: starting a thread
- * costs ~1 s here, and up to 5 columns the KD-tree search is fast anyway (50k × 2: 0.37 s on one
- * thread, 0.52 s split). Measured: 10k × 10 gains nothing, 100k × 10 halves.
+ * and sending it the rows costs ~0.35 s here, and the searches are fast (up to 5 columns the
+ * KD-tree: 50k × 2 0.39 s on one thread, 0.56 s split; from 6 the WebAssembly one, ~0.65 ns per
+ * pair of rows on 10 columns: 10k × 10 0.2 s on one thread, 0.46 s split; 100k × 10 7.8 s, 4.5 s split).
  */
 function splitWorthIt(rows: number, cols: number): boolean {
-  return (cols > 5 && rows * rows * cols >= 4e9) || rows >= 500_000;
+  return (cols > 5 && rows * rows * cols >= 2e10) || rows >= 500_000;
 }
 
 class UsageError extends Error {}

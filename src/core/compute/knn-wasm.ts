@@ -49,19 +49,30 @@ const BAIL_AFTER = 1024;
 const GROUP = 8;
 
 interface Kernel {
-  memory: WebAssembly.Memory;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   scan: (q: number, quads: number, hv: number, hi: number, K: number, r: number, rn: number, g0: number, g1: number, dp: number, scratch: number) => number;
   reach: (hv: number, qn: number, K: number, rows: number) => number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/**
+ * The part of the WebAssembly API used here, typed locally: src/core compiles without the DOM's
+ * or Node's types, and both runtimes (and workers) have it.
+ */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
 
 /** The compiled kernel module, or null where WebAssembly SIMD is not available. */
-function kernelModule(): WebAssembly.Module | null {
+function kernelModule(): object | null {
   if (compiled === undefined) {
     try {
       const bytes = base64ToBytes(WASM_BASE64);
-      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>) ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : null;
+      compiled = wasmApi && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
     } catch {
       compiled = null;
     }
@@ -260,7 +271,7 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
   const qnOff = hiOff + listBytes;
   const scratchOff = qnOff + pad16((QUERY_LEAF + 3) * 4);
   const total = scratchOff + 128;
-  const kernel = new WebAssembly.Instance(mod, {}).exports as unknown as Kernel;
+  const kernel = new wasmApi!.Instance(mod, {}).exports as Kernel;
   const need = Math.ceil(total / 65536) - kernel.memory.buffer.byteLength / 65536;
   if (need > 0) kernel.memory.grow(need);
   const i16 = new Int16Array(kernel.memory.buffer);
