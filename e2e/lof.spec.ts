@@ -3,6 +3,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { Lab, cliJson, fixture } from './helpers';
 
+/** 6,000 seeded rows of `cols` uniform columns in ±1; every `every`-th row spread ×`far` and labelled 1. Returns the file. */
+function seededCsv(file: string, cols: number, seed: number, every: number, far: number): string {
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = [`${Array.from({ length: cols }, (_, j) => `x${j}`).join(',')},label`];
+  for (let i = 0; i < 6000; i++) {
+    const out = i % every === 0;
+    const v = Array.from({ length: cols }, () => (rnd() - 0.5) * (out ? far : 2));
+    lines.push(`${v.map((x) => x.toFixed(6)).join(',')},${out ? 1 : 0}`);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
 test("iris sample, LOF with contamination 0.1: exactly scikit-learn's fit_predict outliers", async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();
@@ -39,16 +52,7 @@ test('kNN (PyOD) in the page equals the CLI', async ({ page }) => {
 
 test('LOF on 6,000 rows: the neighbour search is split across the worker pool, with the same numbers as the CLI', async ({ page }, info) => {
   // Seeded data: 6,000 rows of 4 columns, a few far away.
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const lines = ['a,b,c,d,label'];
-  for (let i = 0; i < 6000; i++) {
-    const out = i % 97 === 0;
-    const v = Array.from({ length: 4 }, () => (rnd() - 0.5) * (out ? 12 : 2));
-    lines.push(`${v.map((x) => x.toFixed(6)).join(',')},${out ? 1 : 0}`);
-  }
-  const file = info.outputPath('lof6000.csv');
-  writeFileSync(file, lines.join('\n') + '\n');
+  const file = seededCsv(info.outputPath('lof6000.csv'), 4, 12345, 97, 12);
   const lab = new Lab(page);
   await lab.open('?workers=2');
   await lab.upload(file);
@@ -65,16 +69,7 @@ test('LOF on 6,000 rows: the neighbour search is split across the worker pool, w
 
 test('LOF on 6,000 rows × 8 columns: the WebAssembly SIMD search in the workers, split across the pool, scores equal to the CLI', async ({ page }, info) => {
   // Seeded data: 6,000 rows of 8 columns (from 6 columns 'auto' takes the WebAssembly search), a few far away.
-  let seed = 777;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const lines = [`${Array.from({ length: 8 }, (_, j) => `x${j}`).join(',')},label`];
-  for (let i = 0; i < 6000; i++) {
-    const out = i % 89 === 0;
-    const v = Array.from({ length: 8 }, () => (rnd() - 0.5) * (out ? 10 : 2));
-    lines.push(`${v.map((x) => x.toFixed(6)).join(',')},${out ? 1 : 0}`);
-  }
-  const file = info.outputPath('lof6000x8.csv');
-  writeFileSync(file, lines.join('\n') + '\n');
+  const file = seededCsv(info.outputPath('lof6000x8.csv'), 8, 777, 89, 10);
   const lab = new Lab(page);
   await lab.open('?workers=2');
   await lab.upload(file);

@@ -54,4 +54,10 @@ await page.evaluate(() => window.scrollTo(0, 0));
 await page.waitForTimeout(500);
 await page.screenshot({ path: `${out}/autoencoder-explain.png` });
 console.log(JSON.stringify(await page.evaluate(() => (globalThis as any).__anomalyLab.state())));
+// LOF on cardio (21 columns: the WebAssembly neighbour search), the model info saying so.
+await page.getByTestId('detector-select').selectOption('lof');
+await page.getByTestId('run-button').click();
+await page.waitForFunction(() => (globalThis as any).__anomalyLab.state().detector === 'lof' && (globalThis as any).__anomalyLab.state().job === 'done', null, { timeout: 60_000 });
+await page.waitForTimeout(500);
+await page.screenshot({ path: `${out}/lof-cardio.png`, fullPage: true });
 await browser.close();

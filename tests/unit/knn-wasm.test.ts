@@ -9,8 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { chooseMethod, kNeighbors } from '../../src/core/compute/knn';
-import { buildPositionTree, kNeighborsWasm, wasmKnnAvailable } from '../../src/core/compute/knn-wasm';
+import { buildPositionTree, chooseMethod, kNeighbors } from '../../src/core/compute/knn';
+import { kNeighborsWasm, wasmKnnAvailable } from '../../src/core/compute/knn-wasm';
 import { WASM_BASE64 } from '../../src/core/compute/wasm/knn.wasm';
 import { lof } from '../../src/core/detectors/lof';
 import { resolveParams } from '../../src/core/detectors/params';

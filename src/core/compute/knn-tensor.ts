@@ -24,7 +24,7 @@
 import { useTensorPath } from './backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { AbortError } from '../detectors/detector.js';
-import { checkQuery, insertNeighbor, kNeighbors, type KnnOptions, type Neighbors } from './knn.js';
+import { checkQuery, insertNeighbor, kNeighbors, squaredDistance, type KnnOptions, type Neighbors } from './knn.js';
 
 export interface TensorNeighbors extends Neighbors {
   /** Rows whose float32 candidates could not be proven complete, searched exactly on the CPU instead. */
@@ -108,13 +108,7 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
         for (let p = 0; p < K; p++) {
           const j = i32[t * K + p];
           if (self && j === i) continue;
-          const rb = j * d;
-          let acc = 0;
-          for (let c = 0; c < d; c++) {
-            const diff = X[qb + c] - R[rb + c];
-            acc += diff * diff;
-          }
-          insertNeighbor(candD, candI, 0, K, acc, j);
+          insertNeighbor(candD, candI, 0, K, squaredDistance(X, qb, R, j * d, d), j);
           m++;
         }
         // Every row left out has float32 distance ≥ the last candidate's; proven farther than the k-th if
@@ -161,6 +155,6 @@ export async function neighborsFor(reference: Matrix, k: number, query: Matrix |
 /** How a search ran, for a model's info.compute. */
 export function searchLabel(method: Neighbors['method'] | undefined, backend?: string): string {
   if (method === 'tensor') return `float32 candidates on tfjs ${backend ?? ''} (matMul + topk), refined exactly in float64`.replace('  ', ' ');
-  if (method === 'wasm') return 'int16 candidates from WebAssembly SIMD (KD-tree order), refined exactly in float64';
+  if (method === 'wasm') return 'exact neighbours: int16 candidates from WebAssembly SIMD, refined and proven in float64';
   return `float64 typed arrays, exact neighbours${method === 'kdtree' ? ' (KD-tree)' : method === 'brute' ? ' (blocked brute force)' : ''}`;
 }

@@ -27,7 +27,7 @@
 import type { Matrix } from '../data/matrix.js';
 import { base64ToBytes } from '../data/base64.js';
 import { throwIfAborted } from '../detectors/detector.js';
-import { checkQuery, insertNeighbor, kNeighbors, type KnnOptions, type Neighbors } from './knn.js';
+import { buildPositionTree, checkQuery, insertNeighbor, kNeighbors, squaredDistance, type KnnOptions, type Neighbors } from './knn.js';
 import { WASM_BASE64 } from './wasm/knn.wasm.js';
 
 /** Extra candidates per row beyond k (one more when a row finds itself); 4 left 1 % of 50k × 10 rows unproven. */
@@ -83,114 +83,6 @@ function kernelModule(): object | null {
 /** Whether this runtime can run the SIMD search (Node ≥ 16, every current browser). */
 export function wasmKnnAvailable(): boolean {
   return kernelModule() !== null;
-}
-
-/** A KD-tree over some rows, in positions: node i covers positions [lo[i], hi[i]) of `order`. */
-export interface PositionTree {
-  /** order[p] = the row at position p. */
-  order: Int32Array;
-  lo: Int32Array;
-  hi: Int32Array;
-  /** Children (−1 for a leaf). */
-  left: Int32Array;
-  right: Int32Array;
-  /** The column a node splits on, and the value: rows on the left are ≤ it, on the right ≥. */
-  dim: Int32Array;
-  split: Float64Array;
-  /** Bounding boxes of the original float64 values, nodes × d. */
-  boxLo: Float64Array;
-  boxHi: Float64Array;
-  nodes: number;
-}
-
-/**
- * A KD-tree over `rows` rows of X starting at `first` (positions 0..rows−1 ↦ rows first + order[p]):
- * median splits on the widest column, left sides a multiple of `align` rows, leaves of at most `leaf`.
- */
-export function buildPositionTree(X: Float64Array, d: number, first: number, rows: number, leaf: number, align: number): PositionTree {
-  const order = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) order[i] = first + i;
-  const cap = 2 * Math.ceil(rows / Math.max(1, leaf >> 1)) + 2;
-  const lo = new Int32Array(cap);
-  const hi = new Int32Array(cap);
-  const left = new Int32Array(cap).fill(-1);
-  const right = new Int32Array(cap).fill(-1);
-  const dim = new Int32Array(cap);
-  const split = new Float64Array(cap);
-  const boxLo = new Float64Array(cap * d);
-  const boxHi = new Float64Array(cap * d);
-  const keys = new Float64Array(rows);
-  let nodes = 0;
-  const stack: number[] = [];
-  const make = (a: number, b: number): number => {
-    const id = nodes++;
-    lo[id] = a;
-    hi[id] = b;
-    for (let c = 0; c < d; c++) {
-      let mn = Infinity;
-      let mx = -Infinity;
-      for (let p = a; p < b; p++) {
-        const v = X[order[p] * d + c];
-        if (v < mn) mn = v;
-        if (v > mx) mx = v;
-      }
-      boxLo[id * d + c] = mn;
-      boxHi[id * d + c] = mx;
-    }
-    if (b - a > leaf) stack.push(id);
-    return id;
-  };
-  make(0, rows);
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    const a = lo[id];
-    const b = hi[id];
-    let best = 0;
-    let spread = -1;
-    for (let c = 0; c < d; c++) {
-      const s = boxHi[id * d + c] - boxLo[id * d + c];
-      if (s > spread) {
-        spread = s;
-        best = c;
-      }
-    }
-    if (!(spread > 0)) continue; // all rows equal: a leaf however large
-    const mid = a + align * Math.ceil((b - a) / (2 * align));
-    if (mid >= b) continue;
-    for (let p = a; p < b; p++) keys[p] = X[order[p] * d + best];
-    select(order, keys, a, b - 1, mid);
-    dim[id] = best;
-    split[id] = keys[mid];
-    left[id] = make(a, mid);
-    right[id] = make(mid, b);
-  }
-  return { order, lo, hi, left, right, dim, split, boxLo, boxHi, nodes };
-}
-
-/** Quickselect: rearrange order / keys in [a, b] so position m holds the m-th smallest key, smaller ones before it. */
-function select(order: Int32Array, keys: Float64Array, a: number, b: number, m: number): void {
-  while (b > a) {
-    const pivot = keys[(a + b) >> 1];
-    let i = a;
-    let j = b;
-    while (i <= j) {
-      while (keys[i] < pivot) i++;
-      while (keys[j] > pivot) j--;
-      if (i <= j) {
-        const tk = keys[i];
-        keys[i] = keys[j];
-        keys[j] = tk;
-        const to = order[i];
-        order[i] = order[j];
-        order[j] = to;
-        i++;
-        j--;
-      }
-    }
-    if (m <= j) b = j;
-    else if (m >= i) a = i;
-    else return;
-  }
 }
 
 /** Squared distance between two boxes (0 where they overlap); never more than any pair of rows in them computes. */
@@ -390,13 +282,7 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
         const pos = i32[hiBase + t * K + p];
         const j = rt.order[pos];
         if (self && j === i) continue;
-        const rb = pos * d;
-        let acc = 0;
-        for (let c = 0; c < d; c++) {
-          const diff = X[qb + c] - Rt[rb + c];
-          acc += diff * diff;
-        }
-        insertNeighbor(candD, candI, 0, K, acc, j);
+        insertNeighbor(candD, candI, 0, K, squaredDistance(X, qb, Rt, pos * d, d), j);
         found++;
       }
       // Every row left out has ‖q' − r'‖² ≥ (last value + ‖q'‖²) in quantised units (exact integers),

@@ -54,6 +54,19 @@ export function insertNeighbor(bestD: Float64Array, bestI: Int32Array, base: num
   bestI[p] = j;
 }
 
+/**
+ * ‖x − r‖² for the rows at offsets xb of X and rb of R, summed column by column in order: the
+ * float64 value every search here compares (refining candidates included), so all agree bit for bit.
+ */
+export function squaredDistance(X: Float64Array, xb: number, R: Float64Array, rb: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) {
+    const t = X[xb + c] - R[rb + c];
+    s += t * t;
+  }
+  return s;
+}
+
 /** Query rows per block: the block's running top-k and rows stay in cache. */
 const BLOCK = 64;
 
@@ -83,7 +96,7 @@ export function kNeighbors(reference: Matrix, k: number, query?: Matrix, options
  *   and the brute force are timed on a sample of the queries and the faster runs.
  * Small references (≤ 2,000 rows) with few columns take the brute force.
  */
-export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute' | 'wasm'; tree?: KdTree } {
+export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute' | 'wasm'; tree?: PositionTree } {
   const d = reference.cols;
   const r0 = range?.[0] ?? 0;
   const rows = (range ? range[1] : (query ?? reference).rows) - r0;
@@ -92,14 +105,14 @@ export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range
 }
 
 /** The faster of the float64 typed-array searches here: the KD-tree or the brute force. */
-export function chooseTypedMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute'; tree?: KdTree } {
+export function chooseTypedMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute'; tree?: PositionTree } {
   const d = reference.cols;
   const r0 = range?.[0] ?? 0;
   const rows = (range ? range[1] : (query ?? reference).rows) - r0;
   if (reference.rows <= 2000 || d > 16) return { method: 'brute' };
   if (d <= 5) return { method: 'kdtree' };
   // The tree is built once (O(n log² n)) and kept; only the queries are timed.
-  const tree = buildKdTree(reference);
+  const tree = kdTree(reference);
   const Q = query ?? reference;
   const m = Math.min(128, rows);
   const step = Math.max(1, Math.floor(rows / m));
@@ -208,24 +221,11 @@ function bruteNeighbors(reference: Matrix, k: number, query: Matrix | undefined,
  * column order and ties ordered by index, so the result is identical to the
  * brute force — only faster in few dimensions.
  */
-interface KdTree {
-  order: Int32Array;
-  nodeLo: number[];
-  nodeHi: number[];
-  nodeDim: number[];
-  nodeSplit: number[];
-  nodeLeft: number[];
-  rightOf: Int32Array;
-  /** Per node, its rows' bounding box: min and max of each column (nodes × d each). */
-  boxLo: Float64Array;
-  boxHi: Float64Array;
-}
-
-function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions, built?: KdTree): Neighbors {
+function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions, built?: PositionTree): Neighbors {
   const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
   const R = reference.data;
   const X = Q.data;
-  const { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf, boxLo, boxHi } = built ?? buildKdTree(reference);
+  const { order, lo: nodeLo, hi: nodeHi, dim: nodeDim, split: nodeSplit, left: nodeLeft, right: rightOf, boxLo, boxHi } = built ?? kdTree(reference);
   /**
    * Squared distance from the query to a node's bounding box, summed over the columns in order.
    * Rounding is monotone, so no row inside the box computes a smaller distance than this: pruning
@@ -263,13 +263,7 @@ function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, op
         for (let p = nodeLo[id]; p < nodeHi[id]; p++) {
           const j = order[p];
           if (self && j === i) continue;
-          const rb = j * d;
-          let s = 0;
-          for (let c = 0; c < d; c++) {
-            const t = X[qb + c] - R[rb + c];
-            s += t * t;
-          }
-          insertNeighbor(bestD, bestI, 0, k, s, j);
+          insertNeighbor(bestD, bestI, 0, k, squaredDistance(X, qb, R, j * d, d), j);
         }
         continue;
       }
@@ -297,79 +291,115 @@ function kdNeighbors(reference: Matrix, k: number, query: Matrix | undefined, op
   return { distances, indices, k, method: 'kdtree' };
 }
 
-/** The KD-tree over the reference rows: median splits on the widest dimension, leaves of up to 32 rows. */
-function buildKdTree(reference: Matrix): KdTree {
-  const n = reference.rows;
-  const d = reference.cols;
-  const R = reference.data;
-  const LEAF = 32;
-  // Build: order[] holds row indices; each node covers order[lo, hi).
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const nodeLo: number[] = [];
-  const nodeHi: number[] = [];
-  const nodeDim: number[] = [];
-  const nodeSplit: number[] = [];
-  const nodeLeft: number[] = [];
-  const build = (lo: number, hi: number): number => {
-    const id = nodeLo.length;
-    nodeLo.push(lo);
-    nodeHi.push(hi);
-    nodeDim.push(-1);
-    nodeSplit.push(0);
-    nodeLeft.push(-1);
-    if (hi - lo <= LEAF) return id;
-    let best = -1;
-    let spread = -1;
+/** The float64 search's KD-tree over the reference rows: leaves of up to 32 rows. */
+const kdTree = (reference: Matrix): PositionTree => buildPositionTree(reference.data, reference.cols, 0, reference.rows, 32, 1);
+
+/** A KD-tree over some rows, in positions: node i covers positions [lo[i], hi[i]) of `order`. */
+export interface PositionTree {
+  /** order[p] = the row at position p. */
+  order: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  /** Children (−1 for a leaf). */
+  left: Int32Array;
+  right: Int32Array;
+  /** The column a node splits on, and the value: rows on the left are ≤ it, on the right ≥. */
+  dim: Int32Array;
+  split: Float64Array;
+  /** Bounding boxes of the original float64 values, nodes × d. */
+  boxLo: Float64Array;
+  boxHi: Float64Array;
+  nodes: number;
+}
+
+/**
+ * A KD-tree over `rows` rows of X starting at `first` (positions 0..rows−1 ↦ rows first + order[p]):
+ * median splits on the widest column, left sides a multiple of `align` rows, leaves of at most `leaf`.
+ */
+export function buildPositionTree(X: Float64Array, d: number, first: number, rows: number, leaf: number, align: number): PositionTree {
+  const order = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = first + i;
+  const cap = 2 * Math.ceil(rows / Math.max(1, leaf >> 1)) + 2;
+  const lo = new Int32Array(cap);
+  const hi = new Int32Array(cap);
+  const left = new Int32Array(cap).fill(-1);
+  const right = new Int32Array(cap).fill(-1);
+  const dim = new Int32Array(cap);
+  const split = new Float64Array(cap);
+  const boxLo = new Float64Array(cap * d);
+  const boxHi = new Float64Array(cap * d);
+  const keys = new Float64Array(rows);
+  let nodes = 0;
+  const stack: number[] = [];
+  const make = (a: number, b: number): number => {
+    const id = nodes++;
+    lo[id] = a;
+    hi[id] = b;
     for (let c = 0; c < d; c++) {
       let mn = Infinity;
       let mx = -Infinity;
-      for (let i = lo; i < hi; i++) {
-        const v = R[order[i] * d + c];
+      for (let p = a; p < b; p++) {
+        const v = X[order[p] * d + c];
         if (v < mn) mn = v;
         if (v > mx) mx = v;
       }
-      if (mx - mn > spread) {
-        spread = mx - mn;
+      boxLo[id * d + c] = mn;
+      boxHi[id * d + c] = mx;
+    }
+    if (b - a > leaf) stack.push(id);
+    return id;
+  };
+  make(0, rows);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    const a = lo[id];
+    const b = hi[id];
+    let best = 0;
+    let spread = -1;
+    for (let c = 0; c < d; c++) {
+      const s = boxHi[id * d + c] - boxLo[id * d + c];
+      if (s > spread) {
+        spread = s;
         best = c;
       }
     }
-    if (!(spread > 0)) return id; // all rows equal here: a leaf
-    const sub = Array.from(order.subarray(lo, hi)).sort((a, b) => R[a * d + best] - R[b * d + best] || a - b);
-    order.set(sub, lo);
-    const mid = (lo + hi) >> 1;
-    nodeDim[id] = best;
-    nodeSplit[id] = R[order[mid] * d + best];
-    const left = build(lo, mid);
-    build(mid, hi);
-    nodeLeft[id] = left;
-    return id;
-  };
-  build(0, n);
-  // Rows in the right subtree come right after the left one's nodes: right child id = the id after the left subtree.
-  const rightOf = new Int32Array(nodeLo.length).fill(-1);
-  const fill = (id: number): number => {
-    // returns the id following this subtree
-    if (nodeLeft[id] < 0) return id + 1;
-    const afterLeft = fill(nodeLeft[id]);
-    rightOf[id] = afterLeft;
-    return fill(afterLeft);
-  };
-  fill(0);
-  const nodes = nodeLo.length;
-  const boxLo = new Float64Array(nodes * d).fill(Infinity);
-  const boxHi = new Float64Array(nodes * d).fill(-Infinity);
-  for (let id = 0; id < nodes; id++) {
-    for (let p = nodeLo[id]; p < nodeHi[id]; p++) {
-      const rb = order[p] * d;
-      for (let c = 0, o = id * d; c < d; c++) {
-        const v = R[rb + c];
-        if (v < boxLo[o + c]) boxLo[o + c] = v;
-        if (v > boxHi[o + c]) boxHi[o + c] = v;
+    if (!(spread > 0)) continue; // all rows equal: a leaf however large
+    const mid = a + align * Math.ceil((b - a) / (2 * align));
+    if (mid >= b) continue;
+    for (let p = a; p < b; p++) keys[p] = X[order[p] * d + best];
+    select(order, keys, a, b - 1, mid);
+    dim[id] = best;
+    split[id] = keys[mid];
+    left[id] = make(a, mid);
+    right[id] = make(mid, b);
+  }
+  return { order, lo, hi, left, right, dim, split, boxLo, boxHi, nodes };
+}
+
+/** Quickselect: rearrange order / keys in [a, b] so position m holds the m-th smallest key, smaller ones before it. */
+function select(order: Int32Array, keys: Float64Array, a: number, b: number, m: number): void {
+  while (b > a) {
+    const pivot = keys[(a + b) >> 1];
+    let i = a;
+    let j = b;
+    while (i <= j) {
+      while (keys[i] < pivot) i++;
+      while (keys[j] > pivot) j--;
+      if (i <= j) {
+        const tk = keys[i];
+        keys[i] = keys[j];
+        keys[j] = tk;
+        const to = order[i];
+        order[i] = order[j];
+        order[j] = to;
+        i++;
+        j--;
       }
     }
+    if (m <= j) b = j;
+    else if (m >= i) a = i;
+    else return;
   }
-  return { order, nodeLo, nodeHi, nodeDim, nodeSplit, nodeLeft, rightOf, boxLo, boxHi };
 }
 
 /**
