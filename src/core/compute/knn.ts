@@ -88,7 +88,7 @@ export function kNeighbors(reference: Matrix, k: number, query?: Matrix, options
 
 /**
  * 'auto', by measurement (all three give identical results):
- * - up to 5 columns a KD-tree, which prunes well there (50k × 2: 0.33 s, the
+ * - up to 5 columns a KD-tree, which prunes well there (50k × 2: 0.23 s, the
  *   brute force 14.5 s, the WebAssembly search 0.39 s);
  * - from 6 columns the WebAssembly SIMD search (knn-wasm.ts), where the
  *   runtime has it (10k × 10: 0.2 s; the brute force 1.7 s, the tree 2.1 s);
