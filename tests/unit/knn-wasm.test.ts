@@ -182,5 +182,10 @@ describe('where quantising cannot help', () => {
     expect(w.distances).toEqual(e.distances);
     expect(w.method).not.toBe('wasm');
     expect(w.refined).toBeGreaterThan(2000);
+    // Progress through the handover: never backwards, ending at 1.
+    const seen: number[] = [];
+    kNeighborsWasm(X, 10, undefined, { onProgress: (f) => seen.push(f) });
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true);
+    expect(seen[seen.length - 1]).toBe(1);
   });
 });

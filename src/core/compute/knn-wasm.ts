@@ -304,7 +304,11 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
     done += m;
     options.onProgress?.(done / rows);
   }
-  const typed = redo.length > 0 ? exactRows(reference, k, X, self, redo, r0, distances, indices, options) : 'brute';
+  // Progress stays monotone: the exact search of the leftover rows fills what the blocks left to 1.
+  const from = done / rows;
+  const onProgress = options.onProgress && ((f: number) => options.onProgress!(from + f * (1 - from)));
+  const typed = redo.length > 0 ? exactRows(reference, k, X, self, redo, r0, distances, indices, { signal: options.signal, onProgress }) : 'brute';
+  if (redo.length > 0) options.onProgress?.(1);
   // Reported as the search that gave most rows.
   return { distances, indices, k, method: bailed ? typed : 'wasm', refined: redo.length };
 }
@@ -321,7 +325,7 @@ function exactRows(reference: Matrix, k: number, X: Float64Array, self: boolean,
   const sub = new Float64Array(redo.length * d);
   redo.forEach((i, t) => sub.set(X.subarray(i * d, (i + 1) * d), t * d));
   const kk = self ? k + 1 : k;
-  const nb = kNeighbors(reference, kk, { data: sub, rows: redo.length, cols: d }, { method: 'typed', signal: options.signal });
+  const nb = kNeighbors(reference, kk, { data: sub, rows: redo.length, cols: d }, { method: 'typed', signal: options.signal, onProgress: options.onProgress });
   redo.forEach((i, t) => {
     let p = 0;
     for (let s = 0; s < kk && p < k; s++) {
