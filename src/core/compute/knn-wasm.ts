@@ -112,6 +112,7 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
   const mod = kernelModule();
   if (!mod) throw new Error('WebAssembly SIMD is not available here');
   const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
+  if (d === 0) return { ...kNeighbors(reference, k, query, { ...options, method: 'brute' }), refined: 0 };
   const R = reference.data;
   const X = Q.data;
   const K = Math.min(n, k + MARGIN + (self ? 1 : 0));
@@ -165,7 +166,14 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
   const total = scratchOff + 128;
   const kernel = new wasmApi!.Instance(mod, {}).exports as Kernel;
   const need = Math.ceil(total / 65536) - kernel.memory.buffer.byteLength / 65536;
-  if (need > 0) kernel.memory.grow(need);
+  if (need > 0) {
+    try {
+      kernel.memory.grow(need);
+    } catch {
+      // Past what this runtime gives one module (~4 GB, less on phones): the float64 search instead.
+      return { ...kNeighbors(reference, k, query, { ...options, method: 'typed' }), refined: 0 };
+    }
+  }
   const i16 = new Int16Array(kernel.memory.buffer);
   const i32 = new Int32Array(kernel.memory.buffer);
 
@@ -205,7 +213,7 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
   const qBase = qOff >> 1;
   const qnBase = qnOff >> 2;
   // Float64 slack for the centring and the scaling (each ~1e-16 relative).
-  const slack = 1e-14 * (1 + Math.sqrt(maxNorm));
+  const slack = 1e-14 * Math.sqrt(maxNorm);
   let done = 0;
 
   // Query blocks: each leaf, in pieces of at most QUERY_LEAF rows (a leaf of identical rows can be larger).
@@ -290,7 +298,8 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
       // distance would have ‖q' − r'‖ ≤ scale·kth + √d: when that is below the last value's, none was left out.
       const last = i32[hvBase + t * K + K - 1];
       const reach = scale * (Math.sqrt(candD[k - 1]) * (1 + 1e-12) + slack) + sqrtD * (1 + 1e-9);
-      const complete = last === EMPTY || i32[qnBase + t] + last > reach * reach;
+      // (With K ≥ n every row is in the list: the list fills only once every row was scanned.)
+      const complete = last === EMPTY || K >= n || i32[qnBase + t] + last > reach * reach;
       if (found < k || !complete) {
         redo.push(i);
         continue;

@@ -20,7 +20,7 @@ export interface Neighbors {
   k: number;
   /**
    * Which search ran (the results are the same either way; 'tensor': float32 candidates on a tfjs
-   * backend, 'wasm': float32 candidates from WebAssembly SIMD, both refined in float64).
+   * backend, 'wasm': int16 candidates from WebAssembly SIMD, both refined in float64).
    */
   method: 'brute' | 'kdtree' | 'tensor' | 'wasm';
 }
@@ -97,10 +97,7 @@ export function kNeighbors(reference: Matrix, k: number, query?: Matrix, options
  * Small references (≤ 2,000 rows) with few columns take the brute force.
  */
 export function chooseMethod(reference: Matrix, k: number, query?: Matrix, range?: [number, number]): { method: 'kdtree' | 'brute' | 'wasm'; tree?: PositionTree } {
-  const d = reference.cols;
-  const r0 = range?.[0] ?? 0;
-  const rows = (range ? range[1] : (query ?? reference).rows) - r0;
-  if (d > 5 && wasmKnnAvailable()) return { method: 'wasm' };
+  if (reference.cols > 5 && wasmKnnAvailable()) return { method: 'wasm' };
   return chooseTypedMethod(reference, k, query, range);
 }
 
