@@ -71,7 +71,77 @@ describe('fastNumber', () => {
       }
     }
     expect(decided).toBeGreaterThan(cases.length / 2);
-    for (const s of ['', '-', '.', 'e5', '1e', '1x', ' 1', '1 ', '0x1A', 'NaN', 'inf', '1,5', '12345678901234567', '9999999999999999', '9007199254740993', '9007199254740992']) expect(fastNumber(s, 0, s.length)).toBeNaN();
+    // 9007199254740993 = 2^53 + 1 is an exact tie between two doubles: left to Number().
+    for (const s of ['', '-', '.', 'e5', '1e', '1x', ' 1', '1 ', '0x1A', 'NaN', 'inf', '1,5', '12345678901234567890', '9007199254740993', '1.2345678901234567e-30', '12345678901234567e5']) expect(fastNumber(s, 0, s.length)).toBeNaN();
+  });
+
+  it('reads 16 to 19 significant digits exactly: shortest round-trip output, toPrecision(17..19), random digit strings', () => {
+    const rng = new Random(12);
+    let decided = 0;
+    let total = 0;
+    const check = (s: string) => {
+      const v = fastNumber(s, 0, s.length);
+      const typical = Math.abs(Number(s)) >= 1e-4 && Math.abs(Number(s)) < 1e4;
+      if (typical) total++;
+      if (v === v) {
+        if (typical) decided++;
+        if (!Object.is(v, Number(s))) expect.fail(`${s}: fast ${v} vs Number ${Number(s)}`);
+      }
+    };
+    for (let k = 0; k < 100_000; k++) {
+      const x = rng.normal() * 10 ** (rng.int(30) - 15);
+      check(String(x));
+      check(x.toPrecision(17 + rng.int(3)));
+      let m = String(1 + rng.int(9));
+      const digits = 16 + rng.int(4);
+      while (m.length < digits) m += String(rng.int(10));
+      const point = rng.int(digits + 1);
+      check(`${rng.float() < 0.5 ? '-' : ''}${m.slice(0, point)}.${m.slice(point)}${rng.float() < 0.2 ? `e${rng.int(10) - 8}` : ''}`);
+      check(`0.${'0'.repeat(rng.int(4))}${m}`);
+    }
+    // Between 1e-4 and 1e4 all but exact ties are decided (past that, 10^±22 runs out for 19 digits).
+    expect(total).toBeGreaterThan(100_000);
+    expect(decided / total).toBeGreaterThan(0.999);
+  });
+
+  it('rounds correctly just below and just above the half-way point between two doubles', () => {
+    // m = the exact midpoint between x and its upper neighbour (x = M·2^q, m = (2M + 1)·2^(q−1)),
+    // written to 16..19 significant digits rounded down and up: the two strings lie on either side of
+    // the tie, ~1e-19 of x away, which only exact arithmetic tells apart.
+    const rng = new Random(13);
+    const f = new Float64Array(1);
+    const u = new BigUint64Array(f.buffer);
+    let decided = 0;
+    let cases = 0;
+    for (let k = 0; k < 4000; k++) {
+      f[0] = Math.abs(rng.normal()) * 10 ** (rng.int(16) - 8) + 1e-300;
+      const bits = u[0];
+      const e = Number((bits >> 52n) & 0x7ffn) - 1075;
+      const M = (bits & 0xfffffffffffffn) | 0x10000000000000n;
+      // m = (2M + 1) · 2^(e − 1) = num / den
+      let num = 2n * M + 1n;
+      let den = 1n;
+      if (e - 1 >= 0) num <<= BigInt(e - 1); else den <<= BigInt(1 - e);
+      // Scale to 19 integer digits: m = digits19 · 10^p.
+      let p = 0;
+      let n = num, d = den;
+      while (n / d >= 10n ** 19n) { d *= 10n; p++; }
+      while (n / d < 10n ** 18n) { n *= 10n; p--; }
+      for (const keep of [16, 17, 18, 19]) {
+        const drop = 10n ** BigInt(19 - keep);
+        const lower = n / d / drop;
+        for (const w of [lower, lower + 1n]) {
+          const s = `${w}e${p + 19 - keep}`;
+          cases++;
+          const v = fastNumber(s, 0, s.length);
+          if (v === v) {
+            decided++;
+            if (!Object.is(v, Number(s))) expect.fail(`${s}: fast ${v} vs Number ${Number(s)}`);
+          }
+        }
+      }
+    }
+    expect(decided).toBeGreaterThan(cases / 4);
   });
 });
 

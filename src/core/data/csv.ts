@@ -58,6 +58,8 @@ export class DatasetBuilder {
   readonly name: string;
   private cols: ColumnBuilder[] = [];
   private header: string[] | null = null;
+  /** How many columns are still numeric. */
+  private numericCols = 0;
   private n = 0;
   private capacity = 0;
   private error: DataError | null = null;
@@ -177,6 +179,15 @@ export class DatasetBuilder {
       }
       const cols = this.cols;
       const width = cols.length;
+      if (this.allNumeric) {
+        // The common line: numbers only, read and checked in one pass.
+        if (this.n >= this.capacity) this.grow(this.n + 1);
+        if (this.plainNumbers(text, pos, lineEnd, dc, this.n)) {
+          this.n++;
+          pos = next;
+          continue;
+        }
+      }
       const rowNumber = this.n + 1;
       // Count the fields first: a ragged row is an error, a blank line is skipped.
       let fields = 1;
@@ -208,6 +219,32 @@ export class DatasetBuilder {
       this.n++;
       pos = next;
     }
+  }
+
+  /** Every column still numeric: lines may take plainNumbers. */
+  private get allNumeric(): boolean {
+    return this.numericCols === this.cols.length;
+  }
+
+  /**
+   * Row i from text[pos, lineEnd) when it is exactly `width` numbers decided by
+   * scanNumber, each followed by the delimiter (the last by the line's end);
+   * false, with nothing counted, for anything else (a missing cell, text, a
+   * ragged or blank line, a number left to Number()), which the caller then
+   * reads cell by cell with the general rules.
+   */
+  private plainNumbers(text: string, pos: number, lineEnd: number, dc: number, i: number): boolean {
+    const cols = this.cols;
+    const last = cols.length - 1;
+    for (let j = 0; j <= last; j++) {
+      const v = scanNumber(text, pos, lineEnd);
+      if (v !== v) return false;
+      const stop = scanEnd;
+      if (j < last ? text.charCodeAt(stop) !== dc || stop >= lineEnd : stop !== lineEnd) return false;
+      cols[j].values[i] = v;
+      pos = stop + 1;
+    }
+    return true;
   }
 
   private raggedRow(rowNumber: number, fields: number, width: number): DataError {
@@ -260,6 +297,7 @@ export class DatasetBuilder {
       counts.set(name, k + 1);
     }
     this.header = names;
+    this.numericCols = names.length;
     this.cols = names.map((name) => ({
       name, kind: 'numeric', values: new Float64Array(0), codes: new Int32Array(0),
       levels: [], levelIndex: null, missing: 0, firstText: null,
@@ -285,6 +323,7 @@ export class DatasetBuilder {
   /** A numeric column met a non-numeric cell: from here on it is text. */
   private toText(col: ColumnBuilder, upto: number, row: number, cell: string): void {
     col.kind = 'text';
+    this.numericCols--;
     col.firstText = { row, value: cell.length > 40 ? `${cell.slice(0, 40)}…` : cell };
     col.levelIndex = new Map();
     col.codes = new Int32Array(this.capacity);
@@ -346,14 +385,31 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
 
 /**
  * A plain decimal number in text[start, end), read from the character codes,
- * exactly: with a mantissa below 2^53 (up to 16 significant digits) and a
- * power of ten up to 22, the mantissa and 10^k are exact doubles, so one
- * multiplication or division rounds correctly (Clinger's fast path) — the
- * same double as Number().
- * NaN means "not decided here" (more digits, spaces, text…): the caller then
- * falls back to Number() on the substring.
+ * exactly (the same double as Number()), or NaN for "not decided here" (spaces,
+ * text, hex, more than 19 significant digits, powers of ten past 10^±22…):
+ * the caller then falls back to Number() on the substring.
+ *
+ * - Up to 15 significant digits, or 16 while the mantissa stays below 2^53: the
+ *   mantissa and 10^k are exact doubles, so one multiplication or division
+ *   rounds correctly (Clinger's fast path).
+ * - 16 to 19 digits (what shortest round-trip output of a double has, e.g.
+ *   0.011131661901729583): `longDecimal` below, exact or undecided.
  */
 export function fastNumber(text: string, start: number, end: number): number {
+  const v = scanNumber(text, start, end);
+  return scanEnd === end ? v : NaN;
+}
+
+/** Where the last scanNumber stopped: the first character that is not part of the number. */
+let scanEnd = 0;
+
+/**
+ * fastNumber's reading of the number that starts at `start`, stopping at the
+ * first character that cannot continue it (a delimiter, say) and leaving that
+ * position in `scanEnd`: one pass over a line finds and reads its cells.
+ */
+function scanNumber(text: string, start: number, end: number): number {
+  scanEnd = -1;
   let i = start;
   if (i >= end) return NaN;
   let c = text.charCodeAt(i);
@@ -363,15 +419,18 @@ export function fastNumber(text: string, start: number, end: number): number {
     if (++i >= end) return NaN;
     c = text.charCodeAt(i);
   }
-  let mantissa = 0;
+  // The first 15 significant digits go to `head` (< 10^15, exact), up to 4 more to `tail`.
+  let head = 0;
+  let tail = 0;
   let digits = 0; // significant digits taken
   let seen = false; // any digit at all
   let scale = 0; // digits after the point
   while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
     seen = true;
     if (digits > 0 || c !== 48) {
-      if (++digits > 16) return NaN;
-      mantissa = mantissa * 10 + (c - 48);
+      if (++digits <= 15) head = head * 10 + (c - 48);
+      else if (digits <= 19) tail = tail * 10 + (c - 48);
+      else return NaN;
     }
     i++;
   }
@@ -380,8 +439,9 @@ export function fastNumber(text: string, start: number, end: number): number {
     while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
       seen = true;
       if (digits > 0 || c !== 48) {
-        if (++digits > 16) return NaN;
-        mantissa = mantissa * 10 + (c - 48);
+        if (++digits <= 15) head = head * 10 + (c - 48);
+        else if (digits <= 19) tail = tail * 10 + (c - 48);
+        else return NaN;
       }
       scale++;
       i++;
@@ -405,17 +465,100 @@ export function fastNumber(text: string, start: number, end: number): number {
     if (expDigits === 0) return NaN;
     if (expNeg) exp = -exp;
   }
-  if (i !== end) return NaN;
-  // 16 digits fit while the mantissa stays below 2^53 (every step above was exact up to there).
-  if (mantissa >= 9007199254740992) return NaN;
+  scanEnd = i;
   const e10 = exp - scale;
   let v: number;
-  if (mantissa === 0) v = 0;
-  else if (e10 === 0) v = mantissa;
-  else if (e10 > 0 && e10 <= 22) v = mantissa * POW10[e10];
-  else if (e10 < 0 && e10 >= -22) v = mantissa / POW10[-e10];
-  else return NaN;
+  if (digits <= 16) {
+    // head·10 + tail is exact below 2^53 (every partial sum on the way is smaller).
+    const mantissa = digits === 16 ? head * 10 + tail : head;
+    if (mantissa >= 9007199254740992) v = longDecimal(head, tail, digits - 15, e10);
+    else if (mantissa === 0) v = 0;
+    else if (e10 === 0) v = mantissa;
+    else if (e10 > 0 && e10 <= 22) v = mantissa * POW10[e10];
+    else if (e10 < 0 && e10 >= -22) v = mantissa / POW10[-e10];
+    else return NaN;
+  } else {
+    v = longDecimal(head, tail, digits - 15, e10);
+  }
   return negative ? -v : v;
+}
+
+/** Veltkamp's splitter for doubles: 2^27 + 1. */
+const SPLITTER = 134217729;
+const bitsF64 = new Float64Array(1);
+const bitsU32 = new Uint32Array(bitsF64.buffer);
+/** Which 32-bit word of a double holds its sign and exponent (the high one). */
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * (head·10^tailDigits + tail) · 10^e10 for a mantissa of 16 to 19 digits, with
+ * -22 ≤ e10 ≤ 0; correctly rounded, or NaN when it cannot be sure.
+ *
+ * The mantissa W (< 10^19 < 2^64) is held exactly as a double-double: head·10^t
+ * by Dekker's exact product, plus the tail. Dividing by P = 10^-e10 (an exact
+ * double) in double-double gives q1 + q2 within |v|·2^-100 of the true value v
+ * (q1 = W_hi / P rounded; the remainder W_hi − q1·P is exact by Dekker's
+ * product; adding W_lo and dividing err by ~2^-53 of a term already ~2^-52 of
+ * v). Then s = q1 + q2 rounded, with e = (q1 + q2) − s exact (Knuth's TwoSum):
+ * v rounds to s unless it lies within that error of the half-way point
+ * between s and a neighbour, i.e. unless | |e| − ulp/2 | is that small (ulp/4
+ * below a power of two). Those rare near-ties are left to Number().
+ */
+function longDecimal(head: number, tail: number, tailDigits: number, e10: number): number {
+  if (e10 > 0 || e10 < -22) return NaN;
+  // a = head · 10^t exactly as (ph + pl): Dekker's product of two doubles.
+  const b = POW10[tailDigits];
+  let t = SPLITTER * head;
+  const ah = t - (t - head);
+  const al = head - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const ph = head * b;
+  const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
+  // W = ph + pl + tail: ph is an integer ≥ 2^50, pl and tail small integers, so pl + tail is exact.
+  const small = pl + tail;
+  const wh = ph + small;
+  const wl = small - (wh - ph); // Fast2Sum: |ph| ≥ |small|
+  if (e10 === 0) {
+    const s = wh + wl;
+    const e = wl - (s - wh);
+    return nearestOrNaN(s, e);
+  }
+  const P = POW10[-e10];
+  const q1 = wh / P;
+  // r = wh − q1·P exactly: Dekker's product of q1 and P, then exact subtractions.
+  t = SPLITTER * q1;
+  const qh = t - (t - q1);
+  const ql = q1 - qh;
+  t = SPLITTER * P;
+  const Ph = t - (t - P);
+  const Pl = P - Ph;
+  const mh = q1 * P;
+  const ml = ((qh * Ph - mh) + qh * Pl + ql * Ph) + ql * Pl;
+  const r = (wh - mh) - ml;
+  const q2 = (r + wl) / P;
+  // TwoSum: s + e = q1 + q2 exactly.
+  const s = q1 + q2;
+  const bv = s - q1;
+  const e = (q1 - (s - bv)) + (q2 - bv);
+  return nearestOrNaN(s, e);
+}
+
+/** s when s + e + (error ≤ |s|·2^-98) certainly rounds to s; NaN near a tie. */
+function nearestOrNaN(s: number, e: number): number {
+  bitsF64[0] = s;
+  const hi = bitsU32[HIGH];
+  const biased = (hi >>> 20) & 0x7ff;
+  if (biased <= 53 || biased === 0x7ff) return NaN; // subnormal-adjacent, zero, inf: not here
+  // ulp(s) = 2^(biased − 1075); half of it is 2^(biased − 1076); a power of two has a finer step below.
+  const powerOfTwo = (hi & 0xfffff) === 0 && bitsU32[1 - HIGH] === 0;
+  bitsU32[HIGH] = (biased - 53) << 20; // 2^(biased − 1076): exponent field biased − 53
+  bitsU32[1 - HIGH] = 0;
+  let half = bitsF64[0];
+  if (powerOfTwo && (e < 0) === (s > 0)) half /= 2;
+  const slack = Math.abs(s) * 3.1554436208840472e-30; // 2^-98
+  return Math.abs(e) < half - slack ? s : NaN;
 }
 
 /**
