@@ -43,6 +43,13 @@ interface ColumnBuilder {
   firstText: { row: number; value: string } | null;
 }
 
+/** Rows of an all-numeric stretch of a file: one column of values each (NaN = missing), with missing counts. */
+export interface PlainPart {
+  rows: number;
+  values: Float64Array[];
+  missing: number[];
+}
+
 export interface BuilderOptions {
   /** The number of bytes of the whole file, for progress. */
   totalBytes?: number;
@@ -247,6 +254,35 @@ export class DatasetBuilder {
     return true;
   }
 
+  /**
+   * The rows so far as a part of a larger file, when every column is numeric
+   * and nothing failed; null otherwise (the caller then reads the file in one
+   * piece, which gives text columns and row numbers in messages their file-wide
+   * meaning).
+   */
+  takePlain(): PlainPart | null {
+    if (this.error || !this.header || !this.allNumeric) return null;
+    return { rows: this.n, values: this.cols.map((c) => c.values.subarray(0, this.n)), missing: this.cols.map((c) => c.missing) };
+  }
+
+  /**
+   * Take parts read by `takePlain` (in file order) as this builder's rows; the
+   * header must already be set, and no rows added.
+   */
+  adoptPlain(parts: PlainPart[]): void {
+    if (!this.header || this.n !== 0) throw new Error('adoptPlain: a header and no rows are needed');
+    const total = parts.reduce((t, p) => t + p.rows, 0);
+    this.grow(total, true);
+    for (const part of parts) {
+      if (part.values.length !== this.cols.length) throw new Error(`adoptPlain: a part has ${part.values.length} columns, the header ${this.cols.length}`);
+      this.cols.forEach((c, j) => {
+        c.values.set(part.values[j], this.n);
+        c.missing += part.missing[j];
+      });
+      this.n += part.rows;
+    }
+  }
+
   private raggedRow(rowNumber: number, fields: number, width: number): DataError {
     return new DataError(
       `${this.name}: row ${rowNumber} (line ${rowNumber + 1}) has ${fields} field${fields === 1 ? '' : 's'}, expected ${width} like the header`,
@@ -340,7 +376,11 @@ export class DatasetBuilder {
     const n = this.n;
     if (c.kind === 'numeric') {
       const values = trim(c.values, n);
+      // One pass for the range, the sum and up to MAX_DISTINCT + 1 distinct values (a short list:
+      // a label column's two values cost a comparison or two per row, not a Set insertion).
       let min = Infinity, max = -Infinity, sum = 0, count = 0;
+      const seen: number[] = [];
+      let few = true;
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (v === v) {
@@ -348,6 +388,10 @@ export class DatasetBuilder {
           if (v > max) max = v;
           sum += v;
           count++;
+          if (few && !seen.includes(v)) {
+            seen.push(v);
+            if (seen.length > MAX_DISTINCT) few = false;
+          }
         }
       }
       const mean = count ? sum / count : NaN;
@@ -356,12 +400,7 @@ export class DatasetBuilder {
         const v = values[i];
         if (v === v) ss += (v - mean) * (v - mean);
       }
-      const distinctSet = new Set<number>();
-      for (let i = 0; i < n && distinctSet.size <= MAX_DISTINCT; i++) {
-        const v = values[i];
-        if (v === v) distinctSet.add(v);
-      }
-      const distinct = distinctSet.size <= MAX_DISTINCT ? [...distinctSet].sort((a, b) => a - b) : null;
+      const distinct = few ? seen.sort((a, b) => a - b) : null;
       const col: NumericColumn = {
         name: c.name, kind: 'numeric', values, missing: c.missing,
         min: count ? min : NaN, max: count ? max : NaN, mean, std: count ? Math.sqrt(ss / count) : NaN, distinct,
@@ -379,7 +418,7 @@ export class DatasetBuilder {
 }
 
 /** The delimiters a file is sniffed for, in papaparse's order of preference. */
-const DELIMITERS = [',', '\t', ';', '|'];
+export const DELIMITERS = [',', '\t', ';', '|'];
 
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
