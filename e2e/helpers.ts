@@ -59,6 +59,7 @@ export interface HookState {
   threshold: number;
   flagged: number | null;
   metrics: (CliMetrics & Record<string, unknown>) | null;
+  timings: { parse_ms: number | null; parse_threads: number; fit_ms: number | null; score_ms: number | null; total_ms: number | null };
 }
 
 export const METRIC_IDS = ['precision', 'recall', 'f1', 'roc-auc', 'average-precision', 'precision-at-n'] as const;

@@ -45,6 +45,8 @@ export interface AppState {
   loading: { name: string; fraction: number; rows: number } | null;
   error: string | null;
   parseMs: number | null;
+  /** How many threads read the file (1 unless it was large enough to split). */
+  parseThreads: number;
   labelColumn: string | null;
   positive: string | null;
   labels: Labels | null;
@@ -122,6 +124,7 @@ export const useApp = create<AppState>(() => ({
   loading: null,
   error: null,
   parseMs: null,
+  parseThreads: 1,
   labelColumn: null,
   positive: null,
   labels: null,
@@ -210,7 +213,7 @@ export async function loadFile(file: Blob, name: string, apply?: { model: ModelJ
   const labelColumn = guessLabelColumn(ds);
   const features = numericColumns(ds).filter((c) => c !== labelColumn);
   set({
-    datasetId: loaded.id, dataset: ds, loading: null, parseMs: loaded.parseMs, error: null,
+    datasetId: loaded.id, dataset: ds, loading: null, parseMs: loaded.parseMs, parseThreads: loaded.threads, error: null,
     labelColumn, positive: null, labels: null, labelError: null, features,
     order: new Random(0).permutation(ds.rows),
     result: null, explained: null, training: null, plotX: features[0] ?? null, plotY: features[1] ?? features[0] ?? null, plotValues: null,
@@ -621,6 +624,7 @@ export function testHook() {
         explained: s.explained,
         timings: {
           parse_ms: s.parseMs,
+          parse_threads: s.parseThreads,
           fit_ms: s.result?.timings.fit ?? null,
           score_ms: s.result?.timings.score ?? null,
           total_ms: s.result?.timings.total ?? null,

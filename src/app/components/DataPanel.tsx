@@ -132,6 +132,7 @@ function ColumnTable() {
 export function DataPanel() {
   const dataset = useApp((s) => s.dataset);
   const parseMs = useApp((s) => s.parseMs);
+  const parseThreads = useApp((s) => s.parseThreads);
   const policy = useApp((s) => s.missingPolicy);
   const features = useApp((s) => s.features);
   const imputed = useApp((s) => s.result?.imputed) ?? NONE;
@@ -146,7 +147,7 @@ export function DataPanel() {
         <>
           <div className="dataset-info" data-testid="dataset-info">
             <strong>{dataset.name}</strong>: {fmtInt(dataset.rows)} rows × {dataset.columns.length} columns
-            <span className="muted"> · delimiter “{dataset.delimiter === '\t' ? 'tab' : dataset.delimiter}” · parsed in {fmtMs(parseMs)}</span>
+            <span className="muted"> · delimiter “{dataset.delimiter === '\t' ? 'tab' : dataset.delimiter}” · parsed in {fmtMs(parseMs)}{parseThreads > 1 ? ` on ${parseThreads} threads` : ''}</span>
           </div>
           <LabelPicker />
           <div className="missing-policy">

@@ -64,19 +64,27 @@ export async function planParts(name: string, source: ByteSource, parts: number)
   const guess = Papa.parse<string[]>(text.slice(0, PROBE), { preview: 20, delimitersToGuess: DELIMITERS });
   const delimiter = guess.meta.delimiter || ',';
   const start = nl + 1;
+  // The first line break at or after each even cut (read in parallel: each read may be a round trip).
+  const targets = Array.from({ length: parts - 1 }, (_, p) => start + Math.round(((source.size - start) * (p + 1)) / parts));
+  const found = await Promise.all(targets.map((t) => nextLineStart(source, t)));
+  if (found.some((c) => c === null)) return null;
   const cuts = [start];
-  for (let p = 1; p < parts; p++) {
-    const target = Math.max(cuts[cuts.length - 1], start + Math.round(((source.size - start) * p) / parts));
-    if (target >= source.size) break;
-    const window = await source.read(target, Math.min(source.size, target + PROBE));
-    const k = window.indexOf(10);
-    if (k < 0) return null;
-    if (target + k + 1 < source.size) cuts.push(target + k + 1);
-  }
+  for (const c of found as number[]) if (c > cuts[cuts.length - 1] && c < source.size) cuts.push(c);
   cuts.push(source.size);
   const ranges: [number, number][] = [];
   for (let i = 0; i + 1 < cuts.length; i++) if (cuts[i + 1] > cuts[i]) ranges.push([cuts[i], cuts[i + 1]]);
   return { header, delimiter, ranges };
+}
+
+/** The position after the first line break at or after `from` (looking up to PROBE bytes ahead), or null. */
+async function nextLineStart(source: ByteSource, from: number): Promise<number | null> {
+  for (let window = 4096; ; window *= 4) {
+    const end = Math.min(source.size, from + window);
+    const k = (await source.read(from, end)).indexOf(10);
+    if (k >= 0) return from + k + 1;
+    if (end === source.size) return source.size;
+    if (window >= PROBE) return null;
+  }
 }
 
 /**
