@@ -53,8 +53,11 @@ test('trains with a streamed loss chart, flags 10 %, equals the CLI, and explain
   // A real click on a drawn point explains that row too.
   await lab.tid('explain-close').click();
   await expect(lab.tid('explain-panel')).toHaveCount(0);
-  await page.locator('[data-testid=scatter-plot] .recharts-scatter-symbol').last().click({ force: true });
+  const last = page.locator('[data-testid=scatter-plot] circle.point').last();
+  const row = await last.getAttribute('data-row');
+  await last.click({ force: true });
   await expect(lab.tid('explain-panel')).toBeVisible();
+  await expect(lab.tid('explain-panel')).toHaveAttribute('data-row', row!);
 });
 
 test('save in the browser (IndexedDB), then apply the saved model: the same scores without training', async ({ page }) => {

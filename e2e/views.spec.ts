@@ -32,3 +32,53 @@ test('histogram, ROC and PR tabs show the run and follow the threshold', async (
   await lab.tid('tab-roc').click();
   await expect(page.getByText('Pick a label column')).toHaveCount(2); // metrics panel and the curve view
 });
+
+test('scatter points sit where the axes put them; hovering one names its row and values; clicks and threshold steps follow', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.tid('sample-sklearn_iforest_demo').click();
+  await lab.waitDone('sklearn_iforest_demo.csv');
+  const plot = lab.tid('scatter-plot');
+  // Axis scales from the first and last tick of each axis: the tick line's pixel, the label's value.
+  const axis = async (which: 'x' | 'y') => {
+    const lines = plot.locator(`.recharts-${which}Axis-tick-lines .recharts-cartesian-axis-tick-line`);
+    const labels = plot.locator(`.recharts-${which}Axis-tick-labels .recharts-cartesian-axis-tick-value`);
+    const n = await lines.count();
+    expect(n).toBeGreaterThan(2);
+    expect(await labels.count()).toBe(n);
+    const at = async (i: number) => {
+      const box = (await lines.nth(i).boundingBox())!;
+      return { v: Number(await labels.nth(i).textContent()), px: which === 'x' ? box.x + box.width / 2 : box.y + box.height / 2 };
+    };
+    const a = await at(0);
+    const b = await at(n - 1);
+    return (v: number) => a.px + ((v - a.v) * (b.px - a.px)) / (b.v - a.v);
+  };
+  const toX = await axis('x');
+  const toY = await axis('y');
+  const circles = plot.locator('circle.point');
+  await expect(circles).toHaveCount(120);
+  for (const i of [0, 57, 119]) {
+    await circles.nth(i).hover({ force: true });
+    // The tooltip names the row under the pointer (the topmost circle there, in a dense cluster maybe another).
+    const tip = plot.locator('.point-tip');
+    await expect(tip).toContainText('click to explain this row');
+    const text = (await tip.textContent())!;
+    const row = Number(/row ([\d,]+)/.exec(text)![1].replace(/,/g, '')) - 1;
+    const x = Number(/x0 = (-?[\d.e+-]+)/.exec(text)![1]);
+    const y = Number(/x1 = (-?[\d.e+-]+)/.exec(text)![1]);
+    const box = (await plot.locator(`circle.point[data-row="${row}"]`).boundingBox())!;
+    // Within 1.5 px (the tooltip rounds to 5 significant digits).
+    expect(Math.abs(box.x + box.width / 2 - toX(x))).toBeLessThan(1.5);
+    expect(Math.abs(box.y + box.height / 2 - toY(y))).toBeLessThan(1.5);
+    await plot.locator(`circle.point[data-row="${row}"]`).dispatchEvent('click');
+    await expect(lab.tid('explain-panel')).toHaveAttribute('data-row', String(row));
+    await expect(lab.tid('selected-point')).toHaveAttribute('data-row', String(row));
+  }
+  await lab.tid('explain-close').click();
+  // Arrow-key threshold steps redraw the flagged points.
+  await lab.tid('threshold-slider').focus();
+  for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowLeft');
+  await expect.poll(async () => (await lab.state()).flagged).toBeGreaterThan(18);
+  await expect(plot.locator('circle.point.flagged')).toHaveCount((await lab.state()).flagged!);
+});

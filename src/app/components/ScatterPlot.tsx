@@ -1,5 +1,5 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, ResponsiveContainer, ScatterChart, XAxis, YAxis } from 'recharts';
 import { useApp, setPlotAxes, setView, surfaceFor, explainRow, type Surface } from '../store';
 import { PlotSampler } from '../../core/data/sample';
 import { numericColumns } from '../../core/data/dataset';
@@ -21,16 +21,7 @@ interface Point {
   selected?: boolean;
 }
 
-function Dot(props: { cx?: number; cy?: number; payload?: Point }) {
-  const { cx, cy, payload } = props;
-  if (cx === undefined || cy === undefined || !payload) return <g />;
-  if (payload.selected) return <circle className="point selected" data-testid="selected-point" cx={cx} cy={cy} r={7} fill={payload.color} stroke="#111" strokeWidth={2.5} />;
-  return <circle className={payload.flagged ? 'point flagged' : 'point'} cx={cx} cy={cy} r={payload.flagged ? 4.2 : 3.2} fill={payload.color} stroke={payload.flagged ? '#1b1b1b' : 'rgba(0,0,0,0.25)'} strokeWidth={payload.flagged ? 1.1 : 0.5} />;
-}
-
-function Tip({ active, payload, xName, yName }: { active?: boolean; payload?: { payload: Point }[]; xName: string; yName: string }) {
-  if (!active || !payload?.length) return null;
-  const p = payload[0].payload;
+function Tip({ p, xName, yName }: { p: Point; xName: string; yName: string }) {
   return (
     <div className="tooltip">
       <div><strong>row {fmtInt(p.row + 1)}</strong>{p.flagged ? ' · flagged' : ''}</div>
@@ -41,6 +32,71 @@ function Tip({ active, payload, xName, yName }: { active?: boolean; payload?: { 
     </div>
   );
 }
+
+/**
+ * The points, drawn by us as plain SVG circles over recharts' axes (recharts'
+ * own Scatter rebuilt every point as several components on each threshold
+ * step: ~600 ms a step for 3,000 points). Keyed by row, so a threshold move
+ * touches only the circles whose colour or flag changed. Hover shows the row,
+ * click explains it.
+ */
+const PointLayer = memo(function PointLayer({ points, domain, onHover }: {
+  points: Point[];
+  domain: { x: [number, number]; y: [number, number] };
+  onHover: (p: { point: Point; left: number; top: number } | null) => void;
+}) {
+  const ref = useRef<SVGSVGElement>(null);
+  const [size, setSize] = useState<{ w: number; h: number } | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => {
+      const r = el.getBoundingClientRect();
+      setSize((s) => (s && s.w === r.width && s.h === r.height ? s : { w: r.width, h: r.height }));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const byRow = useMemo(() => new Map(points.map((p) => [p.row, p])), [points]);
+  const circles = useMemo(() => {
+    if (!size) return null;
+    const [x0, x1] = domain.x;
+    const [y0, y1] = domain.y;
+    const sx = size.w / (x1 - x0);
+    const sy = size.h / (y1 - y0);
+    return points.map((p) => {
+      const cx = (p.x - x0) * sx;
+      const cy = size.h - (p.y - y0) * sy;
+      if (p.selected) return <circle key={p.row} data-row={p.row} className="point selected" data-testid="selected-point" cx={cx} cy={cy} r={7} fill={p.color} stroke="#111" strokeWidth={2.5} />;
+      return p.flagged
+        ? <circle key={p.row} data-row={p.row} className="point flagged" cx={cx} cy={cy} r={4.2} fill={p.color} stroke="#1b1b1b" strokeWidth={1.1} />
+        : <circle key={p.row} data-row={p.row} className="point" cx={cx} cy={cy} r={3.2} fill={p.color} stroke="rgba(0,0,0,0.25)" strokeWidth={0.5} />;
+    });
+  }, [points, domain, size]);
+  const rowOf = (e: React.MouseEvent) => {
+    const row = (e.target as Element).getAttribute?.('data-row');
+    return row === null || row === undefined ? null : byRow.get(Number(row)) ?? null;
+  };
+  return (
+    <svg
+      ref={ref}
+      className="points"
+      style={{ left: AREA.left, top: AREA.top, width: `calc(100% - ${AREA.left + AREA.right}px)`, height: `calc(100% - ${AREA.top + AREA.bottom}px)` }}
+      onMouseOver={(e) => {
+        const p = rowOf(e);
+        if (!p) return;
+        const c = e.target as SVGCircleElement;
+        onHover({ point: p, left: AREA.left + Number(c.getAttribute('cx')), top: AREA.top + Number(c.getAttribute('cy')) });
+      }}
+      onMouseOut={(e) => { if (rowOf(e)) onHover(null); }}
+      onClick={(e) => { const p = rowOf(e); if (p) void explainRow(p.row); }}
+    >
+      {circles}
+    </svg>
+  );
+});
 
 export function ScatterPlot() {
   const dataset = useApp((s) => s.dataset);
@@ -124,6 +180,11 @@ export function ScatterPlot() {
     return () => { live = false; };
   }, [domain, model]);
 
+  const [hover, setHover] = useState<{ point: Point; left: number; top: number } | null>(null);
+  const onHover = useCallback((h: { point: Point; left: number; top: number } | null) => setHover(h), []);
+  // A tooltip of a point that is no longer drawn (new sample, new columns) goes.
+  useEffect(() => setHover(null), [points]);
+
   if (!dataset) {
     return (
       <section className="panel plot-panel empty">
@@ -159,10 +220,14 @@ export function ScatterPlot() {
               <CartesianGrid stroke="#e5e8ee" />
               <XAxis type="number" dataKey="x" name={plotX ?? ''} domain={domain?.x ?? ['auto', 'auto']} ticks={domain?.xTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} label={{ value: plotX ?? '', position: 'insideBottom', offset: -14 }} />
               <YAxis type="number" dataKey="y" name={plotY ?? ''} domain={domain?.y ?? ['auto', 'auto']} ticks={domain?.yTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} width={64} label={{ value: plotY ?? '', angle: -90, position: 'insideLeft', offset: 0, dx: -4 }} />
-              <Tooltip cursor={false} content={<Tip xName={plotX ?? 'x'} yName={plotY ?? 'y'} />} isAnimationActive={false} />
-              <Scatter data={points} shape={<Dot />} isAnimationActive={false} onClick={(p: unknown) => { const row = (p as { payload?: Point; row?: number })?.payload?.row ?? (p as { row?: number })?.row; if (typeof row === 'number') void explainRow(row); }} cursor="pointer" />
             </ScatterChart>
           </ResponsiveContainer>
+          {domain && <PointLayer points={points} domain={domain} onHover={onHover} />}
+          {hover && (
+            <div className="point-tip" style={{ left: hover.left + 10, top: hover.top + 10 }}>
+              <Tip p={hover.point} xName={plotX ?? 'x'} yName={plotY ?? 'y'} />
+            </div>
+          )}
         </div>
         {scale && result && <ColorBar scale={scale} threshold={sklearnView ? result.modelThreshold - liveThreshold : liveThreshold} label={sklearnView ? 'decision_function' : 'anomaly score'} />}
       </div>
