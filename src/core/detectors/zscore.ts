@@ -105,6 +105,12 @@ function scoreTyped(X: Matrix, { center, scale }: ZState): Float64Array {
   // A zero-scale column divides by Infinity and contributes 0.
   const div = scale.map((s) => (s === 0 ? Infinity : s));
   const out = new Float64Array(rows);
+  if (cols === 1) {
+    const c = center[0];
+    const d = div[0];
+    for (let i = 0; i < rows; i++) out[i] = Math.abs(data[i] - c) / d;
+    return out;
+  }
   for (let i = 0, k = 0; i < rows; i++) {
     let best = 0;
     for (let j = 0; j < cols; j++, k++) {
