@@ -1,7 +1,7 @@
 /** A CLI parse thread: reads one byte range of a CSV file as a part (messaging only here). */
 import { parentPort } from 'node:worker_threads';
 import { parsePlainPart, type PartPlan } from '../core/data/csv-parts.js';
-import { fileChunks } from './read.js';
+import { fileByteChunks } from './read.js';
 
 interface PartJob {
   file: string;
@@ -13,7 +13,7 @@ interface PartJob {
 parentPort!.on('message', (job: PartJob) => {
   void (async () => {
     try {
-      const part = await parsePlainPart(job.name, job.plan, fileChunks(job.file, job.range), job.range[1] - job.range[0]);
+      const part = await parsePlainPart(job.name, job.plan, fileByteChunks(job.file, job.range), job.range[1] - job.range[0]);
       if (!part) {
         parentPort!.postMessage({ part: null });
         return;

@@ -35,3 +35,8 @@ export function isAscii(bytes: Uint8Array): boolean {
   for (; i < n; i++) if (bytes[i] & 0x80) return false;
   return true;
 }
+
+/** The bytes of a Blob in 8 MB slices. */
+export async function* blobBytes(blob: Blob, size = 8 << 20): AsyncGenerator<Uint8Array> {
+  for (let pos = 0; pos < blob.size; pos += size) yield new Uint8Array(await blob.slice(pos, pos + size).arrayBuffer());
+}

@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import Papa from 'papaparse';
 import { parseCsvChunks } from '../core/data/csv';
 import { PARALLEL_BYTES, parseCsvParts, parsePlainPart, type ByteSource } from '../core/data/csv-parts';
-import { blobChunks } from './chunks';
+import { blobBytes, blobChunks } from './chunks';
 import type { PartApi } from './parse-part.worker';
 import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core/data/dataset';
 import { featureMatrix, resolveLabels, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
@@ -66,7 +66,7 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
     ds = await parseCsvParts(name, source, threads, async (plan, [a, b], runner) => {
       const slice = file.slice(a, b);
       const head = { header: plan.header, delimiter: plan.delimiter };
-      const part = runner === 0 ? await parsePlainPart(name, head, blobChunks(slice), b - a) : await workers[runner - 1].parse(slice, name, head).catch(() => null);
+      const part = runner === 0 ? await parsePlainPart(name, head, blobBytes(slice), b - a) : await workers[runner - 1].parse(slice, name, head).catch(() => null);
       bytesDone += b - a;
       rowsDone += part?.rows ?? 0;
       const now = Date.now();

@@ -5,11 +5,11 @@
  */
 import * as Comlink from 'comlink';
 import { parsePlainPart, type PartPlan } from '../core/data/csv-parts';
-import { blobChunks } from './chunks';
+import { blobBytes } from './chunks';
 
 const api = {
   async parse(blob: Blob, name: string, plan: Pick<PartPlan, 'header' | 'delimiter'>) {
-    const part = await parsePlainPart(name, plan, blobChunks(blob), blob.size);
+    const part = await parsePlainPart(name, plan, blobBytes(blob), blob.size);
     return part ? Comlink.transfer(part, part.values.map((v) => v.buffer as ArrayBuffer)) : null;
   },
 };

@@ -22,6 +22,11 @@ async function* rangeChunks(bytes: Uint8Array, [a, b]: [number, number], size = 
   for (let p = a; p < b; p += size) yield decoder.decode(bytes.subarray(p, Math.min(b, p + size)), { stream: p + size < b });
 }
 
+/** A range's bytes in odd-sized chunks (cutting lines, CRLF pairs and UTF-8 sequences anywhere), as the parts read them. */
+async function* rangeBytes(bytes: Uint8Array, [a, b]: [number, number], size = 777): AsyncGenerator<Uint8Array> {
+  for (let p = a; p < b; p += size) yield bytes.subarray(p, Math.min(b, p + size));
+}
+
 async function onePiece(name: string, bytes: Uint8Array): Promise<Dataset> {
   const text = new TextDecoder('utf-8').decode(bytes);
   return parseCsvChunks(name, rangeChunks(bytes, [0, bytes.length], 4096), (config) => Papa.parse(text, config as Papa.ParseConfig<string[]>));
@@ -34,7 +39,7 @@ async function inParts(name: string, bytes: Uint8Array, threads = 3, rangesPerTh
     name, source(bytes), threads,
     (plan: PartPlan, range) => {
       ranges++;
-      return parsePlainPart(name, plan, rangeChunks(bytes, range), range[1] - range[0]);
+      return parsePlainPart(name, plan, rangeBytes(bytes, range), range[1] - range[0]);
     },
     () => {
       wholeCalls++;
@@ -135,12 +140,54 @@ describe('reading a CSV file in parts', () => {
 
   it('parsePlainPart returns the rows of an all-numeric range and null for a text cell', async () => {
     const plan = { header: 'a,b', delimiter: ',' };
-    async function* one(s: string) { yield s; }
+    async function* one(s: string) { yield encoder.encode(s); }
     const part = (await parsePlainPart('p.csv', plan, one('1,2\n3,NA\n\n5,6'), 12)) as PlainPart;
     expect(part.rows).toBe(3);
     expect(Array.from(part.values[0])).toEqual([1, 3, 5]);
     expect(Array.from(part.values[1])).toEqual([2, NaN, 6]);
     expect(part.missing).toEqual([0, 1]);
     expect(await parsePlainPart('p.csv', plan, one('1,2\nx,4\n'), 8)).toBeNull();
+  });
+});
+
+describe('DatasetBuilder.addPlainBytes', () => {
+  it('reads lines from bytes exactly as addPlainLines reads their text: odd numbers, 20-digit and tie values, tokens, CRLF, blanks', async () => {
+    const { DatasetBuilder } = await import('../../src/core/data/csv');
+    const rng = new Random(21);
+    const cells = ['0', '-0', '+1', '1.', '.5', '-.5', '007', '1e5', '1E-5', '2.5e+3', '12345678901234567890', '9007199254740993', '0.1e-30',
+      '', 'NA', ' 3', '4 ', 'inf', '-Infinity', '1e400', String(Math.PI), String(-Math.E * 1e-7), '1.7976931348623157e308', '5e-324'];
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      lines.push(Array.from({ length: 4 }, () => (rng.float() < 0.3 ? cells[rng.int(cells.length)] : String(rng.normal() * 10 ** (rng.int(10) - 5)))).join(','));
+      if (i % 211 === 0) lines.push('');
+    }
+    const text = `${lines.join('\r\n')}\r\n`;
+    const a = new DatasetBuilder('t.csv');
+    a.addPlainLines('a,b,c,d\n');
+    a.addPlainLines(text);
+    const b = new DatasetBuilder('t.csv');
+    b.addPlainLines('a,b,c,d\n');
+    b.addPlainBytes(encoder.encode(text));
+    const da = a.finish();
+    const db = b.finish();
+    same(db, da);
+    expect(da.columns.every((c) => c.kind === 'numeric')).toBe(true);
+    expect(da.columns.reduce((t, c) => t + c.missing, 0)).toBeGreaterThan(100);
+  });
+
+  it('a text cell turns its column to text and a ragged line fails with the same message', async () => {
+    const { DatasetBuilder } = await import('../../src/core/data/csv');
+    for (const body of ['1,2\n3,4\nhé,5\n6,7\n', '1,2\n3,4\n5\n']) {
+      const a = new DatasetBuilder('t.csv');
+      a.addPlainLines('a,b\n');
+      a.addPlainLines(body);
+      const b = new DatasetBuilder('t.csv');
+      b.addPlainLines('a,b\n');
+      b.addPlainBytes(encoder.encode(body));
+      const ra = (() => { try { return a.finish(); } catch (e) { return (e as Error).message; } })();
+      const rb = (() => { try { return b.finish(); } catch (e) { return (e as Error).message; } })();
+      if (typeof ra === 'string') expect(rb).toBe(ra);
+      else same(rb as Dataset, ra);
+    }
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Reading one large CSV file on several threads. The file is cut at line
- * breaks into byte ranges; each thread reads and parses its range with the
- * same quote-free line reader as the one-piece path (`DatasetBuilder.
- * addPlainLines`), and the parts are joined in file order. A newline byte is
- * never inside a UTF-8 sequence, so each range decodes on its own.
+ * breaks into byte ranges; each thread reads its range as bytes: a line of
+ * plain numbers is read straight from them (`DatasetBuilder.addPlainBytes`,
+ * the same digits and rules as the text reader), any other line is decoded
+ * and read by the one-piece path's line reader (`addPlainLines`). The parts
+ * are joined in file order. A newline byte is never inside a UTF-8 sequence,
+ * so each range decodes on its own.
  *
  * Only the common file takes this route: no quote anywhere, every column
  * numeric (missing tokens allowed), no bad row. Anything else makes a part
@@ -88,43 +90,49 @@ async function nextLineStart(source: ByteSource, from: number): Promise<number |
 }
 
 /**
- * One range of a planned file, given as text chunks in order (any sizes): its
+ * One range of a planned file, given as byte chunks in order (any sizes): its
  * rows, or null when this part needs the one-piece reader (a quote, a text
- * cell, a bad row).
+ * cell, a bad row). Plain numeric lines are read from the bytes themselves
+ * (`addPlainBytes`): no text is made of them.
  *
  * @param bytes the range's size in bytes, to size the columns once
- * @param onChars called after each chunk with the characters read so far
+ * @param onBytes called after each chunk with the bytes read so far
  */
 export async function parsePlainPart(
-  name: string, plan: Pick<PartPlan, 'header' | 'delimiter'>, chunks: AsyncIterable<string>, bytes: number,
-  onChars?: (chars: number) => void,
+  name: string, plan: Pick<PartPlan, 'header' | 'delimiter'>, chunks: AsyncIterable<Uint8Array>, bytes: number,
+  onBytes?: (bytes: number) => void,
 ): Promise<PlainPart | null> {
   const builder = new DatasetBuilder(name);
   builder.delimiter = plan.delimiter;
   builder.addPlainLines(`${plan.header}\n`);
-  let carry = '';
+  let carry: Uint8Array | null = null;
   let consumed = 0;
   let sized = false;
   for await (const chunk of chunks) {
-    if (chunk.includes('"')) return null;
+    if (chunk.includes(34)) return null; // a quote: papaparse's rules, in one piece
     consumed += chunk.length;
-    const text = carry + chunk;
-    const lastNewline = text.lastIndexOf('\n');
+    let data = chunk;
+    if (carry) {
+      data = new Uint8Array(carry.length + chunk.length);
+      data.set(carry);
+      data.set(chunk, carry.length);
+    }
+    const lastNewline = data.lastIndexOf(10);
     if (lastNewline < 0) {
-      carry = text;
+      carry = data;
       continue;
     }
-    builder.addPlainLines(text, 0, lastNewline + 1);
-    carry = text.slice(lastNewline + 1);
+    builder.addPlainBytes(data, 0, lastNewline + 1);
+    carry = lastNewline + 1 < data.length ? data.slice(lastNewline + 1) : null;
     if (builder.failed) return null;
     if (!sized && builder.rowCount > 0) {
       sized = true;
       builder.reserve(Math.ceil((bytes / (lastNewline + 1)) * builder.rowCount * 1.02));
     }
-    onChars?.(consumed);
+    onBytes?.(consumed);
   }
-  if (carry.length) builder.addPlainLines(carry);
-  return builder.takePlain();
+  if (carry) builder.addPlainBytes(carry);
+  return builder.failed ? null : builder.takePlain();
 }
 
 /** The parts of a planned file joined into its Dataset (same checks and messages as the one-piece reader's end). */

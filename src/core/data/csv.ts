@@ -30,6 +30,9 @@ export const MISSING_TOKENS = new Set([
 ]);
 
 const MAX_LEVELS = 100_000;
+
+/** Decodes the odd line that addPlainBytes cannot read as plain numbers (made on first use). */
+let utf8: TextDecoder | null = null;
 const MAX_DISTINCT = 20;
 
 interface ColumnBuilder {
@@ -226,6 +229,53 @@ export class DatasetBuilder {
       this.n++;
       pos = next;
     }
+  }
+
+  /**
+   * addPlainLines for bytes (UTF-8): a line of plain numbers is read straight
+   * from the bytes, with no text made of it; any other line (a missing token,
+   * text, a blank or ragged line) is decoded and goes through addPlainLines,
+   * so the rules and messages are the same. The header must already be set.
+   */
+  addPlainBytes(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    if (this.error) return;
+    if (!this.header) throw new Error('addPlainBytes: the header must be set first');
+    const dc = this.delimiter.charCodeAt(0);
+    let pos = start;
+    while (pos < end) {
+      let eol = bytes.indexOf(10, pos);
+      if (eol < 0 || eol > end) eol = end;
+      let lineEnd = eol;
+      if (lineEnd > pos && bytes[lineEnd - 1] === 13) lineEnd--;
+      const next = Math.min(eol + 1, end);
+      if (this.allNumeric && lineEnd > pos) {
+        if (this.n >= this.capacity) this.grow(this.n + 1);
+        if (this.plainNumbersBytes(bytes, pos, lineEnd, dc, this.n)) {
+          this.n++;
+          pos = next;
+          continue;
+        }
+      }
+      utf8 ??= new TextDecoder('utf-8');
+      this.addPlainLines(utf8.decode(bytes.subarray(pos, next)));
+      if (this.error) return;
+      pos = next;
+    }
+  }
+
+  /** plainNumbers over bytes. */
+  private plainNumbersBytes(bytes: Uint8Array, pos: number, lineEnd: number, dc: number, i: number): boolean {
+    const cols = this.cols;
+    const last = cols.length - 1;
+    for (let j = 0; j <= last; j++) {
+      const v = scanNumberBytes(bytes, pos, lineEnd);
+      if (v !== v) return false;
+      const stop = scanEnd;
+      if (j < last ? bytes[stop] !== dc || stop >= lineEnd : stop !== lineEnd) return false;
+      cols[j].values[i] = v;
+      pos = stop + 1;
+    }
+    return true;
   }
 
   /** Every column still numeric: lines may take plainNumbers. */
@@ -505,7 +555,76 @@ function scanNumber(text: string, start: number, end: number): number {
     if (expNeg) exp = -exp;
   }
   scanEnd = i;
-  const e10 = exp - scale;
+  return decimalValue(head, tail, digits, exp - scale, negative);
+}
+
+/**
+ * scanNumber over bytes (ASCII digits; any other byte ends the number): the
+ * same digits, the same rules, the same double. For files read as bytes
+ * (csv-parts.ts), which then need no decoding to text at all.
+ */
+function scanNumberBytes(b: Uint8Array, start: number, end: number): number {
+  scanEnd = -1;
+  let i = start;
+  if (i >= end) return NaN;
+  let c = b[i];
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    if (++i >= end) return NaN;
+    c = b[i];
+  }
+  let head = 0;
+  let tail = 0;
+  let digits = 0;
+  let seen = false;
+  let scale = 0;
+  while (i < end && (c = b[i]) >= 48 && c <= 57) {
+    seen = true;
+    if (digits > 0 || c !== 48) {
+      if (++digits <= 15) head = head * 10 + (c - 48);
+      else if (digits <= 19) tail = tail * 10 + (c - 48);
+      else return NaN;
+    }
+    i++;
+  }
+  if (i < end && c === 46) {
+    i++;
+    while (i < end && (c = b[i]) >= 48 && c <= 57) {
+      seen = true;
+      if (digits > 0 || c !== 48) {
+        if (++digits <= 15) head = head * 10 + (c - 48);
+        else if (digits <= 19) tail = tail * 10 + (c - 48);
+        else return NaN;
+      }
+      scale++;
+      i++;
+    }
+  }
+  if (!seen) return NaN;
+  let exp = 0;
+  if (i < end && (c | 0x20) === 101) {
+    i++;
+    let expNeg = false;
+    if (i < end && ((c = b[i]) === 45 || c === 43)) {
+      expNeg = c === 45;
+      i++;
+    }
+    let expDigits = 0;
+    while (i < end && (c = b[i]) >= 48 && c <= 57) {
+      exp = exp * 10 + (c - 48);
+      if (++expDigits > 4) return NaN;
+      i++;
+    }
+    if (expDigits === 0) return NaN;
+    if (expNeg) exp = -exp;
+  }
+  scanEnd = i;
+  return decimalValue(head, tail, digits, exp - scale, negative);
+}
+
+/** The double of ±(head, then tail) · 10^e10 with `digits` significant digits (≤ 19), exactly, or NaN (undecided). */
+function decimalValue(head: number, tail: number, digits: number, e10: number, negative: boolean): number {
   let v: number;
   if (digits <= 16) {
     // head·10 + tail is exact below 2^53 (every partial sum on the way is smaller).
