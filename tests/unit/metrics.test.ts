@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ThresholdSweep, averagePrecision, computeMetrics, confusionAt, countAtMost, countBelow,
-  precisionRecallF1, quantileSorted, rocAuc, sortedCopy, thresholdFromContamination,
+  precisionRecallF1, quantileSorted, rocAuc, sortedCopy, splitByLabel, splitSortedByLabel, thresholdFromContamination,
 } from '../../src/core/metrics/index.js';
 import { Random } from '../../src/core/random.js';
 import { expectClose, fixture, num, nums, type JsonFloat } from './helpers.js';
@@ -216,5 +216,27 @@ describe('ThresholdSweep', () => {
 
   it('refuses no scores', () => {
     expect(() => new ThresholdSweep([])).toThrow(/at least one score/);
+  });
+});
+
+describe('splitSortedByLabel', () => {
+  it('gives splitByLabel’s arrays from the sorted scores: ties, ±0, all or no positives, and NaN (falls back)', () => {
+    const rng = new Random(5);
+    const cases: [number[], number[]][] = [];
+    for (let t = 0; t < 200; t++) {
+      const n = 1 + rng.int(300);
+      const scores = Array.from({ length: n }, () => (rng.float() < 0.3 ? rng.int(5) : rng.float() < 0.05 ? -0 : rng.normal()));
+      const share = [0, 0.02, 0.5, 1][rng.int(4)];
+      cases.push([scores, Array.from({ length: n }, () => (rng.float() < share ? 1 : 0))]);
+    }
+    cases.push([[NaN, 1, 2, NaN], [1, 0, 1, 0]]);
+    for (const [scores, labels] of cases) {
+      const sorted = Float64Array.from(scores).sort();
+      const got = splitSortedByLabel(sorted, scores, labels);
+      const want = splitByLabel(scores, labels);
+      // Equal as numbers (a -0 may stand where splitByLabel has a 0: they are the same score).
+      expect(Array.from(got.pos, (v) => v + 0)).toEqual(Array.from(want.pos, (v) => v + 0));
+      expect(Array.from(got.neg, (v) => v + 0)).toEqual(Array.from(want.neg, (v) => v + 0));
+    }
   });
 });

@@ -122,7 +122,9 @@ export function featureMatrix(ds: Dataset, columns: string[], policy: MissingPol
   const d = columns.length;
   const data = new Float64Array(n * d);
   const imputed: Imputation[] = [];
-  columns.forEach((name, j) => {
+  const sources: Float64Array[] = [];
+  const fills: number[] = [];
+  columns.forEach((name) => {
     const col = getColumn(ds, name);
     if (col.kind !== 'numeric') {
       throw new DataError(`${ds.name}: column '${name}' is text (e.g. '${col.firstText.value}' in row ${col.firstText.row}) and cannot be a feature`, ds.name, col.firstText.row, name);
@@ -130,12 +132,17 @@ export function featureMatrix(ds: Dataset, columns: string[], policy: MissingPol
     if (col.missing === n) throw new DataError(`${ds.name}: column '${name}' has no values`, ds.name, undefined, name);
     const fill = col.missing > 0 ? fillValue(col.values, policy) : 0;
     if (col.missing > 0) imputed.push({ column: name, cells: col.missing, value: fill });
-    const v = col.values;
-    for (let i = 0, k = j; i < n; i++, k += d) {
-      const x = v[i];
-      data[k] = x === x ? x : fill;
-    }
+    sources.push(col.values);
+    fills.push(fill);
   });
+  // Row by row: the output is written in order and each column read in order (writing one column
+  // at a time strides through the whole matrix d times: ~4× slower at 1M × 10).
+  for (let i = 0, k = 0; i < n; i++) {
+    for (let j = 0; j < d; j++, k++) {
+      const x = sources[j][i];
+      data[k] = x === x ? x : fills[j];
+    }
+  }
   return { matrix: { data, rows: n, cols: d }, columns: [...columns], imputed };
 }
 

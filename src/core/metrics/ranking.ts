@@ -28,6 +28,33 @@ export function splitByLabel(scores: ArrayLike<number>, labels: ArrayLike<number
   return { pos, neg };
 }
 
+/**
+ * splitByLabel when all the scores are already sorted (`sorted`, ascending):
+ * only the positives are sorted, and the negatives are what remains of
+ * `sorted` once they are taken out, in one merge walk. The same arrays as
+ * splitByLabel (equal values are interchangeable; -0 and 0 compare equal),
+ * without a second sort of every score.
+ */
+export function splitSortedByLabel(sorted: Float64Array, scores: ArrayLike<number>, labels: ArrayLike<number>): SplitScores {
+  const n = sorted.length;
+  // NaN never equals itself, so the walk could not take a NaN positive out: the plain split then.
+  if (n !== scores.length || n !== labels.length || (n > 0 && sorted[n - 1] !== sorted[n - 1])) return splitByLabel(scores, labels);
+  let p = 0;
+  for (let i = 0; i < n; i++) if (labels[i]) p++;
+  const pos = new Float64Array(p);
+  for (let i = 0, a = 0; i < n; i++) if (labels[i]) pos[a++] = scores[i];
+  pos.sort();
+  const neg = new Float64Array(n - p);
+  let a = 0, b = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sorted[i];
+    if (a < p && v === pos[a]) a++;
+    else neg[b++] = v;
+  }
+  if (a !== p || b !== n - p) return splitByLabel(scores, labels); // `sorted` was not these scores
+  return { pos, neg };
+}
+
 /** ROC-AUC; null when only one class is present (scikit-learn raises there). */
 export function rocAucSplit({ pos, neg }: SplitScores): number | null {
   if (pos.length === 0 || neg.length === 0) return null;

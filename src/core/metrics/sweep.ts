@@ -5,7 +5,7 @@
  */
 import { precisionRecallF1, type Confusion, type PRF } from './classification.js';
 import { countAtMost, quantileSorted } from './quantile.js';
-import { averagePrecisionSplit, rocAucSplit, splitByLabel, type SplitScores } from './ranking.js';
+import { averagePrecisionSplit, rocAucSplit, splitSortedByLabel, type SplitScores } from './ranking.js';
 
 export interface Metrics extends Confusion, PRF {
   roc_auc: number | null;
@@ -30,7 +30,7 @@ export class ThresholdSweep {
     if (this.n === 0) throw new RangeError('ThresholdSweep needs at least one score');
     this.sorted = Float64Array.from(scores).sort();
     if (labels) {
-      this.split = splitByLabel(scores, labels);
+      this.split = splitSortedByLabel(this.sorted, scores, labels);
       const { pos } = this.split;
       const p = pos.length;
       this.positives = p;
