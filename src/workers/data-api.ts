@@ -19,17 +19,33 @@ export interface Loaded {
   threads: number;
 }
 
-/** Helpers that read parts of a large file (one per extra core), started on the first large file and kept. */
-const helpers: Comlink.Remote<PartApi>[] = [];
+/** Helpers that read parts of a large file (one per extra core, up to 3), kept for the worker's life. */
+interface Helper {
+  api: Comlink.Remote<PartApi>;
+  /** Rejects when the worker dies (a crash, out of memory): a part never waits on a dead helper. */
+  died: Promise<never>;
+}
+const helpers: Helper[] = [];
 
 // Started with this worker on a machine with cores to spare, so they are ready (modules loaded) when a large file comes.
 if (typeof Worker !== 'undefined' && typeof navigator !== 'undefined' && (navigator.hardwareConcurrency || 1) >= 2) {
   parseHelpers(Math.min(4, navigator.hardwareConcurrency) - 1);
 }
 
-function parseHelpers(count: number): Comlink.Remote<PartApi>[] {
+function parseHelpers(count: number): Helper[] {
   while (helpers.length < count) {
-    helpers.push(Comlink.wrap<PartApi>(new Worker(new URL('./parse-part.worker.ts', import.meta.url), { type: 'module', name: `parse-part-${helpers.length + 1}` })));
+    const k = helpers.length;
+    const worker = new Worker(new URL('./parse-part.worker.ts', import.meta.url), { type: 'module', name: `parse-part-${k + 1}` });
+    const died = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (e) => {
+        reject(new Error(`parse helper ${k + 1} crashed: ${e.message || 'unknown error'}`));
+        const i = helpers.findIndex((h) => h.api === api);
+        if (i >= 0) helpers.splice(i, 1); // a new one next time
+      });
+    });
+    died.catch(() => undefined);
+    const api = Comlink.wrap<PartApi>(worker);
+    helpers.push({ api, died });
   }
   return helpers.slice(0, count);
 }
@@ -66,7 +82,7 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
     ds = await parseCsvParts(name, source, threads, async (plan, [a, b], runner) => {
       const slice = file.slice(a, b);
       const head = { header: plan.header, delimiter: plan.delimiter };
-      const part = runner === 0 ? await parsePlainPart(name, head, blobBytes(slice), b - a) : await workers[runner - 1].parse(slice, name, head).catch(() => null);
+      const part = runner === 0 ? await parsePlainPart(name, head, blobBytes(slice), b - a) : await Promise.race([workers[runner - 1].api.parse(slice, name, head), workers[runner - 1].died]).catch(() => null);
       bytesDone += b - a;
       rowsDone += part?.rows ?? 0;
       const now = Date.now();
