@@ -116,11 +116,15 @@ function startParseThread(): { worker: Worker; run: (job: unknown) => Promise<Pl
     worker.on('message', (r: Reply) => waiting.shift()?.(r));
     started();
   });
-  worker.on('error', (e: Error) => {
-    dead = e.message;
+  const fail = (why: string) => {
+    dead ??= why;
     started();
     for (const w of waiting.splice(0)) w({ error: dead });
-  });
+  };
+  worker.on('error', (e: Error) => fail(e.message));
+  // An exit without an error (killed, out of memory) must not leave a part waiting either; after
+  // terminate() nothing is waiting, so this is then a no-op.
+  worker.on('exit', (code) => fail(`parse thread exited (code ${code})`));
   const run = async (job: unknown): Promise<PlainPart | null> => {
     await ready;
     if (dead) return null;

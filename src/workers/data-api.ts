@@ -41,6 +41,7 @@ function parseHelpers(count: number): Helper[] {
         reject(new Error(`parse helper ${k + 1} crashed: ${e.message || 'unknown error'}`));
         const i = helpers.findIndex((h) => h.api === api);
         if (i >= 0) helpers.splice(i, 1); // a new one next time
+        worker.terminate(); // an uncaught error leaves it alive: it is not used again
       });
     });
     died.catch(() => undefined);

@@ -27,9 +27,10 @@ async function* rangeBytes(bytes: Uint8Array, [a, b]: [number, number], size = 7
   for (let p = a; p < b; p += size) yield bytes.subarray(p, Math.min(b, p + size));
 }
 
+/** The one-piece reader as the CLI and the page run it: 8 MB chunks (its first look at the file covers the first chunk). */
 async function onePiece(name: string, bytes: Uint8Array): Promise<Dataset> {
   const text = new TextDecoder('utf-8').decode(bytes);
-  return parseCsvChunks(name, rangeChunks(bytes, [0, bytes.length], 4096), (config) => Papa.parse(text, config as Papa.ParseConfig<string[]>));
+  return parseCsvChunks(name, rangeChunks(bytes, [0, bytes.length], 8 << 20), (config) => Papa.parse(text, config as Papa.ParseConfig<string[]>));
 }
 
 async function inParts(name: string, bytes: Uint8Array, threads = 3, rangesPerThread = 4): Promise<{ ds: Dataset; usedParts: boolean; ranges: number }> {
@@ -189,5 +190,32 @@ describe('DatasetBuilder.addPlainBytes', () => {
       if (typeof ra === 'string') expect(rb).toBe(ra);
       else same(rb as Dataset, ra);
     }
+  });
+});
+
+describe('parts against one piece: cases found in review', () => {
+  it('a U+FEFF or NBSP alone in a cell is a missing cell, and one that starts a line stays the line’s', async () => {
+    for (const body of ['a\n1\n2\n\uFEFF\n3\n4\n', 'a,b\n1,2\n\uFEFF,5\n3,4\n', 'a,b\n1,2\n\u00a0,5\n\u3000,6\n3,4\n', 'a,b\n\uFEFFx,1\n2,3\n']) {
+      const bytes = encoder.encode(body);
+      const whole = await onePiece('f.csv', bytes);
+      const got = await inParts('f.csv', bytes, 2, 2);
+      same(got.ds, whole);
+    }
+    const ds = await onePiece('f.csv', encoder.encode('a,b\n1,2\n\uFEFF,5\n\u00a0,6\n3,4\n'));
+    expect(ds.columns[0].kind).toBe('numeric');
+    expect(ds.columns[0].missing).toBe(2);
+  });
+
+  it('checks the first 65,536 characters after a BOM, as the one-piece reader does (not 65,536 bytes)', async () => {
+    // 656 form feeds in the first 65,536 characters (just over 1 %), the last at character 65,533:
+    // inside the one-piece reader's window, outside the first 65,536 bytes once the BOM's 3 bytes count.
+    let text = 'a\n' + '\x0c1\n'.repeat(655);
+    text += '1\n'.repeat((65533 - text.length) / 2);
+    expect(text.length).toBe(65533);
+    text += '\x0c1\n' + '2\n'.repeat(40000);
+    const bytes = encoder.encode(`\uFEFF${text}`);
+    const expected = await onePiece('f.csv', bytes).then(() => 'ok', (e: Error) => e.message);
+    expect(expected).toMatch(/not a text CSV file: 656 of its first 65536 characters/);
+    expect(await inParts('f.csv', bytes, 2, 4).then(() => 'ok', (e: Error) => e.message)).toBe(expected);
   });
 });

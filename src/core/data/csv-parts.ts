@@ -52,15 +52,17 @@ export interface PartPlan {
  * odd first line near the start, or no line break near a cut).
  */
 export async function planParts(name: string, source: ByteSource, parts: number): Promise<PartPlan | null> {
-  const head = await source.read(0, Math.min(source.size, PROBE));
-  let text = new TextDecoder('utf-8').decode(head);
+  // The one-piece reader checks and sniffs the first PROBE characters after the BOM; at up to 4 bytes a
+  // character, these bytes hold them all (a character cut at the end is held back by the streaming decoder).
+  const head = await source.read(0, Math.min(source.size, 4 * PROBE + 3));
+  let text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(head, { stream: true });
   const probe = new DatasetBuilder(name);
   text = probe.firstChunk(text);
   if (probe.failed || text.includes('"')) return null;
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const nl = head.indexOf(10, bom);
   if (nl < 0) return null;
-  let header = new TextDecoder('utf-8').decode(head.subarray(bom, nl));
+  let header = new TextDecoder('utf-8', { ignoreBOM: true }).decode(head.subarray(bom, nl));
   if (header.endsWith('\r')) header = header.slice(0, -1);
   if (header.trim() === '') return null; // blank lines before the header: the one-piece reader's rules
   const guess = Papa.parse<string[]>(text.slice(0, PROBE), { preview: 20, delimitersToGuess: DELIMITERS });
@@ -124,7 +126,7 @@ export async function parsePlainPart(
     }
     builder.addPlainBytes(data, 0, lastNewline + 1);
     carry = lastNewline + 1 < data.length ? data.slice(lastNewline + 1) : null;
-    if (builder.failed) return null;
+    if (!builder.isPlain) return null; // a text cell or a bad row: no use reading on
     if (!sized && builder.rowCount > 0) {
       sized = true;
       builder.reserve(Math.ceil((bytes / (lastNewline + 1)) * builder.rowCount * 1.02));

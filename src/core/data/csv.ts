@@ -256,7 +256,8 @@ export class DatasetBuilder {
           continue;
         }
       }
-      utf8 ??= new TextDecoder('utf-8');
+      // ignoreBOM: a U+FEFF that starts a line is the line's, as in the text the one-piece reader sees.
+      utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true });
       this.addPlainLines(utf8.decode(bytes.subarray(pos, next)));
       if (this.error) return;
       pos = next;
@@ -276,6 +277,11 @@ export class DatasetBuilder {
       pos = stop + 1;
     }
     return true;
+  }
+
+  /** Nothing failed and every column is still numeric: what takePlain needs. */
+  get isPlain(): boolean {
+    return !this.error && this.allNumeric;
   }
 
   /** Every column still numeric: lines may take plainNumbers. */
@@ -728,8 +734,9 @@ function toNumber(cell: string): number {
   const v = +cell;
   if (v !== v) return v;
   const c0 = cell.charCodeAt(0);
-  if (c0 === 48 || c0 <= 32) {
-    const t = c0 <= 32 ? cell.trim() : cell;
+  // Number() reads white space alone as 0, and to JavaScript that includes U+FEFF, NBSP, U+3000…
+  if (c0 === 48 || c0 <= 32 || c0 > 127) {
+    const t = c0 === 48 ? cell : cell.trim();
     if (t === '') return NaN;
     if (t.length > 2 && t.charCodeAt(0) === 48) {
       const c1 = t.charCodeAt(1) | 0x20;
