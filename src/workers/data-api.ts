@@ -70,7 +70,7 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
     (config) => Papa.parse(file as File, { ...config, chunkSize: 4 << 20 } as Papa.ParseLocalConfig<string[], File>),
     { totalBytes: file.size, onProgress },
   );
-  const threads = parseThreads(file.size);
+  let threads = parseThreads(file.size);
   let ds: Dataset;
   if (threads < 2) {
     ds = await whole();
@@ -92,7 +92,10 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
         onProgress(bytesDone / file.size, rowsDone);
       }
       return part;
-    }, whole);
+    }, () => {
+      threads = 1; // read in one piece after all: say so
+      return whole();
+    });
     onProgress?.(1, ds.rows);
   }
   const id = nextId++;
