@@ -3,44 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isAscii } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 import { DataError, parseCsvChunks, type PlainPart } from '../core/data/csv.js';
-import { PARALLEL_BYTES, parseCsvParts, parsePlainPart, type ByteSource } from '../core/data/csv-parts.js';
+import { parseCsvParts, parsePlainPart, partThreads, type ByteSource } from '../core/data/csv-parts.js';
 import type { Dataset } from '../core/data/dataset.js';
 
-/**
- * The file's text in 8 MB chunks, from byte range [start, end) when given.
- * Plain ASCII chunks (the usual numeric export) are copied as one-byte strings
- * (Latin-1 and UTF-8 agree there), which is ~3× faster than decoding; any other
- * byte sends the rest through a UTF-8 decoder, which also joins characters
- * split across chunks.
- */
-export async function* fileChunks(file: string, range?: [number, number]): AsyncGenerator<string> {
-  const stream = fs.createReadStream(file, { highWaterMark: 8 << 20, ...(range ? { start: range[0], end: range[1] - 1 } : {}) });
-  let decoder: StringDecoder | null = null;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (!decoder && isAscii(chunk)) {
-      yield chunk.toString('latin1');
-      continue;
-    }
-    decoder ??= new StringDecoder('utf8');
-    const text = decoder.write(chunk);
-    if (text) yield text;
-  }
-  const rest = decoder?.end();
-  if (rest) yield rest;
+/** The bytes of a file, or of its range [start, end), in 8 MB chunks. */
+export function fileByteChunks(file: string, range?: [number, number]): AsyncIterable<Uint8Array> {
+  return fs.createReadStream(file, { highWaterMark: 8 << 20, ...(range ? { start: range[0], end: range[1] - 1 } : {}) }) as AsyncIterable<Buffer>;
 }
 
-/** The bytes of range [start, end) of a file, in 8 MB chunks. */
-export function fileByteChunks(file: string, [start, end]: [number, number]): AsyncIterable<Uint8Array> {
-  return fs.createReadStream(file, { highWaterMark: 8 << 20, start, end: end - 1 }) as AsyncIterable<Buffer>;
-}
-
-/** How many threads read a file of `bytes`: one per core up to 4, one below PARALLEL_BYTES. */
+/** How many threads read a file of `bytes` here (partThreads with this machine's cores). */
 export function parseThreads(bytes: number): number {
-  return bytes < PARALLEL_BYTES ? 1 : Math.max(1, Math.min(4, os.availableParallelism()));
+  return partThreads(bytes, os.availableParallelism());
 }
 
 /** How the last file was read: on how many threads, how many ranges they read, and whether it went back to one piece. */
@@ -59,7 +34,7 @@ export async function readCsvFile(file: string, onProgress?: (fraction: number, 
   }
   const whole = () => parseCsvChunks(
     name,
-    fileChunks(file),
+    fileByteChunks(file),
     (config) => Papa.parse(fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 8 << 20 }) as unknown as File, config as unknown as Papa.ParseLocalConfig<string[], File>),
     { totalBytes: size, onProgress },
   );

@@ -2,8 +2,8 @@
 import * as Comlink from 'comlink';
 import Papa from 'papaparse';
 import { parseCsvChunks } from '../core/data/csv';
-import { PARALLEL_BYTES, parseCsvParts, parsePlainPart, type ByteSource } from '../core/data/csv-parts';
-import { blobBytes, blobChunks } from './chunks';
+import { parseCsvParts, parsePlainPart, partThreads, type ByteSource } from '../core/data/csv-parts';
+import { blobBytes } from './chunks';
 import type { PartApi } from './parse-part.worker';
 import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core/data/dataset';
 import { featureMatrix, resolveLabels, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
@@ -51,10 +51,9 @@ function parseHelpers(count: number): Helper[] {
   return helpers.slice(0, count);
 }
 
-/** How many threads read a file of `bytes` here: this worker plus one helper per extra core (4 in all at most). */
+/** How many threads read a file of `bytes` here: this worker plus one helper per extra core (partThreads). */
 function parseThreads(bytes: number): number {
-  if (bytes < PARALLEL_BYTES || typeof Worker === 'undefined') return 1;
-  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+  return typeof Worker === 'undefined' ? 1 : partThreads(bytes, navigator.hardwareConcurrency || 1);
 }
 
 /**
@@ -66,7 +65,7 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
   const t0 = performance.now();
   const whole = () => parseCsvChunks(
     name,
-    blobChunks(file),
+    blobBytes(file),
     (config) => Papa.parse(file as File, { ...config, chunkSize: 4 << 20 } as Papa.ParseLocalConfig<string[], File>),
     { totalBytes: file.size, onProgress },
   );

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsvChunks } from '../../src/core/data/csv';
 import { PARALLEL_BYTES } from '../../src/core/data/csv-parts';
 import type { Dataset } from '../../src/core/data/dataset';
-import { fileChunks, lastRead, parseThreads, readCsvFile } from '../../src/cli/read';
+import { fileByteChunks, lastRead, parseThreads, readCsvFile } from '../../src/cli/read';
 import { Random } from '../../src/core/random';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anomaly-lab-read-'));
@@ -33,7 +33,7 @@ function bigFile(name: string, lastLine?: string): string {
 }
 
 function onePiece(file: string): Promise<Dataset> {
-  return parseCsvChunks(path.basename(file), fileChunks(file), (config) => Papa.parse(fs.readFileSync(file, 'utf8'), config as Papa.ParseConfig<string[]>));
+  return parseCsvChunks(path.basename(file), fileByteChunks(file), (config) => Papa.parse(fs.readFileSync(file, 'utf8'), config as Papa.ParseConfig<string[]>));
 }
 
 function same(a: Dataset, b: Dataset): void {

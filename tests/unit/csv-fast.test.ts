@@ -13,12 +13,14 @@ import type { Dataset } from '../../src/core/data/dataset';
 import { Random } from '../../src/core/random';
 import { REPO_ROOT } from './helpers';
 
-async function* chunked(text: string, sizes: number[]): AsyncGenerator<string> {
+/** The text's UTF-8 bytes in chunks of the given sizes, in turn (cutting lines and characters anywhere). */
+async function* chunked(text: string, sizes: number[]): AsyncGenerator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
   let pos = 0;
   let k = 0;
-  while (pos < text.length) {
+  while (pos < bytes.length) {
     const n = sizes[k++ % sizes.length];
-    yield text.slice(pos, pos + n);
+    yield bytes.subarray(pos, pos + n);
     pos += n;
   }
 }

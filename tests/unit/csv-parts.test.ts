@@ -16,21 +16,15 @@ function source(bytes: Uint8Array): ByteSource {
   return { size: bytes.length, read: async (a, b) => bytes.subarray(a, b) };
 }
 
-/** A range's text in odd-sized chunks, decoded as the CLI and the page decode (UTF-8, streaming). */
-async function* rangeChunks(bytes: Uint8Array, [a, b]: [number, number], size = 777): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  for (let p = a; p < b; p += size) yield decoder.decode(bytes.subarray(p, Math.min(b, p + size)), { stream: p + size < b });
-}
-
 /** A range's bytes in odd-sized chunks (cutting lines, CRLF pairs and UTF-8 sequences anywhere), as the parts read them. */
 async function* rangeBytes(bytes: Uint8Array, [a, b]: [number, number], size = 777): AsyncGenerator<Uint8Array> {
   for (let p = a; p < b; p += size) yield bytes.subarray(p, Math.min(b, p + size));
 }
 
-/** The one-piece reader as the CLI and the page run it: 8 MB chunks (its first look at the file covers the first chunk). */
+/** The one-piece reader as the CLI and the page run it: 8 MB chunks. */
 async function onePiece(name: string, bytes: Uint8Array): Promise<Dataset> {
   const text = new TextDecoder('utf-8').decode(bytes);
-  return parseCsvChunks(name, rangeChunks(bytes, [0, bytes.length], 8 << 20), (config) => Papa.parse(text, config as Papa.ParseConfig<string[]>));
+  return parseCsvChunks(name, rangeBytes(bytes, [0, bytes.length], 8 << 20), (config) => Papa.parse(text, config as Papa.ParseConfig<string[]>));
 }
 
 async function inParts(name: string, bytes: Uint8Array, threads = 3, rangesPerThread = 4): Promise<{ ds: Dataset; usedParts: boolean; ranges: number }> {

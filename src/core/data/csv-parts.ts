@@ -1,10 +1,9 @@
 /**
  * Reading one large CSV file on several threads. The file is cut at line
- * breaks into byte ranges; each thread reads its range as bytes: a line of
- * plain numbers is read straight from them (`DatasetBuilder.addPlainBytes`,
- * the same digits and rules as the text reader), any other line is decoded
- * and read by the one-piece path's line reader (`addPlainLines`). The parts
- * are joined in file order. A newline byte is never inside a UTF-8 sequence,
+ * breaks into byte ranges; each thread reads its range with the one-piece
+ * reader's own line reader (`feedPlainBytes` → `DatasetBuilder.addPlainBytes`),
+ * after the same first look at the file's start (`firstLook`). The parts are
+ * joined in file order. A newline byte is never inside a UTF-8 sequence,
  * so each range decodes on its own.
  *
  * Only the common file takes this route: no quote anywhere, every column
@@ -19,17 +18,21 @@
  * worker threads (src/cli/read.ts), the page on Web Workers
  * (src/workers/data-api.ts).
  */
-import Papa from 'papaparse';
-import { DataError, DatasetBuilder, DELIMITERS, type PlainPart } from './csv.js';
+import { bomLength, DataError, DatasetBuilder, feedPlainBytes, firstLook, LOOK_BYTES, type PlainPart } from './csv.js';
 import type { Dataset } from './dataset.js';
 
 /** Below this many bytes one thread reads the file (starting threads costs more than it saves). */
 export const PARALLEL_BYTES = 24 << 20;
 
+/** How many threads read a file of `bytes` with `cores` cores: one per core up to 4, one below PARALLEL_BYTES. */
+export function partThreads(bytes: number, cores: number): number {
+  return bytes < PARALLEL_BYTES ? 1 : Math.max(1, Math.min(4, cores));
+}
+
 /** Ranges per thread: enough that a thread which starts late still gets its share. */
 const RANGES_PER_THREAD = 16;
 
-/** How many bytes are looked at to read the header and sniff the delimiter, and to find a line break near a cut. */
+/** How far past a cut a line break is looked for. */
 const PROBE = 1 << 16;
 
 /** Random access to the file's bytes. */
@@ -52,21 +55,16 @@ export interface PartPlan {
  * odd first line near the start, or no line break near a cut).
  */
 export async function planParts(name: string, source: ByteSource, parts: number): Promise<PartPlan | null> {
-  // The one-piece reader checks and sniffs the first PROBE characters after the BOM; at up to 4 bytes a
-  // character, these bytes hold them all (a character cut at the end is held back by the streaming decoder).
-  const head = await source.read(0, Math.min(source.size, 4 * PROBE + 3));
-  let text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(head, { stream: true });
+  const head = await source.read(0, Math.min(source.size, LOOK_BYTES));
   const probe = new DatasetBuilder(name);
-  text = probe.firstChunk(text);
-  if (probe.failed || text.includes('"')) return null;
-  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  if (firstLook(probe, head) || probe.failed) return null;
+  const bom = bomLength(head);
   const nl = head.indexOf(10, bom);
   if (nl < 0) return null;
   let header = new TextDecoder('utf-8', { ignoreBOM: true }).decode(head.subarray(bom, nl));
   if (header.endsWith('\r')) header = header.slice(0, -1);
   if (header.trim() === '') return null; // blank lines before the header: the one-piece reader's rules
-  const guess = Papa.parse<string[]>(text.slice(0, PROBE), { preview: 20, delimitersToGuess: DELIMITERS });
-  const delimiter = guess.meta.delimiter || ',';
+  const delimiter = probe.delimiter;
   const start = nl + 1;
   // The first line break at or after each even cut (read in parallel: each read may be a round trip).
   const targets = Array.from({ length: parts - 1 }, (_, p) => start + Math.round(((source.size - start) * (p + 1)) / parts));
@@ -104,50 +102,29 @@ export async function parsePlainPart(
   name: string, plan: Pick<PartPlan, 'header' | 'delimiter'>, chunks: AsyncIterable<Uint8Array>, bytes: number,
   onBytes?: (bytes: number) => void,
 ): Promise<PlainPart | null> {
-  const builder = new DatasetBuilder(name);
-  builder.delimiter = plan.delimiter;
-  builder.addPlainLines(`${plan.header}\n`);
-  let carry: Uint8Array | null = null;
-  let consumed = 0;
-  let sized = false;
-  for await (const chunk of chunks) {
-    if (chunk.includes(34)) return null; // a quote: papaparse's rules, in one piece
-    consumed += chunk.length;
-    let data = chunk;
-    if (carry) {
-      data = new Uint8Array(carry.length + chunk.length);
-      data.set(carry);
-      data.set(chunk, carry.length);
-    }
-    const lastNewline = data.lastIndexOf(10);
-    if (lastNewline < 0) {
-      carry = data;
-      continue;
-    }
-    builder.addPlainBytes(data, 0, lastNewline + 1);
-    carry = lastNewline + 1 < data.length ? data.slice(lastNewline + 1) : null;
-    if (!builder.isPlain) return null; // a text cell or a bad row: no use reading on
-    if (!sized && builder.rowCount > 0) {
-      sized = true;
-      builder.reserve(Math.ceil((bytes / (lastNewline + 1)) * builder.rowCount * 1.02));
-    }
-    onBytes?.(consumed);
-  }
-  if (carry) builder.addPlainBytes(carry);
-  return builder.failed ? null : builder.takePlain();
+  const builder = headedBuilder(name, plan);
+  // A quote, or a text cell or bad row (no use reading on): the one-piece reader's file.
+  const how = await feedPlainBytes(builder, chunks, { bytes, onChunk: onBytes, stop: () => !builder.isPlain });
+  return how === 'done' ? builder.takePlain() : null;
 }
 
 /** The parts of a planned file joined into its Dataset (same checks and messages as the one-piece reader's end). */
 export function joinParts(name: string, plan: Pick<PartPlan, 'header' | 'delimiter'>, parts: PlainPart[]): Dataset {
-  const builder = new DatasetBuilder(name);
-  builder.delimiter = plan.delimiter;
-  builder.addPlainLines(`${plan.header}\n`);
+  const builder = headedBuilder(name, plan);
   builder.adoptPlain(parts);
   return builder.finish();
 }
 
+/** A builder that has read the plan's header line. */
+function headedBuilder(name: string, plan: Pick<PartPlan, 'header' | 'delimiter'>): DatasetBuilder {
+  const builder = new DatasetBuilder(name);
+  builder.delimiter = plan.delimiter;
+  builder.addPlainLines(`${plan.header}\n`);
+  return builder;
+}
+
 /**
- * Read a file in parts on `threads` runners: plan `threads × 4` ranges, each
+ * Read a file in parts on `threads` runners: plan `threads × 16` ranges, each
  * runner takes the next unread range when it is free (so a thread that starts
  * late, or a slower core, simply reads fewer), then join in file order. Falls
  * back to `whole` (the one-piece reader) when the plan or any part says so.

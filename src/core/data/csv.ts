@@ -1,10 +1,12 @@
 /**
- * CSV → Dataset. papaparse does the tokenising (delimiter detection, quotes,
- * CRLF); DatasetBuilder turns its rows, chunk by chunk, into typed columns, so a
+ * CSV → Dataset. A file without quotes (the common numeric export) is read
+ * here from its bytes, line by line (parseCsvChunks → feedPlainBytes →
+ * DatasetBuilder.addPlainBytes); papaparse tokenises any file with a quote.
+ * DatasetBuilder turns either's rows, chunk by chunk, into typed columns, so a
  * file of any size streams through without holding its text or its rows.
  *
- * The same builder runs in the page's parse worker (papaparse reading a File)
- * and in the CLI (papaparse reading a Node stream): one parser, one set of rules.
+ * The same code runs in the page's parse worker and in the CLI, and in the
+ * parts of a large file (csv-parts.ts): one parser, one set of rules.
  */
 import Papa from 'papaparse';
 import type { Column, Dataset, NumericColumn, TextColumn } from './dataset.js';
@@ -30,10 +32,10 @@ export const MISSING_TOKENS = new Set([
 ]);
 
 const MAX_LEVELS = 100_000;
+const MAX_DISTINCT = 20;
 
 /** Decodes the odd line that addPlainBytes cannot read as plain numbers (made on first use). */
 let utf8: TextDecoder | null = null;
-const MAX_DISTINCT = 20;
 
 interface ColumnBuilder {
   name: string;
@@ -163,9 +165,10 @@ export class DatasetBuilder {
 
   /**
    * Add complete lines of text that hold no quote character: split here by
-   * lines and the delimiter, numbers read straight from the character codes
-   * (no string per cell, no array per row). Same rules and messages as
-   * addRows; a file with quotes goes through papaparse instead.
+   * lines and the delimiter, cell by cell (no array per row). Same rules and
+   * messages as addRows; a file with quotes goes through papaparse instead.
+   * The readers give it only the header and the lines addPlainBytes cannot
+   * read as plain numbers.
    */
   addPlainLines(text: string, start = 0, end = text.length): void {
     if (this.error) return;
@@ -189,15 +192,6 @@ export class DatasetBuilder {
       }
       const cols = this.cols;
       const width = cols.length;
-      if (this.allNumeric) {
-        // The common line: numbers only, read and checked in one pass.
-        if (this.n >= this.capacity) this.grow(this.n + 1);
-        if (this.plainNumbers(text, pos, lineEnd, dc, this.n)) {
-          this.n++;
-          pos = next;
-          continue;
-        }
-      }
       const rowNumber = this.n + 1;
       // Count the fields first: a ragged row is an error, a blank line is skipped.
       let fields = 1;
@@ -232,15 +226,17 @@ export class DatasetBuilder {
   }
 
   /**
-   * addPlainLines for bytes (UTF-8): a line of plain numbers is read straight
-   * from the bytes, with no text made of it; any other line (a missing token,
-   * text, a blank or ragged line) is decoded and goes through addPlainLines,
-   * so the rules and messages are the same. The header must already be set.
+   * Add complete lines of UTF-8 bytes that hold no quote: a line of plain
+   * numbers is read straight from the bytes, with no text made of it; any
+   * other line (the header, a missing token, text, a blank or ragged line) is
+   * decoded and goes through addPlainLines, so the rules and messages are the
+   * same.
    */
   addPlainBytes(bytes: Uint8Array, start = 0, end = bytes.length): void {
     if (this.error) return;
-    if (!this.header) throw new Error('addPlainBytes: the header must be set first');
     const dc = this.delimiter.charCodeAt(0);
+    // Consecutive odd lines are decoded and read together (one decode per run, not per line).
+    let odd = -1;
     let pos = start;
     while (pos < end) {
       let eol = bytes.indexOf(10, pos);
@@ -248,23 +244,48 @@ export class DatasetBuilder {
       let lineEnd = eol;
       if (lineEnd > pos && bytes[lineEnd - 1] === 13) lineEnd--;
       const next = Math.min(eol + 1, end);
+      if (!this.header) {
+        // Blank lines, then the header: read one line at a time, so the lines after it can be plain.
+        this.addOddLines(bytes, pos, next);
+        if (this.error) return;
+        pos = next;
+        continue;
+      }
       if (this.allNumeric && lineEnd > pos) {
         if (this.n >= this.capacity) this.grow(this.n + 1);
         if (this.plainNumbersBytes(bytes, pos, lineEnd, dc, this.n)) {
-          this.n++;
-          pos = next;
+          if (odd < 0) {
+            this.n++;
+            pos = next;
+            continue;
+          }
+          // The odd lines before it come first; then this line is read again (from the start of the loop).
+          this.addOddLines(bytes, odd, pos);
+          odd = -1;
+          if (this.error) return;
           continue;
         }
       }
-      // ignoreBOM: a U+FEFF that starts a line is the line's, as in the text the one-piece reader sees.
-      utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true });
-      this.addPlainLines(utf8.decode(bytes.subarray(pos, next)));
-      if (this.error) return;
+      if (odd < 0) odd = pos;
       pos = next;
     }
+    if (odd >= 0) this.addOddLines(bytes, odd, end);
   }
 
-  /** plainNumbers over bytes. */
+  /** Lines addPlainBytes cannot read as plain numbers: decoded, then read by addPlainLines. */
+  private addOddLines(bytes: Uint8Array, from: number, to: number): void {
+    // ignoreBOM: a U+FEFF that starts a line is the line's, as in the text the papaparse path sees.
+    utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true });
+    this.addPlainLines(utf8.decode(bytes.subarray(from, to)));
+  }
+
+  /**
+   * Row i from bytes[pos, lineEnd) when it is exactly `width` numbers decided
+   * by scanNumberBytes, each followed by the delimiter (the last by the line's
+   * end); false, with nothing counted, for anything else (a missing cell, text,
+   * a ragged or blank line, a number left to Number()), which the caller then
+   * reads cell by cell with the general rules.
+   */
   private plainNumbersBytes(bytes: Uint8Array, pos: number, lineEnd: number, dc: number, i: number): boolean {
     const cols = this.cols;
     const last = cols.length - 1;
@@ -284,30 +305,9 @@ export class DatasetBuilder {
     return !this.error && this.allNumeric;
   }
 
-  /** Every column still numeric: lines may take plainNumbers. */
+  /** Every column still numeric: lines may take plainNumbersBytes. */
   private get allNumeric(): boolean {
     return this.numericCols === this.cols.length;
-  }
-
-  /**
-   * Row i from text[pos, lineEnd) when it is exactly `width` numbers decided by
-   * scanNumber, each followed by the delimiter (the last by the line's end);
-   * false, with nothing counted, for anything else (a missing cell, text, a
-   * ragged or blank line, a number left to Number()), which the caller then
-   * reads cell by cell with the general rules.
-   */
-  private plainNumbers(text: string, pos: number, lineEnd: number, dc: number, i: number): boolean {
-    const cols = this.cols;
-    const last = cols.length - 1;
-    for (let j = 0; j <= last; j++) {
-      const v = scanNumber(text, pos, lineEnd);
-      if (v !== v) return false;
-      const stop = scanEnd;
-      if (j < last ? text.charCodeAt(stop) !== dc || stop >= lineEnd : stop !== lineEnd) return false;
-      cols[j].values[i] = v;
-      pos = stop + 1;
-    }
-    return true;
   }
 
   /**
@@ -479,10 +479,11 @@ export const DELIMITERS = [',', '\t', ';', '|'];
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
- * A plain decimal number in text[start, end), read from the character codes,
- * exactly (the same double as Number()), or NaN for "not decided here" (spaces,
- * text, hex, more than 19 significant digits, powers of ten past 10^±22…):
- * the caller then falls back to Number() on the substring.
+ * A plain decimal number in text[start, end), read exactly (the same double as
+ * Number()) by the byte reader's scanNumberBytes, or NaN for "not decided
+ * here" (spaces, text, hex, more than 19 significant digits, powers of ten
+ * past 10^±22, a cell over 64 characters…): the caller then falls back to
+ * Number() on the substring.
  *
  * - Up to 15 significant digits, or 16 while the mantissa stays below 2^53: the
  *   mantissa and 10^k are exact doubles, so one multiplication or division
@@ -491,83 +492,29 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
  *   0.011131661901729583): `longDecimal` below, exact or undecided.
  */
 export function fastNumber(text: string, start: number, end: number): number {
-  const v = scanNumber(text, start, end);
-  return scanEnd === end ? v : NaN;
+  // Copy the cell's characters as bytes (a non-ASCII one is no plain number).
+  const len = end - start;
+  if (len <= 0 || len > cellBytes.length) return NaN;
+  for (let k = 0; k < len; k++) {
+    const c = text.charCodeAt(start + k);
+    if (c > 127) return NaN;
+    cellBytes[k] = c;
+  }
+  const v = scanNumberBytes(cellBytes, 0, len);
+  return scanEnd === len ? v : NaN;
 }
 
-/** Where the last scanNumber stopped: the first character that is not part of the number. */
+/** fastNumber's copy of one cell (a longer cell is left to Number()). */
+const cellBytes = new Uint8Array(64);
+
+/** Where the last scanNumberBytes stopped: the first byte that is not part of the number. */
 let scanEnd = 0;
 
 /**
- * fastNumber's reading of the number that starts at `start`, stopping at the
- * first character that cannot continue it (a delimiter, say) and leaving that
- * position in `scanEnd`: one pass over a line finds and reads its cells.
- */
-function scanNumber(text: string, start: number, end: number): number {
-  scanEnd = -1;
-  let i = start;
-  if (i >= end) return NaN;
-  let c = text.charCodeAt(i);
-  let negative = false;
-  if (c === 45 || c === 43) {
-    negative = c === 45;
-    if (++i >= end) return NaN;
-    c = text.charCodeAt(i);
-  }
-  // The first 15 significant digits go to `head` (< 10^15, exact), up to 4 more to `tail`.
-  let head = 0;
-  let tail = 0;
-  let digits = 0; // significant digits taken
-  let seen = false; // any digit at all
-  let scale = 0; // digits after the point
-  while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
-    seen = true;
-    if (digits > 0 || c !== 48) {
-      if (++digits <= 15) head = head * 10 + (c - 48);
-      else if (digits <= 19) tail = tail * 10 + (c - 48);
-      else return NaN;
-    }
-    i++;
-  }
-  if (i < end && c === 46) {
-    i++;
-    while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
-      seen = true;
-      if (digits > 0 || c !== 48) {
-        if (++digits <= 15) head = head * 10 + (c - 48);
-        else if (digits <= 19) tail = tail * 10 + (c - 48);
-        else return NaN;
-      }
-      scale++;
-      i++;
-    }
-  }
-  if (!seen) return NaN;
-  let exp = 0;
-  if (i < end && (c | 0x20) === 101) {
-    i++;
-    let expNeg = false;
-    if (i < end && ((c = text.charCodeAt(i)) === 45 || c === 43)) {
-      expNeg = c === 45;
-      i++;
-    }
-    let expDigits = 0;
-    while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
-      exp = exp * 10 + (c - 48);
-      if (++expDigits > 4) return NaN;
-      i++;
-    }
-    if (expDigits === 0) return NaN;
-    if (expNeg) exp = -exp;
-  }
-  scanEnd = i;
-  return decimalValue(head, tail, digits, exp - scale, negative);
-}
-
-/**
- * scanNumber over bytes (ASCII digits; any other byte ends the number): the
- * same digits, the same rules, the same double. For files read as bytes
- * (csv-parts.ts), which then need no decoding to text at all.
+ * fastNumber's reading of the number that starts at b[start] (ASCII bytes),
+ * stopping at the first byte that cannot continue it (a delimiter, say) and
+ * leaving that position in `scanEnd`: one pass over a line finds and reads
+ * its cells, with no text made of them.
  */
 function scanNumberBytes(b: Uint8Array, start: number, end: number): number {
   scanEnd = -1;
@@ -580,11 +527,12 @@ function scanNumberBytes(b: Uint8Array, start: number, end: number): number {
     if (++i >= end) return NaN;
     c = b[i];
   }
+  // The first 15 significant digits go to `head` (< 10^15, exact), up to 4 more to `tail`.
   let head = 0;
   let tail = 0;
-  let digits = 0;
-  let seen = false;
-  let scale = 0;
+  let digits = 0; // significant digits taken
+  let seen = false; // any digit at all
+  let scale = 0; // digits after the point
   while (i < end && (c = b[i]) >= 48 && c <= 57) {
     seen = true;
     if (digits > 0 || c !== 48) {
@@ -672,14 +620,8 @@ function longDecimal(head: number, tail: number, tailDigits: number, e10: number
   if (e10 > 0 || e10 < -22) return NaN;
   // a = head · 10^t exactly as (ph + pl): Dekker's product of two doubles.
   const b = POW10[tailDigits];
-  let t = SPLITTER * head;
-  const ah = t - (t - head);
-  const al = head - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
   const ph = head * b;
-  const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
+  const pl = productError(head, b, ph);
   // W = ph + pl + tail: ph is an integer ≥ 2^50, pl and tail small integers, so pl + tail is exact.
   const small = pl + tail;
   const wh = ph + small;
@@ -692,14 +634,8 @@ function longDecimal(head: number, tail: number, tailDigits: number, e10: number
   const P = POW10[-e10];
   const q1 = wh / P;
   // r = wh − q1·P exactly: Dekker's product of q1 and P, then exact subtractions.
-  t = SPLITTER * q1;
-  const qh = t - (t - q1);
-  const ql = q1 - qh;
-  t = SPLITTER * P;
-  const Ph = t - (t - P);
-  const Pl = P - Ph;
   const mh = q1 * P;
-  const ml = ((qh * Ph - mh) + qh * Pl + ql * Ph) + ql * Pl;
+  const ml = productError(q1, P, mh);
   const r = (wh - mh) - ml;
   const q2 = (r + wl) / P;
   // TwoSum: s + e = q1 + q2 exactly.
@@ -707,6 +643,17 @@ function longDecimal(head: number, tail: number, tailDigits: number, e10: number
   const bv = s - q1;
   const e = (q1 - (s - bv)) + (q2 - bv);
   return nearestOrNaN(s, e);
+}
+
+/** a·b − p exactly, for p = a·b rounded (Dekker's product: Veltkamp's split of each factor into 26-bit halves). */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
 
 /** s when s + e + (error ≤ |s|·2^-98) certainly rounds to s; NaN near a tie. */
@@ -827,19 +774,92 @@ export function papaConfig(builder: DatasetBuilder, options: BuilderOptions = {}
   return { config, done };
 }
 
+/** How many characters of a file's start are checked (binary data) and sniffed (delimiter). */
+const LOOK_CHARS = 1 << 16;
+/** Bytes that surely hold LOOK_CHARS characters (up to 4 bytes each) after a BOM. */
+export const LOOK_BYTES = 4 * LOOK_CHARS + 3;
+
 /**
- * Parse a CSV given as a stream of text chunks. Files without a quote
- * character (the common numeric export) are split here, line by line, with
- * numbers read from the character codes; papaparse still picks the
- * delimiter. The moment a quote appears anywhere, the file is parsed again
- * from the start by papaparse (`papa`), which handles quoting in full.
+ * The first look at a file, the same for every reader (one piece or parts):
+ * the first LOOK_CHARS characters after the BOM are checked for binary data
+ * (a DataError on `builder`) and sniffed for the delimiter (set on `builder`).
+ * Returns whether `head` holds a quote (the file then goes to papaparse).
  *
- * @param chunks the file's text in order (any chunk sizes)
+ * @param head the file's first bytes: LOOK_BYTES of them, or the whole file if shorter
+ */
+export function firstLook(builder: DatasetBuilder, head: Uint8Array): boolean {
+  // ignoreBOM: the BOM stays in the text, and firstChunk drops it; a character cut at the end is held back.
+  const text = builder.firstChunk(new TextDecoder('utf-8', { ignoreBOM: true }).decode(head, { stream: true }));
+  if (builder.failed) return false;
+  const guess = Papa.parse<string[]>(text.slice(0, LOOK_CHARS), { preview: 20, delimitersToGuess: DELIMITERS });
+  builder.delimiter = guess.meta.delimiter || ',';
+  return head.includes(34);
+}
+
+/** Bytes of a UTF-8 BOM at the start of `head` (0 or 3). */
+export function bomLength(head: Uint8Array): number {
+  return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+}
+
+/**
+ * Feed byte chunks (any sizes, in order) to `builder.addPlainBytes`, whole
+ * lines at a time (a partial line waits for the next chunk). Stops with
+ * 'quote' at a chunk that holds a quote (papaparse's rules apply then), with
+ * 'stopped' when `stop` says so after a chunk, and 'done' at the end.
+ *
+ * @param bytes the bytes in all, to size the columns once from the first chunk's bytes per row
+ * @param onChunk called after each chunk with the bytes read so far
+ */
+export async function feedPlainBytes(
+  builder: DatasetBuilder, chunks: AsyncIterable<Uint8Array>,
+  { bytes, onChunk, stop }: { bytes?: number; onChunk?: (read: number) => void; stop?: () => boolean } = {},
+): Promise<'done' | 'quote' | 'stopped'> {
+  let carry: Uint8Array | null = null;
+  let read = 0;
+  let sized = false;
+  for await (const chunk of chunks) {
+    if (chunk.includes(34)) return 'quote';
+    read += chunk.length;
+    let data = chunk;
+    if (carry) {
+      data = new Uint8Array(carry.length + chunk.length);
+      data.set(carry);
+      data.set(chunk, carry.length);
+    }
+    const lastNewline = data.lastIndexOf(10);
+    if (lastNewline < 0) {
+      carry = data;
+      continue;
+    }
+    const before = builder.rowCount;
+    builder.addPlainBytes(data, 0, lastNewline + 1);
+    carry = lastNewline + 1 < data.length ? data.slice(lastNewline + 1) : null;
+    if (stop?.() || builder.failed) return 'stopped';
+    if (!sized && bytes && builder.rowCount > before) {
+      // Size the columns once from the first chunk's bytes per row (2 % slack), instead of growing them.
+      sized = true;
+      builder.reserve(Math.ceil((bytes / (lastNewline + 1)) * builder.rowCount * 1.02));
+    }
+    onChunk?.(read);
+  }
+  if (carry) builder.addPlainBytes(carry);
+  return 'done';
+}
+
+/**
+ * Parse a CSV given as a stream of byte chunks (UTF-8). Files without a quote
+ * (the common numeric export) are split here, line by line, with numbers read
+ * straight from the bytes (`addPlainBytes`); the first look (`firstLook`)
+ * checks the start and picks the delimiter. The moment a quote appears
+ * anywhere, the file is parsed again from the start by papaparse (`papa`),
+ * which handles quoting in full.
+ *
+ * @param chunks the file's bytes in order (any chunk sizes)
  * @param papa parse the whole file with papaparse, feeding the given config
  */
 export async function parseCsvChunks(
   name: string,
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<Uint8Array>,
   papa: (config: ReturnType<typeof papaConfig>['config']) => void,
   options: BuilderOptions = {},
 ): Promise<Dataset> {
@@ -850,64 +870,57 @@ export async function parseCsvChunks(
     return done;
   };
   const builder = new DatasetBuilder(name);
-  let carry = '';
-  let started = false;
-  let consumed = 0;
+  // Gather the file's first LOOK_BYTES (or all of it) for the first look, then go on with the same stream.
+  const it = chunks[Symbol.asyncIterator]();
+  const first: Uint8Array[] = [];
+  let gathered = 0;
+  let ended = false;
+  while (gathered < LOOK_BYTES) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    first.push(r.value);
+    gathered += r.value.length;
+  }
+  if (gathered > 0) {
+    const head = first.length === 1 ? first[0] : concat(first);
+    if (firstLook(builder, head)) return viaPapa();
+    if (builder.failed) throw builder.failed;
+    first.splice(0, first.length, head.subarray(bomLength(head)));
+  }
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield* first;
+    if (ended) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
   let lastReport = 0;
-  // Look at the start of the file (BOM, binary, quotes, delimiter) once a few lines are in.
-  const start = (text: string): string | null => {
-    started = true;
-    const checked = builder.firstChunk(text);
-    if (builder.failed) throw builder.failed;
-    if (checked.includes('"')) return null;
-    const guess = Papa.parse<string[]>(checked.slice(0, 1 << 16), { preview: 20, delimitersToGuess: DELIMITERS });
-    builder.delimiter = guess.meta.delimiter || ',';
-    return checked;
-  };
-  for await (const chunk of chunks) {
-    consumed += chunk.length;
-    let text = carry + chunk;
-    if (!started) {
-      if (text.length < 1 << 16 && text.indexOf('\n') === text.lastIndexOf('\n')) {
-        carry = text; // wait for at least two lines (or 64 K characters)
-        continue;
-      }
-      const checked = start(text);
-      if (checked === null) return viaPapa();
-      text = checked;
-    } else if (chunk.includes('"')) {
-      return viaPapa();
-    }
-    const lastNewline = text.lastIndexOf('\n');
-    if (lastNewline < 0) {
-      carry = text;
-      continue;
-    }
-    const before = builder.rowCount;
-    builder.addPlainLines(text, 0, lastNewline + 1);
-    carry = text.slice(lastNewline + 1);
-    if (builder.failed) throw builder.failed;
-    if (before === 0 && builder.rowCount > 0 && options.totalBytes) {
-      // Size the columns once from the first chunk's characters per row (2 % slack), instead of growing them.
-      builder.reserve(Math.ceil((options.totalBytes / lastNewline) * builder.rowCount * 1.02));
-    }
-    if (options.onProgress && options.totalBytes) {
+  const { totalBytes, onProgress } = options;
+  const how = await feedPlainBytes(builder, rest(), {
+    bytes: totalBytes,
+    onChunk: (read) => {
       const now = Date.now();
-      if (now - lastReport > 100) {
+      if (onProgress && totalBytes && now - lastReport > 100) {
         lastReport = now;
-        options.onProgress(Math.min(1, consumed / options.totalBytes), builder.rowCount);
+        onProgress(Math.min(1, read / totalBytes), builder.rowCount);
       }
-    }
-  }
-  if (!started && carry.length) {
-    const checked = start(carry);
-    if (checked === null) return viaPapa();
-    carry = checked;
-  }
-  if (carry.length) builder.addPlainLines(carry);
+    },
+  });
+  if (how === 'quote') return viaPapa();
   const ds = builder.finish();
-  options.onProgress?.(1, ds.rows);
+  onProgress?.(1, ds.rows);
   return ds;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((t, p) => t + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Parse CSV text held in memory (tests, small files). */
