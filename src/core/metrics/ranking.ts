@@ -158,3 +158,108 @@ function distinctDescending(all: Float64Array, maxPoints: number): number[] {
   return out;
 }
 
+
+/**
+ * scikit-learn's _binary_clf_curve: for each distinct score from the highest
+ * down, the rows at or above it that are positives (tps) and negatives (fps).
+ */
+export interface BinaryClfCurve {
+  fps: Float64Array;
+  tps: Float64Array;
+  /** The distinct scores, descending. */
+  thresholds: Float64Array;
+}
+
+export function binaryClfCurve({ pos, neg }: SplitScores): BinaryClfCurve {
+  const fps: number[] = [];
+  const tps: number[] = [];
+  const thresholds: number[] = [];
+  let i = pos.length - 1;
+  let j = neg.length - 1;
+  let tp = 0, fp = 0;
+  while (i >= 0 || j >= 0) {
+    const t = Math.max(i >= 0 ? pos[i] : -Infinity, j >= 0 ? neg[j] : -Infinity);
+    while (i >= 0 && pos[i] === t) { tp++; i--; }
+    while (j >= 0 && neg[j] === t) { fp++; j--; }
+    tps.push(tp);
+    fps.push(fp);
+    thresholds.push(t);
+  }
+  return { fps: Float64Array.from(fps), tps: Float64Array.from(tps), thresholds: Float64Array.from(thresholds) };
+}
+
+/** A curve at full resolution, as scikit-learn returns it (parallel arrays). */
+export interface FullCurve {
+  x: Float64Array;
+  y: Float64Array;
+  thresholds: Float64Array;
+}
+
+/**
+ * scikit-learn 1.2.1's roc_curve(drop_intermediate=True): x = FPR, y = TPR,
+ * collinear middle points dropped, a first point (0, 0) at threshold
+ * max + 1; FPR (TPR) all NaN when there is no negative (positive) row.
+ */
+export function rocCurveFull(split: SplitScores): FullCurve {
+  let { fps, tps, thresholds } = binaryClfCurve(split);
+  const m = fps.length;
+  if (m > 2) {
+    const keep: number[] = [0];
+    for (let k = 1; k < m - 1; k++) {
+      // np.diff(·, 2) ≠ 0: the point is not on the line through its neighbours' steps
+      if (fps[k + 1] - 2 * fps[k] + fps[k - 1] !== 0 || tps[k + 1] - 2 * tps[k] + tps[k - 1] !== 0) keep.push(k);
+    }
+    keep.push(m - 1);
+    fps = Float64Array.from(keep, (k) => fps[k]);
+    tps = Float64Array.from(keep, (k) => tps[k]);
+    thresholds = Float64Array.from(keep, (k) => thresholds[k]);
+  }
+  const n = fps.length + 1;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const th = new Float64Array(n);
+  th[0] = thresholds[0] + 1;
+  th.set(thresholds, 1);
+  const fpLast = fps[fps.length - 1];
+  const tpLast = tps[tps.length - 1];
+  for (let k = 0; k < n; k++) {
+    const fp = k === 0 ? 0 : fps[k - 1];
+    const tp = k === 0 ? 0 : tps[k - 1];
+    x[k] = fpLast > 0 ? fp / fpLast : NaN;
+    y[k] = tpLast > 0 ? tp / tpLast : NaN;
+  }
+  return { x, y, thresholds: th };
+}
+
+/**
+ * scikit-learn 1.2.1's precision_recall_curve: x = recall, y = precision, one
+ * point per distinct score from the lowest up, then (0, 1) without a
+ * threshold (NaN here); recall 1 everywhere when there is no positive row.
+ */
+export function prCurveFull(split: SplitScores): FullCurve {
+  const { fps, tps, thresholds } = binaryClfCurve(split);
+  const m = fps.length;
+  const x = new Float64Array(m + 1);
+  const y = new Float64Array(m + 1);
+  const th = new Float64Array(m + 1);
+  const tpLast = tps[m - 1];
+  for (let k = 0; k < m; k++) {
+    const r = m - 1 - k; // reversed: recall decreasing
+    const ps = tps[r] + fps[r];
+    y[k] = ps !== 0 ? tps[r] / ps : 0;
+    x[k] = tpLast === 0 ? 1 : tps[r] / tpLast;
+    th[k] = thresholds[r];
+  }
+  x[m] = 0;
+  y[m] = 1;
+  th[m] = NaN;
+  return { x, y, thresholds: th };
+}
+
+/** scikit-learn's texts for the threshold-free metrics that are undefined or set by convention here. */
+export function rankingWarnings({ pos, neg }: SplitScores): string[] {
+  const out: string[] = [];
+  if (pos.length === 0 || neg.length === 0) out.push('ROC-AUC: Only one class present in y_true. ROC AUC score is not defined in that case.');
+  if (pos.length === 0) out.push('average precision: No positive class found in y_true, recall is set to one for all thresholds.');
+  return out;
+}

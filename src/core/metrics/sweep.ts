@@ -3,15 +3,25 @@
  * precision / recall / F1 at any threshold cost two binary searches (O(log n)).
  * Moving the threshold slider never touches the scores again.
  */
-import { precisionRecallF1, type Confusion, type PRF } from './classification.js';
+import { balancedAccuracy, classificationWarnings, fbetaFrom, matthewsCorrcoef, precisionRecallF1, type Confusion, type PRF } from './classification.js';
 import { countAtMost, quantileSorted } from './quantile.js';
-import { averagePrecisionSplit, rocAucSplit, splitSortedByLabel, type SplitScores } from './ranking.js';
+import { averagePrecisionSplit, rankingWarnings, rocAucSplit, splitSortedByLabel, type SplitScores } from './ranking.js';
 
 export interface Metrics extends Confusion, PRF {
   roc_auc: number | null;
   average_precision: number | null;
   /** PyOD's precision@n: precision among the top-n scores, n = number of true anomalies. */
   precision_at_n: number | null;
+  /** F-beta (scikit-learn's fbeta_score) at `beta` (default 1: = f1). */
+  fbeta: number;
+  beta: number;
+  matthews_corrcoef: number;
+  balanced_accuracy: number;
+  /**
+   * scikit-learn's warnings for what is undefined or set by convention here
+   * (ROC-AUC with one class, precision with nothing flagged, …); empty when none.
+   */
+  warnings: string[];
 }
 
 export class ThresholdSweep {
@@ -98,12 +108,45 @@ export class ThresholdSweep {
     return { tp, fp, fn: pos.length - tp, tn: neg.length - fp };
   }
 
-  /** Every metric at `score > threshold`; null without labels. */
-  metricsAt(threshold: number): Metrics | null {
+  /** Every metric at `score > threshold` (F-beta at `beta`); null without labels. */
+  metricsAt(threshold: number, beta = 1): Metrics | null {
     const c = this.confusionAt(threshold);
     if (!c) return null;
-    return { ...c, ...precisionRecallF1(c), roc_auc: this.rocAuc, average_precision: this.averagePrecision, precision_at_n: this.precisionAtN };
+    if (!(beta >= 0)) throw new RangeError(`beta must be a number ≥ 0, got: ${String(beta)}`);
+    const prf = precisionRecallF1(c);
+    return {
+      ...c, ...prf, roc_auc: this.rocAuc, average_precision: this.averagePrecision, precision_at_n: this.precisionAtN,
+      fbeta: fbetaFrom(prf.precision, prf.recall, beta), beta,
+      matthews_corrcoef: matthewsCorrcoef(c), balanced_accuracy: balancedAccuracy(c),
+      warnings: [...rankingWarnings(this.split!), ...classificationWarnings(c)],
+    };
   }
+
+  /**
+   * A threshold for "flag as many rows as there are positive labels", and the
+   * rule in words: the numpy quantile at 1 − share of positives; with no
+   * positive label nothing is flagged (threshold = the highest score), with
+   * only positives every row is (the largest double below the lowest
+   * score: finite, so it prints in JSON). Null without labels.
+   */
+  thresholdForPositiveShare(): { threshold: number; rule: string } | null {
+    if (!this.split) return null;
+    const p = this.positives;
+    const c = p / this.n;
+    if (p === 0) return { threshold: this.max, rule: 'no positive label: nothing flagged (score > the highest score)' };
+    if (p === this.n) return { threshold: nextDown(this.min), rule: 'every label positive: every row flagged (score > the largest number below the lowest score)' };
+    return { threshold: this.thresholdForContamination(c), rule: `contamination = share of positive labels (${c})` };
+  }
+}
+
+/** The largest double below x (x itself for −∞ and NaN). */
+export function nextDown(x: number): number {
+  if (x !== x || x === -Infinity) return x;
+  if (x === 0) return -Number.MIN_VALUE;
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] += x > 0 ? -1n : 1n;
+  return f[0];
 }
 
 /** The `metrics` object of the CLI's JSON and the page's panel. */
