@@ -1,11 +1,11 @@
-/** Writing the scored CSV: the input columns plus score, is_anomaly and decision_function. */
+/** Writing the scored CSV: the input columns plus score, is_anomaly, and scikit-learn's decision_function and score_samples where the detector defines them. */
 import fs from 'node:fs';
 import Papa from 'papaparse';
 import type { Dataset } from '../core/data/dataset.js';
 
-export async function writeScoredCsv(file: string, ds: Dataset, scores: Float64Array, threshold: number, decision: Float64Array | null): Promise<void> {
+export async function writeScoredCsv(file: string, ds: Dataset, scores: Float64Array, threshold: number, decision: Float64Array | null, scoreSamples: Float64Array | null = null): Promise<void> {
   const out = fs.createWriteStream(file);
-  const header = [...ds.columns.map((c) => c.name), 'score', 'is_anomaly', ...(decision ? ['decision_function'] : [])];
+  const header = [...ds.columns.map((c) => c.name), 'score', 'is_anomaly', ...(decision ? ['decision_function'] : []), ...(scoreSamples ? ['score_samples'] : [])];
   const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((res) => out.once('drain', () => res())));
   await write(`${Papa.unparse([header])}\n`);
   const block = 4096;
@@ -25,6 +25,7 @@ export async function writeScoredCsv(file: string, ds: Dataset, scores: Float64A
       }
       cells.push(String(scores[i]), scores[i] > threshold ? '1' : '0');
       if (decision) cells.push(String(decision[i]));
+      if (scoreSamples) cells.push(String(scoreSamples[i]));
       lines.push(cells.join(','));
     }
     await write(`${lines.join('\n')}\n`);

@@ -138,10 +138,10 @@ describe('parseCsvString errors', () => {
     expect(ctl.message).toMatch(/^ctl\.bin is not a text CSV file: \d+ of its first \d+ characters are control/);
   });
 
-  it('a single data row', () => {
-    const e = parseError('a,b\n1,2\n', 'one.csv');
-    expect(e.message).toBe('one.csv has only 1 data row: at least 2 rows are needed to score anything');
-    expect(e.row).toBe(1);
+  it('a single data row is a dataset (one new point scored with a saved model is the commonest call)', () => {
+    const ds = parseCsvString('a,b\n1,2\n', 'one.csv');
+    expect(ds.rows).toBe(1);
+    expect(ds.columns.map((c) => (c.kind === 'numeric' ? Array.from(c.values) : null))).toEqual([[1], [2]]);
   });
 
   it('no numeric column', () => {

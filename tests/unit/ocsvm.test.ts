@@ -169,9 +169,11 @@ describe('One-Class SVM contract', () => {
     expect(model.info.details.method).toBe('exact');
   });
 
-  it("contamination 'auto': threshold 0, score = −decision_function, trainingScores = score(training rows) to 1e-6", async () => {
+  it("contamination 'auto': libsvm's predict (decision_function ≤ 0 is an outlier), score = −decision_function, trainingScores = score(training rows) to 1e-6", async () => {
     const model = await ocsvm.fit(demoX, params({ kernel: 'rbf', gamma: 'scale', nu: 0.1 }), { seed: 42 });
-    expect(model.threshold).toBe(0);
+    // score > threshold ⇔ score ≥ 0 ⇔ decision_function ≤ 0: the threshold is the largest double below 0.
+    expect(model.threshold).toBe(-Number.MIN_VALUE);
+    expect(0 > model.threshold && -0 > model.threshold).toBe(true);
     const s = await model.score(demoX);
     const d = await model.decisionFunction!(demoX);
     expectSame(s, Float64Array.from(d, (v) => -v), 'score vs −decision_function');
@@ -202,7 +204,6 @@ describe('One-Class SVM contract', () => {
       [{ nu: -0.1 }, /nu/],
       [{ gamma: -1 }, /gamma/],
       [{ gamma: '-1' }, /gamma/],
-      [{ gamma: 0 }, /gamma/],
       [{ gamma: 'banana' }, /gamma/],
       [{ kernel: 'precomputed' }, /kernel/],
       [{ kernel: 'nope' }, /kernel/],
@@ -222,8 +223,12 @@ describe('One-Class SVM contract', () => {
       expect(err instanceof RangeError || err instanceof TypeError, `${JSON.stringify(over)}: ${String(err)}`).toBe(true);
       expect((err as Error).message, JSON.stringify(over)).toMatch(re);
     }
-    // nu = 1 is allowed, as in scikit-learn.
-    await expect(ocsvm.fit(demoX, params({ nu: 1 }), { seed: 42 })).resolves.toBeDefined();
+    // nu = 1 passes the parameter check, as in scikit-learn, but every αᵢ sits at its bound and ρ is
+    // not finite: scikit-learn's fit then raises, and so does ours, rather than flag every row.
+    expect(params({ nu: 1 }).nu).toBe(1);
+    await expect(ocsvm.fit(demoX, params({ nu: 1 }), { seed: 42 })).rejects.toThrow(/The dual coefficients or intercepts are not finite/);
+    // gamma = 0 is allowed, as in scikit-learn (every rbf kernel value is 1).
+    await expect(ocsvm.fit(demoX, params({ gamma: 0 }), { seed: 42 })).resolves.toBeDefined();
   });
 
   it('standardize: true equals fitting on data standardised as StandardScaler does (population std) within 1e-9, on new rows too', async () => {

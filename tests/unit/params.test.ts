@@ -14,7 +14,9 @@ describe('parseParam', () => {
   it('int: integers from numbers and text, with ranges', () => {
     expect(parseParam(spec('n_estimators'), 200)).toBe(200);
     expect(parseParam(spec('n_estimators'), ' 50 ')).toBe(50);
-    expect(parseParam(spec('n_estimators'), '1e2')).toBe(100);
+    // scikit-learn refuses a float for an int parameter (n_estimators=100.0, 1e2): so does the text "100.0".
+    expect(() => parseParam(spec('n_estimators'), '1e2')).toThrow(new TypeError('n_estimators must be an integer, got: "1e2"'));
+    expect(() => parseParam(spec('n_estimators'), '100.0')).toThrow(new TypeError('n_estimators must be an integer, got: "100.0"'));
     expect(() => parseParam(spec('n_estimators'), 2.5)).toThrow(new TypeError('n_estimators must be an integer, got: 2.5'));
     expect(() => parseParam(spec('n_estimators'), 0)).toThrow(new RangeError('n_estimators must be >= 1, got: 0'));
     expect(() => parseParam(spec('n_estimators'), '')).toThrow(new TypeError('n_estimators must be a number, got: ""'));

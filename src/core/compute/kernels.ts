@@ -52,7 +52,8 @@ export function resolveGamma(gamma: number | string, data: Float64Array, cols: n
     return v === 0 ? 1 : 1 / (cols * v);
   }
   const g = Number(gamma);
-  if (!(g > 0) || !Number.isFinite(g)) throw new RangeError(`gamma must be 'scale', 'auto' or a positive number, got: ${JSON.stringify(gamma)}`);
+  // scikit-learn allows gamma = 0 (every rbf kernel value is then 1).
+  if (!(g >= 0) || !Number.isFinite(g)) throw new RangeError(`gamma must be 'scale', 'auto' or a number >= 0, got: ${JSON.stringify(gamma)}`);
   return g;
 }
 

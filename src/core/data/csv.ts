@@ -357,7 +357,6 @@ export class DatasetBuilder {
     const name = this.name;
     if (!this.header) throw new DataError(`${name} is empty: there is no header and no data`, name);
     if (this.n === 0) throw new DataError(`${name} has a header but no data rows`, name);
-    if (this.n === 1) throw new DataError(`${name} has only 1 data row: at least 2 rows are needed to score anything`, name, 1);
     const columns: Column[] = this.cols.map((c) => this.finishColumn(c));
     const usable = columns.filter((c) => c.kind === 'numeric' && c.missing < this.n);
     if (usable.length === 0) {

@@ -88,6 +88,14 @@ export interface FittedModel {
   readonly features: number;
   /** Rows with score > threshold are anomalies. */
   readonly threshold: number;
+  /**
+   * decision_function = decisionOffset − score; the threshold when absent. Differs only where the
+   * reference library flags decision_function = 0 (libsvm: the One-class SVM's threshold is then the
+   * largest double below 0, its decisionOffset 0).
+   */
+  readonly decisionOffset?: number;
+  /** scikit-learn's score_samples = scoreSamplesOffset − score, where it defines score_samples (IsolationForest, LOF: 0; One-class SVM: offset_). */
+  readonly scoreSamplesOffset?: number;
   /** Scores of the training rows when fit computed them anyway (PyOD's decision_scores_). */
   readonly trainingScores?: Float64Array;
   readonly info: ModelInfo;
@@ -95,7 +103,7 @@ export interface FittedModel {
   score(X: Matrix, options?: ScoreOptions): Promise<Float64Array>;
   /**
    * scikit-learn's decision_function, shape (rows,), negative = outlier; only
-   * where scikit-learn defines one. Always equal to `threshold − score(X)`
+   * where scikit-learn defines one. Always equal to `(decisionOffset ?? threshold) − score(X)`
    * (see decisionFromScores), so scores already computed need no second pass.
    */
   decisionFunction?(X: Matrix, options?: ScoreOptions): Promise<Float64Array>;
@@ -144,13 +152,20 @@ export function checkFeatures(X: Matrix, features: number, detector: string): vo
   if (X.rows < 1) throw new RangeError(`${detector}: nothing to score (0 rows)`);
 }
 
+/** scikit-learn's score_samples from scores already computed; null where it defines none. */
+export function scoreSamplesFromScores(model: Pick<FittedModel, 'scoreSamplesOffset'>, scores: Float64Array): Float64Array | null {
+  const o = model.scoreSamplesOffset;
+  if (o === undefined) return null;
+  return Float64Array.from(scores, (s) => o - s);
+}
+
 /**
- * decision_function from scores already computed: `threshold − score`
+ * decision_function from scores already computed: `(decisionOffset ?? threshold) − score`
  * (scikit-learn's score_samples − offset_, with score = −score_samples and
  * threshold = −offset_). Null for a detector without a decision_function.
  */
-export function decisionFromScores(model: Pick<FittedModel, 'threshold' | 'decisionFunction'>, scores: Float64Array): Float64Array | null {
+export function decisionFromScores(model: Pick<FittedModel, 'threshold' | 'decisionOffset' | 'decisionFunction'>, scores: Float64Array): Float64Array | null {
   if (typeof model.decisionFunction !== 'function') return null;
-  const t = model.threshold;
+  const t = model.decisionOffset ?? model.threshold;
   return Float64Array.from(scores, (s) => t - s);
 }

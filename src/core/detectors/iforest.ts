@@ -64,7 +64,12 @@ export function pow2neg(x: number): number {
 export function resolveMaxSamples(maxSamples: ParamValue, n: number): { value: number; warning?: string } {
   if (maxSamples === 'auto') return { value: Math.min(256, n) };
   const v = Number(maxSamples);
-  if (isFraction(maxSamples)) return { value: Math.max(1, Math.floor(v * n)) };
+  if (isFraction(maxSamples)) {
+    // scikit-learn: int(max_samples * n), which fails later (in numpy) when that is 0; said plainly here.
+    const value = Math.floor(v * n);
+    if (value < 1) throw new RangeError(`max_samples ${String(maxSamples)} of ${n} row${n === 1 ? '' : 's'} is 0 rows: give a larger fraction or a count`);
+    return { value };
+  }
   if (v > n) return { value: n, warning: `max_samples (${v}) is greater than the number of rows (${n}); ${n} is used for all trees` };
   return { value: v };
 }
@@ -74,8 +79,17 @@ export function depthLimit(maxSamples: number): number {
   return Math.ceil(Math.log2(Math.max(maxSamples, 2)));
 }
 
+/**
+ * Whether a size is a float (a fraction) rather than a count. scikit-learn tells by type: a float
+ * must lie in (0, 1] and an int counts rows. Here text with a point or an exponent ("0.5", "1.0",
+ * "2.0", "1e2") is a float, as is a non-integer number; the number 1 is the fraction 1 (1.0: all).
+ */
+function isFloat(v: ParamValue): boolean {
+  if (typeof v === 'string') return /[.eE]/.test(v);
+  return typeof v === 'number' && (!Number.isInteger(v) || v === 1);
+}
+
 function isFraction(v: ParamValue): boolean {
-  // A float in (0, 1] is a fraction (scikit-learn tells by type; text "0.5", "1.0" or a number ≤ 1 here).
   if (typeof v === 'string') return /[.eE]/.test(v) && Number(v) <= 1;
   return typeof v === 'number' && v <= 1;
 }
@@ -84,8 +98,9 @@ function checkSamplesParam(name: string, v: ParamValue): ParamValue {
   if (v === 'auto' && name === 'max_samples') return v;
   const x = Number(v);
   if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(x)) throw new TypeError(`${name} must be ${name === 'max_samples' ? "'auto', " : ''}an integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
-  if (isFraction(v)) {
-    if (!(x > 0)) throw new RangeError(`${name} as a fraction must be in (0, 1], got: ${JSON.stringify(v)}`);
+  if (isFloat(v)) {
+    // scikit-learn's constraint: an int >= 1 or a float in (0, 1]; 2.0 is refused, not read as 2.
+    if (!(x > 0 && x <= 1)) throw new RangeError(`${name} must be ${name === 'max_samples' ? "'auto', " : ''}an integer >= 1 or a float in (0, 1], got: ${JSON.stringify(v)} (a float is a fraction of the ${name === 'max_samples' ? 'rows' : 'columns'})`);
     return typeof v === 'string' ? v.trim() : v;
   }
   if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
@@ -296,6 +311,8 @@ class ForestBuilder {
 
 class IForestModel implements FittedModel {
   readonly detector = 'iforest';
+  /** score_samples = −score. */
+  readonly scoreSamplesOffset = 0;
   readonly info: ModelInfo;
   readonly threshold: number;
   trainingScores?: Float64Array;
@@ -335,7 +352,10 @@ class IForestModel implements FittedModel {
     const depths = useTensor ? await meanPathTensor(this.complete!, X, options) : meanPathTyped(this.forest, this.complete, X, options);
     const norm = averagePathLength(this.maxSamples);
     const out = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) out[i] = pow2neg(depths[i] / norm);
+    // max_samples_ = 1: c(1) = 0 and every depth is 0; scikit-learn then takes the ratio as 1, so
+    // every score_samples is −0.5 (decision_function 0 with offset_ −0.5), not 0/0.
+    if (norm === 0) out.fill(0.5);
+    else for (let i = 0; i < X.rows; i++) out[i] = pow2neg(depths[i] / norm);
     if (useTensor) this.info.compute = `tfjs ${options.backend ?? 'tensor'} gathers (float32)`;
     return out;
   }

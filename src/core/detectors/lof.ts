@@ -49,7 +49,8 @@ export const lof: DetectorSpec = {
   ],
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
-    if (n < 2) throw new RangeError(`Local Outlier Factor needs at least 2 rows, got ${n}`);
+    // scikit-learn fails here too: "Expected n_neighbors <= n_samples, but n_samples = 1, n_neighbors = 2".
+    if (n < 2) throw new RangeError(`Local Outlier Factor needs at least 2 training rows (each row's neighbours are the others), got ${n}: scikit-learn refuses too (Expected n_neighbors <= n_samples, but n_samples = ${n}, n_neighbors = ${n + 1})`);
     const asked = Number(params.n_neighbors);
     const k = Math.max(1, Math.min(asked, n - 1));
     const warnings: string[] = [];
@@ -111,6 +112,8 @@ class LofModel implements FittedModel {
   readonly detector = 'lof';
   readonly info: ModelInfo;
   readonly threshold: number;
+  /** score_samples = −LOF = −score. */
+  readonly scoreSamplesOffset = 0;
   private readonly train: Matrix;
   private readonly kDistance: Float64Array;
   private readonly lrd: Float64Array;

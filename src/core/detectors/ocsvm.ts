@@ -82,7 +82,7 @@ export const ocsvm: DetectorSpec = {
   usesTensors: true,
   params: [
     { name: 'kernel', type: 'enum', default: 'rbf', options: KERNELS, help: 'Kernel: rbf, linear, poly or sigmoid' },
-    { name: 'gamma', type: 'float', default: 'scale', options: ['scale', 'auto'], min: 0, minExclusive: true, help: "Kernel coefficient: 'scale' = 1 / (features · X.var()), 'auto' = 1 / features, or a positive number" },
+    { name: 'gamma', type: 'float', default: 'scale', options: ['scale', 'auto'], min: 0, help: "Kernel coefficient: 'scale' = 1 / (features · X.var()), 'auto' = 1 / features, or a number >= 0" },
     { name: 'nu', type: 'float', default: 0.5, min: 0, minExclusive: true, max: 1, help: 'Upper bound on the share of training errors and lower bound on the share of support vectors' },
     { name: 'degree', type: 'int', default: 3, min: 0, advanced: true, help: 'Degree of the poly kernel' },
     { name: 'coef0', type: 'float', default: 0, advanced: true, help: 'Independent term of the poly and sigmoid kernels' },
@@ -90,7 +90,7 @@ export const ocsvm: DetectorSpec = {
     { name: 'method', type: 'enum', default: 'auto', options: ['auto', 'exact', 'nystroem'], help: `exact: SMO on the full kernel; nystroem: Nystroem + SGDOneClassSVM (approximate); auto: exact up to ${EXACT_MAX_ROWS.toLocaleString('en-US')} rows` },
     { name: 'tol', type: 'float', default: 1e-3, min: 0, minExclusive: true, advanced: true, help: 'Stopping tolerance (SMO: KKT gap; SGD: loss improvement)' },
     { name: 'shrinking', type: 'bool', default: true, advanced: true, help: "Use libsvm's shrinking heuristic" },
-    { name: 'cache_size', type: 'float', default: 200, min: 1, advanced: true, help: 'Kernel cache in MB' },
+    { name: 'cache_size', type: 'float', default: 200, min: 0, minExclusive: true, advanced: true, help: 'Kernel cache in MB' },
     { name: 'max_iter', type: 'int', default: -1, min: -1, advanced: true, help: 'SMO iteration limit (−1: none; 0 stops at the starting point)' },
     { name: 'n_components', type: 'int', default: 100, min: 1, max: 1000, help: 'Nystroem: basis rows of the kernel approximation' },
     { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, advanced: true, help: 'Nystroem: SGDOneClassSVM epochs at most' },
@@ -134,6 +134,10 @@ export const ocsvm: DetectorSpec = {
         signal: options.signal,
         onProgress: (f, m) => options.onProgress?.(0.8 * f, m),
       });
+      // scikit-learn's check after libsvm (nu = 1 puts every αᵢ at its bound and ρ at ±∞, say).
+      if (!Number.isFinite(res.rho) || res.alpha.some((a) => !Number.isFinite(a))) {
+        throw new RangeError(`The dual coefficients or intercepts are not finite (nu=${nu}, rho=${res.rho}). The input data may contain large values and need to be preprocessed.`);
+      }
       if (res.hitMaxIter) warnings.push(`the solver stopped at max_iter (${res.iterations} iterations) before reaching tol: the solution is not optimal`);
       const support: number[] = [];
       const coef: number[] = [];
@@ -193,7 +197,9 @@ export const ocsvm: DetectorSpec = {
     const s = m.state as OcsvmState;
     if (!s || (s.method !== 'exact' && s.method !== 'nystroem') || !Array.isArray(s.coef)) throw new TypeError('One-class SVM model state is malformed');
     if (s.method === 'exact' && s.sv.length !== s.coef.length * m.features) throw new TypeError('One-class SVM model state is malformed (support vectors)');
-    return new OcsvmModel(m.params, m.features, m.threshold, s, [], null);
+    // Models saved before libsvm's rule was followed hold threshold 0 for 'auto'.
+    const threshold = m.params.contamination === 'auto' && m.threshold === 0 ? LIBSVM_THRESHOLD : m.threshold;
+    return new OcsvmModel(m.params, m.features, threshold, s, [], null);
   },
 };
 
@@ -209,8 +215,15 @@ function featureScores(coef: ArrayLike<number>, offset: number, F: Float32Array,
   return out;
 }
 
+/**
+ * The threshold for contamination 'auto': libsvm's predict calls decision_function = 0 an outlier
+ * (−1), so every score ≥ 0 is flagged. With the contract's `score > threshold`, that is the
+ * largest double below 0; decision_function stays −score (decisionOffset 0).
+ */
+export const LIBSVM_THRESHOLD = -Number.MIN_VALUE;
+
 function finish(params: Params, d: number, state: OcsvmState, warnings: string[], scores: Float64Array, fitMs: number, options: FitOptions): FittedModel {
-  const threshold = params.contamination === 'auto' ? 0 : thresholdFromContamination(scores, Number(params.contamination));
+  const threshold = params.contamination === 'auto' ? LIBSVM_THRESHOLD : thresholdFromContamination(scores, Number(params.contamination));
   options.onProgress?.(1, 'fitted');
   return new OcsvmModel(params, d, threshold, state, warnings, fitMs, scores);
 }
@@ -218,6 +231,10 @@ function finish(params: Params, d: number, state: OcsvmState, warnings: string[]
 class OcsvmModel implements FittedModel {
   readonly detector = 'ocsvm';
   readonly info: ModelInfo;
+  /** decision_function = decisionOffset − score: 0 for 'auto' (the threshold sits just below it), else the threshold. */
+  readonly decisionOffset: number;
+  /** score_samples = decision_function + offset_ = offset_ − score (offset_ = ρ exactly, SGD's offset_ for Nystroem). */
+  readonly scoreSamplesOffset: number;
   private readonly sv: Float64Array;
   private readonly coef: Float64Array;
   private readonly map: NystroemMap | null;
@@ -231,6 +248,8 @@ class OcsvmModel implements FittedModel {
     fitMs: number | null,
     readonly trainingScores?: Float64Array,
   ) {
+    this.decisionOffset = threshold === LIBSVM_THRESHOLD ? 0 : threshold;
+    this.scoreSamplesOffset = state.method === 'exact' ? state.rho : state.offset;
     this.coef = Float64Array.from(state.coef);
     if (state.method === 'exact') {
       this.sv = Float64Array.from(state.sv);
@@ -242,7 +261,7 @@ class OcsvmModel implements FittedModel {
     const k = state.kernel;
     const details: Record<string, unknown> = { method: state.method, kernel: k.kernel, gamma_: k.gamma, standardized: state.scaler !== null };
     if (state.method === 'exact') {
-      Object.assign(details, { n_support: state.coef.length, intercept_: -state.rho, offset_: state.rho, n_iter_: state.iterations });
+      Object.assign(details, { n_support: state.coef.length, rho: state.rho, intercept_: -state.rho, offset_: state.rho, n_iter_: state.iterations });
     } else {
       Object.assign(details, { n_components: state.components, offset_: state.offset, n_iter_: state.epochs });
     }

@@ -75,7 +75,8 @@ export function parseParam(spec: ParamSpec, raw: unknown): ParamValue {
       if (typeof raw === 'string' && spec.options?.includes(raw.trim())) return raw.trim();
       const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
       if (String(raw).trim() === '' || !Number.isFinite(v)) throw new TypeError(`${spec.name} must be ${spec.options?.length ? `${spec.options.map((o) => `'${o}'`).join(', ')} or ` : ''}a number, got: ${JSON.stringify(raw)}`);
-      if (spec.type === 'int' && !Number.isInteger(v)) throw new TypeError(`${spec.name} must be an integer, got: ${JSON.stringify(raw)}`);
+      // scikit-learn refuses a float for an int parameter (n_estimators=100.0), so text with a point or an exponent is refused too.
+      if (spec.type === 'int' && (!Number.isInteger(v) || (typeof raw === 'string' && /[.eE]/.test(raw)))) throw new TypeError(`${spec.name} must be an integer, got: ${JSON.stringify(raw)}`);
       if (spec.min !== undefined && (spec.minExclusive ? !(v > spec.min) : !(v >= spec.min))) throw bad(`must be ${spec.minExclusive ? '>' : '>='} ${spec.min}`);
       if (spec.max !== undefined && !(v <= spec.max)) throw bad(`must be <= ${spec.max}`);
       return v;
