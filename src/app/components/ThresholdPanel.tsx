@@ -27,7 +27,10 @@ export function ThresholdPanel() {
     <section className="panel">
       <h2>Threshold</h2>
       <div className="threshold-value">
-        score &gt; <strong data-testid="threshold-value" data-value={threshold}>{fmt(threshold, 5)}</strong>
+        {/* The One-class SVM's libsvm rule (decision_function ≤ 0 flagged) sits just below 0: say it as ≥ 0. */}
+        {threshold === -Number.MIN_VALUE
+          ? <>score ≥ <strong data-testid="threshold-value" data-value={threshold} title="libsvm's rule: decision_function ≤ 0 is an outlier">0</strong></>
+          : <>score &gt; <strong data-testid="threshold-value" data-value={threshold}>{fmt(threshold, 5)}</strong></>}
         <button type="button" className="link" onClick={resetThreshold} title="The detector's own threshold (contamination parameter)">reset to detector's</button>
       </div>
       <input
