@@ -4,7 +4,7 @@
  *   anomaly-lab score FILE.csv --detector ID [--columns a,b] [--label COL] [--positive V]
  *       [--contamination auto|0.1] [--seed N] [--param name=value ...] [--train TRAIN.csv]
  *       [--save-model M] [--model M] [--out scored.csv] [--json] [--backend auto|wasm|cpu] [--missing median|mean|zero]
- *   anomaly-lab evaluate FILE.csv --score COL --label COL [--threshold T | --contamination C] [--positive V] [--json]
+ *   anomaly-lab evaluate FILE.csv --score COL --label COL [--threshold T | --contamination C] [--positive V] [--beta B] [--curves C.csv] [--json]
  *
  * A mistake in the input (file, column, parameter) prints one line on stderr
  * and exits with status 2.
@@ -18,7 +18,7 @@ import { DETECTORS, getDetector } from '../core/detectors/registry.js';
 import { fitAndScore } from '../core/detectors/run.js';
 import type { ModelJSON } from '../core/detectors/detector.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../core/compute/backend.js';
-import { ThresholdSweep, type Metrics } from '../core/metrics/index.js';
+import { ThresholdSweep, prCurveFull, rocCurveFull, type Metrics } from '../core/metrics/index.js';
 import { readCsvFile } from './read.js';
 import { writeScoredCsv } from './write.js';
 import { ScoringThreads } from './threads.js';
@@ -40,7 +40,7 @@ const HELP = `anomaly-lab — anomaly detection on CSV files
 
 Usage:
   anomaly-lab score FILE.csv --detector ID [options]
-  anomaly-lab evaluate FILE.csv --score COL --label COL [--threshold T | --contamination C]
+  anomaly-lab evaluate FILE.csv --score COL --label COL [--threshold T | --contamination C] [--positive V] [--beta B] [--curves C.csv]
   anomaly-lab detectors          list detectors and their parameters
 
 score options:
@@ -58,6 +58,10 @@ score options:
   --missing POLICY       fill missing feature cells with the column median | mean | zero (default median)
   --backend B            tfjs backend: auto | wasm | cpu (default auto)
   --json                 print one JSON object on stdout
+
+score and evaluate, with a label:
+  --beta B               beta of the F-beta score (metrics.fbeta), a number >= 0 (default 1)
+  --curves C.csv         write the ROC and precision-recall curves at full resolution (curve,threshold,x,y)
 `;
 
 function fail(message: string): never {
@@ -87,7 +91,7 @@ function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeo
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    fail((e as Error).message.replace(/\. To specify.*$/s, ''));
+    fail((e as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\. To specify.*$/s, '.'));
   }
 }
 
@@ -106,16 +110,19 @@ async function score(args: string[]): Promise<void> {
     out: { type: 'string' },
     missing: { type: 'string', default: 'median' },
     backend: { type: 'string', default: 'auto' },
+    beta: { type: 'string' },
+    curves: { type: 'string' },
     json: { type: 'boolean', default: false },
   }) as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
   if (positionals.length !== 1) fail(`score needs exactly one CSV file, got ${positionals.length}`);
   const file = positionals[0];
   const seed = Number(o.seed);
-  if (!Number.isInteger(seed)) fail(`--seed must be an integer, got: ${String(o.seed)}`);
+  if (String(o.seed).trim() === '' || !Number.isInteger(seed)) fail(`--seed must be an integer, got: '${String(o.seed)}'`);
   const missing = o.missing as MissingPolicy;
   if (!MISSING_POLICIES.includes(missing)) fail(`--missing must be one of ${MISSING_POLICIES.join(', ')}, got: ${missing}`);
   const backendPref = o.backend as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(backendPref)) fail(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got: ${backendPref}`);
+  parseBeta(o.beta as string | undefined);
 
   let savedModel: ModelJSON | undefined;
   if (o.model) savedModel = readModel(o.model as string);
@@ -175,7 +182,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   if (savedModel?.columns && !o.columns) columns = savedModel.columns;
   else if (o.columns) columns = (o.columns as string).split(',').map((c) => c.trim()).filter(Boolean);
   else columns = numericColumns(ds).filter((c) => c !== labelName);
-  if (columns.length === 0) fail(`${ds.name}: no numeric feature column left besides the label '${labelName}'`);
+  if (columns.length === 0) fail(`${ds.name}: no numeric feature column ${labelName ? `left besides the label '${labelName}'` : 'chosen'}`);
   if (labelName && columns.includes(labelName)) fail(`--columns includes the label column '${labelName}'`);
 
   const target = featureMatrix(ds, columns, missing);
@@ -203,7 +210,8 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const sweep = new ThresholdSweep(scores, labels?.labels);
   const threshold = model.threshold;
   const flagged = sweep.flaggedAt(threshold);
-  const metrics = sweep.metricsAt(threshold);
+  const metrics = sweep.metricsAt(threshold, parseBeta(o.beta as string | undefined));
+  if (o.curves) writeCurves(o.curves as string, sweep);
   if (o.out) await writeScoredCsv(o.out as string, ds, scores, threshold, decision);
 
   const out = {
@@ -214,7 +222,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     rows: ds.rows,
     columns,
     label: labelName,
-    positive: labels?.positive ?? null,
+    positive: labels && labelName ? positiveValue(ds, labelName, labels) : null,
     threshold,
     flagged,
     metrics: metrics,
@@ -234,11 +242,15 @@ function readModel(file: string): ModelJSON {
   } catch (e) {
     fail(`${file} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  let json: unknown;
   try {
-    return JSON.parse(text) as ModelJSON;
+    json = JSON.parse(text);
   } catch {
     fail(`${file} is not a model file (not JSON)`);
   }
+  const m = json as Partial<ModelJSON> | null;
+  if (!m || typeof m !== 'object' || typeof m.detector !== 'string') fail(`${file} is not an Anomaly Lab model file (no detector named in it)`);
+  return m as ModelJSON;
 }
 
 async function evaluate(args: string[]): Promise<void> {
@@ -248,12 +260,25 @@ async function evaluate(args: string[]): Promise<void> {
     positive: { type: 'string' },
     threshold: { type: 'string' },
     contamination: { type: 'string' },
+    beta: { type: 'string' },
+    curves: { type: 'string' },
     json: { type: 'boolean', default: false },
   }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
   if (positionals.length !== 1) fail(`evaluate needs exactly one CSV file, got ${positionals.length}`);
   if (!o.score) fail('evaluate needs --score COL (the column holding the scores, higher = more anomalous)');
   if (!o.label) fail('evaluate needs --label COL');
   if (o.threshold !== undefined && o.contamination !== undefined) fail('give --threshold or --contamination, not both');
+  const beta = parseBeta(o.beta as string | undefined);
+  let threshold = NaN;
+  let contamination = NaN;
+  if (o.threshold !== undefined) {
+    threshold = Number(o.threshold);
+    if (o.threshold === '' || !Number.isFinite(threshold)) fail(`--threshold must be a number, got: '${String(o.threshold)}'`);
+  }
+  if (o.contamination !== undefined) {
+    contamination = Number(o.contamination);
+    if (o.contamination === '' || !(contamination > 0 && contamination < 1)) fail(`--contamination must be in (0, 1), got: '${String(o.contamination)}'`);
+  }
   const t0 = performance.now();
   const ds = await readCsvFile(positionals[0]);
   const parseMs = performance.now() - t0;
@@ -265,34 +290,66 @@ async function evaluate(args: string[]): Promise<void> {
   }
   const labels = resolveLabels(ds, o.label as string, o.positive as string | undefined);
   const sweep = new ThresholdSweep(col.values, labels.labels);
-  let threshold: number;
   let rule: string;
-  if (o.threshold !== undefined) {
-    threshold = Number(o.threshold);
-    if (!Number.isFinite(threshold)) fail(`--threshold must be a number, got: ${String(o.threshold)}`);
-    rule = `score > ${threshold}`;
-  } else {
-    const c = o.contamination !== undefined ? Number(o.contamination) : labels.positives / ds.rows;
-    if (!(c > 0 && c < 1)) fail(`--contamination must be in (0, 1), got: ${String(o.contamination)}`);
-    threshold = sweep.thresholdForContamination(c);
-    rule = o.contamination !== undefined ? `contamination ${c}` : `contamination = share of positive labels (${c})`;
-  }
+  if (o.threshold !== undefined) rule = `score > ${threshold}`;
+  else if (o.contamination !== undefined) {
+    threshold = sweep.thresholdForContamination(contamination);
+    rule = `contamination ${contamination}`;
+  } else ({ threshold, rule } = sweep.thresholdForPositiveShare()!);
+  const metrics = sweep.metricsAt(threshold, beta)!;
+  if (o.curves) writeCurves(o.curves as string, sweep);
   const out = {
     score: col.name,
-    label: o.label,
-    positive: labels.positive,
+    label: o.label as string,
+    positive: positiveValue(ds, o.label as string, labels),
+    positives: labels.positives,
     rows: ds.rows,
     threshold,
     threshold_rule: rule,
     flagged: sweep.flaggedAt(threshold),
-    metrics: sweep.metricsAt(threshold)!,
+    metrics,
+    ...(o.curves ? { curves: o.curves as string } : {}),
     timings_ms: { parse: round(parseMs) },
   };
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else {
-    process.stdout.write(`${ds.name}: ${ds.rows} rows, scores '${col.name}', label '${String(o.label)}' (positive = ${labels.positive})\n`);
+    process.stdout.write(`${ds.name}: ${ds.rows} rows, scores '${col.name}', label '${out.label}' (positive = ${labels.positive}, ${labels.positives} anomalies)\n`);
     process.stdout.write(`threshold ${fmt(threshold)} (${rule}): ${out.flagged} flagged\n`);
-    printMetrics(out.metrics);
+    printMetrics(metrics);
+    if (o.curves) process.stdout.write(`curves written to ${o.curves as string}\n`);
+  }
+}
+
+/** --beta: a number ≥ 0, default 1. */
+function parseBeta(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const beta = Number(text);
+  if (text.trim() === '' || !Number.isFinite(beta) || beta < 0) fail(`--beta must be a number >= 0, got: '${text}'`);
+  return beta;
+}
+
+/** The positive label as it appears in the column: a number for a numeric label column, else the text. */
+function positiveValue(ds: Dataset, labelName: string, labels: Labels): number | string {
+  return getColumn(ds, labelName).kind === 'numeric' ? Number(labels.positive) : labels.positive;
+}
+
+/**
+ * --curves: scikit-learn 1.2.1's roc_curve (drop_intermediate=True) and
+ * precision_recall_curve at full resolution, one CSV (curve,threshold,x,y).
+ * An undefined value (FPR without negatives, TPR without positives, the last
+ * PR point's threshold) is an empty cell, as pandas writes NaN.
+ */
+function writeCurves(file: string, sweep: ThresholdSweep): void {
+  if (!sweep.split) fail('--curves needs a label column (--label COL)');
+  const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
+  const lines = ['curve,threshold,x,y'];
+  for (const [name, c] of [['roc', rocCurveFull(sweep.split)], ['pr', prCurveFull(sweep.split)]] as const) {
+    for (let k = 0; k < c.x.length; k++) lines.push(`${name},${cell(c.thresholds[k])},${cell(c.x[k])},${cell(c.y[k])}`);
+  }
+  try {
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  } catch (e) {
+    fail(`--curves ${file} cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
@@ -307,18 +364,22 @@ function fmt(x: number | null): string {
 
 function printMetrics(m: Metrics): void {
   const rows: [string, string][] = [
-    ['precision', fmt(m.precision)], ['recall', fmt(m.recall)], ['F1', fmt(m.f1)],
+    ['precision', fmt(m.precision)], ['recall', fmt(m.recall)], ['F1', fmt(m.f1)], [`F-beta (beta ${m.beta})`, fmt(m.fbeta)],
+    ['MCC', fmt(m.matthews_corrcoef)], ['balanced accuracy', fmt(m.balanced_accuracy)],
     ['ROC-AUC', fmt(m.roc_auc)], ['average precision', fmt(m.average_precision)], ['precision@n', fmt(m.precision_at_n)],
     ['confusion', `tp ${m.tp}  fp ${m.fp}  fn ${m.fn}  tn ${m.tn}`],
   ];
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(18)} ${v}\n`);
+  for (const w of m.warnings) process.stdout.write(`  note: ${w}\n`);
 }
 
 function printHuman(out: { detector: string; backend: string; compute: string; rows: number; columns: string[]; threshold: number; flagged: number; metrics: Metrics | null; timings_ms: Record<string, number>; imputed: { column: string; cells: number; value: number }[]; warnings: string[] }, ds: Dataset, labels: Labels | null): void {
   const w = (s: string) => process.stdout.write(`${s}\n`);
   w(`${ds.name}: ${out.rows} rows, ${out.columns.length} feature columns (${out.columns.join(', ')})`);
   for (const imp of out.imputed) w(`  missing: ${imp.cells} cells of '${imp.column}' filled with ${fmt(imp.value)}`);
-  w(`${out.detector} on ${out.backend} (${out.compute}): threshold ${fmt(out.threshold)}, ${out.flagged} flagged (${((100 * out.flagged) / out.rows).toFixed(2)} %)`);
+  // The One-class SVM's libsvm rule (decision_function ≤ 0 flagged) sits just below 0: said as score ≥ 0.
+  const rule = out.threshold === -Number.MIN_VALUE ? 'score ≥ 0' : `threshold ${fmt(out.threshold)}`;
+  w(`${out.detector} on ${out.backend} (${out.compute}): ${rule}, ${out.flagged} flagged (${((100 * out.flagged) / out.rows).toFixed(2)} %)`);
   for (const warning of out.warnings) w(`  note: ${warning}`);
   if (out.metrics && labels) {
     w(`against labels (positive = ${labels.positive}, ${labels.positives} anomalies):`);

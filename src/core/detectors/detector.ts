@@ -141,7 +141,7 @@ export function throwIfAborted(signal?: AbortSignalLike): void {
 export function checkModelJSON(json: unknown, detector: string): ModelJSON {
   const m = json as ModelJSON;
   if (!m || m.format !== 'anomaly-lab-model') throw new TypeError('not an Anomaly Lab model file (format tag missing)');
-  if (m.version !== 1) throw new TypeError(`model format version ${String(m.version)} is not supported (expected 1)`);
+  if (m.version !== 1) throw new TypeError(m.version === undefined ? 'model file has no format version (expected 1)' : `model format version ${JSON.stringify(m.version)} is not supported (expected 1)`);
   if (m.detector !== detector) throw new TypeError(`model is for detector '${m.detector}', not '${detector}'`);
   return m;
 }
