@@ -68,6 +68,41 @@ def outcome(fn):
     return {"refused": False, "warnings": [str(x.message) for x in w if issubclass(x.category, UserWarning)]}
 
 
+def _ties(dist, k):
+    """Whether the k-th and (k+1)-th distances of each row are equal up to rounding."""
+    return np.abs(dist[:, k - 1] - dist[:, k]) <= 1e-9 * np.maximum(dist[:, k], 1e-300)
+
+
+def lof_ambiguous(train, k, query=None, propagate=True):
+    """Rows whose LOF depends on how ties between equally distant neighbours are broken.
+
+    Training rows (query None, self excluded) or new rows (query given): a row whose k-th
+    and (k+1)-th nearest distances tie up to rounding has an ambiguous neighbour set (its
+    lrd depends on which is taken), and a row with such a training row among its k
+    neighbours inherits the ambiguity (unless propagate is False: on iris, whose one-decimal
+    values tie everywhere, that marks every row). Our search and scikit-learn's round distances
+    differently, so exact-looking ties may break either way.
+    """
+    n = train.shape[0]
+    D = np.sqrt(((train[:, None, :] - train[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(D, np.inf)
+    order = np.argsort(D, axis=1, kind="stable")
+    dist = np.take_along_axis(D, order, axis=1)
+    tie_train = _ties(dist, k) if k < n - 1 else np.zeros(n, dtype=bool)
+    if query is None:
+        amb = tie_train.copy()
+        for i in range(n if propagate else 0):
+            amb[i] |= tie_train[order[i, :k]].any()
+        return amb
+    Q = np.sqrt(((query[:, None, :] - train[None, :, :]) ** 2).sum(-1))
+    qo = np.argsort(Q, axis=1, kind="stable")
+    qd = np.take_along_axis(Q, qo, axis=1)
+    amb = _ties(qd, k) if k < n else np.zeros(query.shape[0], dtype=bool)
+    for i in range(query.shape[0] if propagate else 0):
+        amb[i] |= tie_train[qo[i, :k]].any()
+    return amb
+
+
 def constraint_cases(make, X, cases, extra=None):
     """Each case: scikit-learn's outcome, and for an accepted value what `extra(fitted)` reports."""
     out = []
@@ -305,6 +340,9 @@ def lof_section(iris):
         s2 = LocalOutlierFactor(novelty=True).fit(iris.data[p]).score_samples(iris.data)
         amb |= np.abs(n2 - c1.negative_outlier_factor_) > 1e-12
         amb |= np.abs(s2 - ss) > 1e-12
+    # Direct ties only (iris's ties propagate to every row): the rows scikit-learn itself changes
+    # under reordering above cover most of the rest.
+    amb |= lof_ambiguous(iris.data, 20, propagate=False) | lof_ambiguous(iris.data, 20, iris.data, propagate=False)
     s["test_novelty_training_scores"] = {"negative_outlier_factor_novelty_false": L(c1.negative_outlier_factor_), "negative_outlier_factor_novelty_true": L(c2.negative_outlier_factor_),
                                          "score_samples_X": L(ss), "ambiguous": np.flatnonzero(amb).tolist()}
 
@@ -332,6 +370,7 @@ def lof_section(iris):
                 case["decision_function"] = L(c.decision_function(X64))
             else:
                 case["fit_predict"] = LocalOutlierFactor(novelty=False, contamination=cont).fit_predict(X64).tolist()
+            case["ambiguous"] = np.flatnonzero(lof_ambiguous(X64, 20, X64 if novelty else None)).tolist()
             c32 = LocalOutlierFactor(novelty=novelty, contamination=cont).fit(X32)
             case["negative_outlier_factor_32"] = L(c32.negative_outlier_factor_)
             eq["cases"].append(case)
