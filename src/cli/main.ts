@@ -16,7 +16,7 @@ import { guessLabelColumn, getColumn, numericColumns, type Dataset } from '../co
 import { featureMatrix, resolveLabels, MISSING_POLICIES, type Labels, type MissingPolicy } from '../core/data/prepare.js';
 import { DETECTORS, getDetector } from '../core/detectors/registry.js';
 import { fitAndScore } from '../core/detectors/run.js';
-import type { ModelJSON } from '../core/detectors/detector.js';
+import { scoreSamplesFromScores, type ModelJSON } from '../core/detectors/detector.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../core/compute/backend.js';
 import { ThresholdSweep, prCurveFull, rocCurveFull, type Metrics } from '../core/metrics/index.js';
 import { readCsvFile } from './read.js';
@@ -54,7 +54,7 @@ score options:
   --train TRAIN.csv      fit on this file, score FILE.csv
   --save-model M.json    write the fitted model
   --model M.json         score with a saved model instead of fitting
-  --out scored.csv       write the input columns plus score, is_anomaly (and decision_function)
+  --out scored.csv       write the input columns plus score, is_anomaly (and decision_function, score_samples)
   --missing POLICY       fill missing feature cells with the column median | mean | zero (default median)
   --backend B            tfjs backend: auto | wasm | cpu (default auto)
   --json                 print one JSON object on stdout
@@ -212,7 +212,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const flagged = sweep.flaggedAt(threshold);
   const metrics = sweep.metricsAt(threshold, parseBeta(o.beta as string | undefined));
   if (o.curves) writeCurves(o.curves as string, sweep);
-  if (o.out) await writeScoredCsv(o.out as string, ds, scores, threshold, decision);
+  if (o.out) await writeScoredCsv(o.out as string, ds, scores, threshold, decision, scoreSamplesFromScores(model, scores));
 
   const out = {
     detector: detectorId,
@@ -225,6 +225,8 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     positive: labels && labelName ? positiveValue(ds, labelName, labels) : null,
     threshold,
     flagged,
+    // Fitted attributes by scikit-learn's names where it has them (offset_, max_samples_, n_neighbors_, rho, n_support…).
+    model: { n_features_in_: model.features, ...model.info.details },
     metrics: metrics,
     timings_ms: { parse: round(parseMs), fit: round(result.timings.fit), score: round(result.timings.score) },
     imputed: [...train.imputed, ...(trainDs ? target.imputed : [])],

@@ -41,27 +41,31 @@ describe('anomaly-lab CLI', () => {
     expect(out.metrics.tp + out.metrics.fn).toBe(6);
     expect(out.metrics.roc_auc).toBeGreaterThan(0.99);
     expect(Object.keys(out.timings_ms)).toEqual(['parse', 'fit', 'score']);
-  });
+  }, 120_000);
 
   it('--out writes the input columns plus score, is_anomaly and decision_function; evaluate agrees', () => {
     const out = join(dir, 'scored.csv');
     const j = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--out', out, '--json'], { encoding: 'utf8' }));
     const scored = parseCsvString(readFileSync(out, 'utf8'), 'scored.csv');
-    expect(scored.columns.map((c) => c.name)).toEqual(['x', 'y', 'label', 'score', 'is_anomaly', 'decision_function']);
+    expect(scored.columns.map((c) => c.name)).toEqual(['x', 'y', 'label', 'score', 'is_anomaly', 'decision_function', 'score_samples']);
     const score = scored.columns[3];
     const flag = scored.columns[4];
     const dec = scored.columns[5];
-    if (score.kind !== 'numeric' || flag.kind !== 'numeric' || dec.kind !== 'numeric') throw new Error('numeric columns expected');
+    const ss = scored.columns[6];
+    if (score.kind !== 'numeric' || flag.kind !== 'numeric' || dec.kind !== 'numeric' || ss.kind !== 'numeric') throw new Error('numeric columns expected');
     let flagged = 0;
     for (let i = 0; i < scored.rows; i++) {
       expect(flag.values[i]).toBe(score.values[i] > j.threshold ? 1 : 0);
       expect(dec.values[i]).toBe(j.threshold - score.values[i]);
+      // IsolationForest: score_samples = −score, decision_function = score_samples − offset_.
+      expect(ss.values[i]).toBe(-score.values[i]);
+      expect(ss.values[i] - j.model.offset_).toBeCloseTo(dec.values[i], 12);
       flagged += flag.values[i];
     }
     expect(flagged).toBe(j.flagged);
     const ev = JSON.parse(execFileSync(process.execPath, [BIN, 'evaluate', out, '--score', 'score', '--label', 'label', '--threshold', String(j.threshold), '--json'], { encoding: 'utf8' }));
     expect(ev.metrics).toEqual(j.metrics);
-  });
+  }, 120_000);
 
   it('--save-model then --model gives identical scores without refitting; --train fits on another file', () => {
     const model = join(dir, 'model.json');
@@ -74,7 +78,7 @@ describe('anomaly-lab CLI', () => {
     const trained = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--train', DATA, '--detector', 'iforest', '--seed', '7', '--json'], { encoding: 'utf8' }));
     const self = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--seed', '7', '--json'], { encoding: 'utf8' }));
     expect(trained.metrics).toEqual(self.metrics);
-  });
+  }, 120_000);
 
   it('a user mistake is one line on stderr with exit status 2, never a stack trace', () => {
     const ragged = csv('ragged.csv', 'a,b,label\n1,2,0\n3,4\n');
@@ -96,7 +100,7 @@ describe('anomaly-lab CLI', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 120_000);
 });
 
 describe('CLI scoring threads', () => {
@@ -123,5 +127,5 @@ describe('CLI scoring threads', () => {
     } finally {
       threads.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
