@@ -49,7 +49,7 @@ import { base64ToBytes, bytesToBase64 } from '../data/base64.js';
 import type { Matrix } from '../data/matrix.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
-import { checkFeatures, checkModelJSON, throwIfAborted, type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
@@ -141,6 +141,7 @@ export const autoencoder: DetectorSpec = {
   summary: "PyOD's AutoEncoder: a dense network reconstructs each standardised row; the reconstruction error is the score.",
   usesTensors: true,
   explains: true,
+  minRows: () => 2,
   params: [
     { name: 'hidden_neuron_list', type: 'intlist', default: '64,32', min: 1, max: 4096, help: 'Units of the encoder layers, comma-separated; the decoder mirrors them (64,32: d→64→32→64→d)' },
     { name: 'hidden_activation_name', type: 'enum', default: 'relu', options: [...ACTIVATIONS], advanced: true, help: 'Activation of the hidden layers' },
@@ -191,7 +192,8 @@ async function loadTf(): Promise<Tf> {
 async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
   const n = X.rows;
   const d = X.cols;
-  if (n < 2 || d < 1) throw new RangeError(`autoencoder needs at least 2 rows and one column, got ${n} × ${d}`);
+  // PyOD's AutoEncoder fails on one row (torch's BatchNorm1d: "Expected more than 1 value per channel when training").
+  checkTraining(X, 'autoencoder', 2);
   const layers = layerWidths(d, String(params.hidden_neuron_list));
   const activation = String(params.hidden_activation_name) as ActivationName;
   if (!ACTIVATIONS.includes(activation)) throw new RangeError(`hidden_activation_name must be one of ${ACTIVATIONS.join(', ')}, got: ${JSON.stringify(params.hidden_activation_name)}`);

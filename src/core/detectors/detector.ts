@@ -122,6 +122,11 @@ export interface DetectorSpec {
   usesNeighbors?: boolean;
   /** Whether its fitted models explain a row's score per feature (`explain(X)`, the autoencoder's). */
   explains?: boolean;
+  /**
+   * The fewest training rows fit accepts with these parameters: where scikit-learn / PyOD fit, so
+   * do we (1 when absent). The contract suite fits on exactly this many and expects one fewer refused.
+   */
+  minRows?: (params: Params) => number;
   fit(X: Matrix, params: Params, options?: FitOptions): Promise<FittedModel>;
   load(json: ModelJSON): FittedModel;
 }
@@ -146,10 +151,38 @@ export function checkModelJSON(json: unknown, detector: string): ModelJSON {
   return m;
 }
 
-/** Check that X has the model's number of columns. */
+/**
+ * Refuse NaN and ±∞ as scikit-learn's check_array does ("Input X contains NaN"), naming the first
+ * such cell (rows and columns counted from 1). The CLI and the page fill missing cells before a
+ * detector sees them, so this catches only matrices built elsewhere.
+ */
+export function checkFinite(X: Matrix, detector: string): void {
+  const { data, cols } = X;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) {
+      const what = v !== v ? 'NaN' : 'infinity';
+      throw new RangeError(`${detector}: the input contains ${what} (row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}); fill or drop missing values first`);
+    }
+  }
+}
+
+/**
+ * The checks every fit makes first: at least one column, at least `minRows` rows (the
+ * reference library's own limit; `why` says whose), finite values. Parameters are already
+ * checked by resolveParams.
+ */
+export function checkTraining(X: Matrix, detector: string, minRows = 1, why = ''): void {
+  if (X.cols < 1 || (X.rows < 1 && minRows <= 1)) throw new RangeError(`${detector} needs at least one row and one column, got ${X.rows} × ${X.cols}`);
+  if (X.rows < minRows) throw new RangeError(`${detector} needs at least ${minRows} training row${minRows === 1 ? '' : 's'}, got ${X.rows}${why ? `: ${why}` : ''}`);
+  checkFinite(X, detector);
+}
+
+/** Check that X has the model's number of columns, at least one row, and finite values. */
 export function checkFeatures(X: Matrix, features: number, detector: string): void {
   if (X.cols !== features) throw new RangeError(`${detector} was fitted on ${features} feature columns, got ${X.cols}`);
   if (X.rows < 1) throw new RangeError(`${detector}: nothing to score (0 rows)`);
+  checkFinite(X, detector);
 }
 
 /** scikit-learn's score_samples from scores already computed; null where it defines none. */

@@ -28,7 +28,7 @@ import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
-import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params, type ParamValue } from './params.js';
 
 const EULER_GAMMA = 0.5772156649015329;
@@ -141,7 +141,7 @@ export const iforest: DetectorSpec = {
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
     const d = X.cols;
-    if (n < 1 || d < 1) throw new RangeError(`Isolation Forest needs at least one row and one column, got ${n} × ${d}`);
+    checkTraining(X, 'Isolation Forest');
     const nEstimators = Number(params.n_estimators);
     const ms = resolveMaxSamples(checkSamplesParam('max_samples', params.max_samples), n);
     const mf = checkSamplesParam('max_features', params.max_features);

@@ -12,7 +12,7 @@
 import type { Matrix } from '../data/matrix.js';
 import { neighborsFor, searchLabel } from '../compute/knn-tensor.js';
 import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
-import { checkFeatures, checkModelJSON, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 
 interface KnnState {
@@ -26,6 +26,7 @@ export const knn: DetectorSpec = {
   summary: "PyOD's KNN: distance to the k-th nearest neighbour (or the mean / median of the k).",
   usesTensors: false,
   usesNeighbors: true,
+  minRows: (params) => Number(params.n_neighbors) + 1,
   params: [
     { name: 'n_neighbors', type: 'int', default: 5, min: 1, max: 100000, help: 'Neighbours per row' },
     { name: 'method', type: 'enum', default: 'largest', options: ['largest', 'mean', 'median'], help: 'Distance to the k-th neighbour, or the mean / median over the k' },
@@ -33,8 +34,9 @@ export const knn: DetectorSpec = {
   ],
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const k = Number(params.n_neighbors);
-    if (X.rows < 2) throw new RangeError(`kNN needs at least 2 rows, got ${X.rows}`);
-    if (k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}`);
+    if (X.rows >= 1 && k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}; PyOD refuses too (Expected n_neighbors < n_samples_fit)`);
+    checkTraining(X, 'kNN', k + 1);
+    throwIfAborted(options.signal);
     const nb = options.neighbors ? await options.neighbors(X, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
     const scores = reduce(nb.distances, k, X.rows, String(params.method));
     const threshold = thresholdFromContamination(scores, Number(params.contamination));

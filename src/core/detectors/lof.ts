@@ -24,7 +24,7 @@ import type { Matrix } from '../data/matrix.js';
 import { duplicateRows } from '../compute/knn.js';
 import { neighborsFor, searchLabel } from '../compute/knn-tensor.js';
 import { quantileSorted } from '../metrics/quantile.js';
-import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params } from './params.js';
 
 interface LofState {
@@ -43,6 +43,7 @@ export const lof: DetectorSpec = {
   summary: "scikit-learn's LocalOutlierFactor: density of a row against the density of its k nearest neighbours.",
   usesTensors: false,
   usesNeighbors: true,
+  minRows: () => 2,
   params: [
     { name: 'n_neighbors', type: 'int', default: 20, min: 1, max: 100000, help: 'Neighbours per row (clipped to rows − 1)' },
     contaminationParam("'auto' uses offset −1.5 (LOF > 1.5 flagged); a fraction in (0, 0.5] flags that share of the training rows"),
@@ -50,7 +51,7 @@ export const lof: DetectorSpec = {
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
     // scikit-learn fails here too: "Expected n_neighbors <= n_samples, but n_samples = 1, n_neighbors = 2".
-    if (n < 2) throw new RangeError(`Local Outlier Factor needs at least 2 training rows (each row's neighbours are the others), got ${n}: scikit-learn refuses too (Expected n_neighbors <= n_samples, but n_samples = ${n}, n_neighbors = ${n + 1})`);
+    checkTraining(X, 'Local Outlier Factor', 2, `each row's neighbours are the others; scikit-learn refuses too (Expected n_neighbors <= n_samples, but n_samples = ${n}, n_neighbors = ${n + 1})`);
     const asked = Number(params.n_neighbors);
     const k = Math.max(1, Math.min(asked, n - 1));
     const warnings: string[] = [];

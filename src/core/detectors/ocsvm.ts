@@ -38,7 +38,7 @@ import { fitNystroem, nystroemTransform, nystroemTransformTensor, sgdOneClass, t
 import { solveOneClass } from '../compute/smo.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
-import { checkFeatures, checkModelJSON, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params } from './params.js';
 
 /** Above this many training rows 'auto' takes the Nystroem + SGD route (exact training is quadratic: see bench/README.md). */
@@ -94,12 +94,12 @@ export const ocsvm: DetectorSpec = {
     { name: 'max_iter', type: 'int', default: -1, min: -1, advanced: true, help: 'SMO iteration limit (−1: none; 0 stops at the starting point)' },
     { name: 'n_components', type: 'int', default: 100, min: 1, max: 1000, help: 'Nystroem: basis rows of the kernel approximation' },
     { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, advanced: true, help: 'Nystroem: SGDOneClassSVM epochs at most' },
-    contaminationParam("'auto' flags decision_function < 0 (scikit-learn's predict); a fraction in (0, 0.5] flags that share of the training rows"),
+    contaminationParam("'auto' flags decision_function ≤ 0 (libsvm's predict, as scikit-learn's); a fraction in (0, 0.5] flags that share of the training rows"),
   ],
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
     const d = X.cols;
-    if (n < 1 || d < 1) throw new RangeError(`One-class SVM needs at least one row and one column, got ${n} × ${d}`);
+    checkTraining(X, 'One-class SVM');
     const nu = Number(params.nu);
     const warnings: string[] = [];
     let scaler: Scaler | null = null;

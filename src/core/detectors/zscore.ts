@@ -20,7 +20,7 @@ import { columnMeanStd } from '../data/scale.js';
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
-import { checkFeatures, checkModelJSON, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params } from './params.js';
 
 /** MAD → σ for normal data: 1 / Φ⁻¹(3/4). */
@@ -42,7 +42,7 @@ export const zscore: DetectorSpec = {
     contaminationParam("'auto' flags |z| > 3; a fraction in (0, 0.5] flags that share of the training rows"),
   ],
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
-    if (X.rows < 1 || X.cols < 1) throw new RangeError(`z-score needs at least one row and one column, got ${X.rows} × ${X.cols}`);
+    checkTraining(X, 'z-score');
     const robust = params.robust === true;
     throwIfAborted(options.signal);
     const state: ZState = robust ? columnMedianMad(X, options) : (({ mean, std }) => ({ center: mean, scale: std }))(columnMeanStd(X));

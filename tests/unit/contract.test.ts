@@ -1,0 +1,176 @@
+/**
+ * The detector contract, one template for every detector in the registry: a
+ * detector added to DETECTORS gets all of these checks by being registered.
+ *
+ * Shapes, seeds, an obvious outlier, the save/load round trip, abort, bad
+ * parameters, NaN, scoring one row, the fewest training rows (spec.minRows: where
+ * scikit-learn / PyOD fit, we fit; one fewer is refused as they refuse), and a
+ * constant column.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Matrix } from '../../src/core/data/matrix';
+import { AbortError, type DetectorSpec, type FittedModel } from '../../src/core/detectors/detector';
+import { resolveParams, type ParamSpec, type Params } from '../../src/core/detectors/params';
+import { DETECTORS, loadModel } from '../../src/core/detectors/registry';
+import { Random } from '../../src/core/random';
+
+const D = 3;
+
+/** n rows of a standard normal cloud in D columns (seeded). */
+function cloud(n: number, seed = 7, cols = D): Matrix {
+  const rng = new Random(seed);
+  const data = new Float64Array(n * cols);
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return { data, rows: n, cols };
+}
+
+function rowsOf(X: Matrix, from: number, to: number): Matrix {
+  return { data: X.data.slice(from * X.cols, to * X.cols), rows: to - from, cols: X.cols };
+}
+
+function withRow(X: Matrix, row: number[]): Matrix {
+  const data = new Float64Array((X.rows + 1) * X.cols);
+  data.set(X.data);
+  data.set(row, X.rows * X.cols);
+  return { data, rows: X.rows + 1, cols: X.cols };
+}
+
+const TRAIN = cloud(60);
+const QUERY = cloud(12, 11);
+const OUTLIER = [40, -40, 40];
+
+function defaults(spec: DetectorSpec, over: Record<string, unknown> = {}): Params {
+  return resolveParams(spec.params, over, spec.id);
+}
+
+/** A value each parameter type must refuse, with the text the message must quote. */
+function badValue(p: ParamSpec): unknown {
+  switch (p.type) {
+    case 'bool': return 'maybe';
+    case 'enum': return 'no-such-option';
+    case 'contamination': return 0.75;
+    case 'size': return -3;
+    case 'intlist': return '64,x';
+    case 'int':
+    case 'float':
+      if (p.min !== undefined) return p.minExclusive ? p.min : p.min - 1;
+      return 'not-a-number';
+    default: return undefined;
+  }
+}
+
+describe.each(DETECTORS.map((d) => [d.id, d] as const))('contract: %s', (_id, spec) => {
+  const fit = (X: Matrix, over: Record<string, unknown> = {}, seed = 42): Promise<FittedModel> => spec.fit(X, defaults(spec, over), { seed });
+
+  it('fit/score shapes: one finite score per row, on the training rows and on new rows; the model says what it is', async () => {
+    const model = await fit(TRAIN);
+    expect(model.detector).toBe(spec.id);
+    expect(model.features).toBe(D);
+    expect(Number.isFinite(model.threshold)).toBe(true);
+    const s = await model.score(TRAIN);
+    expect(s).toBeInstanceOf(Float64Array);
+    expect(s.length).toBe(TRAIN.rows);
+    const q = await model.score(QUERY);
+    expect(q.length).toBe(QUERY.rows);
+    for (const v of [...s, ...q]) expect(Number.isFinite(v)).toBe(true);
+    expect(typeof model.info.compute).toBe('string');
+    if (model.trainingScores) expect(model.trainingScores.length).toBe(TRAIN.rows);
+    if (model.decisionFunction) {
+      const dec = await model.decisionFunction(QUERY);
+      for (let i = 0; i < q.length; i++) expect(dec[i]).toBe((model.decisionOffset ?? model.threshold) - q[i]);
+    }
+    await expect(model.score(rowsOf(cloud(3, 1, D + 1), 0, 3))).rejects.toThrow(/feature columns/);
+  });
+
+  it('the same seed gives bit-identical scores', async () => {
+    const a = await (await fit(TRAIN, {}, 5)).score(QUERY);
+    const b = await (await fit(TRAIN, {}, 5)).score(QUERY);
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it('an obvious outlier scores higher than every training row', async () => {
+    const model = await fit(TRAIN);
+    const s = await model.score(withRow(TRAIN, OUTLIER));
+    const inlierMax = Math.max(...s.subarray(0, TRAIN.rows));
+    expect(s[TRAIN.rows]).toBeGreaterThan(inlierMax);
+  });
+
+  it('save / load round trip: the same threshold and bit-identical scores', async () => {
+    const model = await fit(TRAIN);
+    const json = JSON.parse(JSON.stringify(model.toJSON()));
+    expect(json).toMatchObject({ format: 'anomaly-lab-model', version: 1, detector: spec.id, features: D });
+    const back = loadModel(json);
+    expect(back.threshold).toBe(model.threshold);
+    expect(Array.from(await back.score(QUERY))).toEqual(Array.from(await model.score(QUERY)));
+    expect(() => spec.load({ ...json, detector: 'nope' })).toThrow(/not 'nope'|detector/);
+  });
+
+  it('abort: a fit whose signal is already aborted rejects with AbortError', async () => {
+    const signal = { aborted: true, reason: 'test' };
+    await expect(spec.fit(TRAIN, defaults(spec), { seed: 42, signal })).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('bad parameters: every parameter refuses a bad value with a message naming it and the value', () => {
+    for (const p of spec.params) {
+      const bad = badValue(p);
+      let err: unknown = null;
+      try {
+        resolveParams(spec.params, { [p.name]: bad }, spec.id);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `${p.name}=${JSON.stringify(bad)} should be refused`).toBeInstanceOf(Error);
+      const msg = (err as Error).message;
+      expect(msg, msg).toContain(p.name);
+      expect(msg, msg).toContain(JSON.stringify(bad));
+      expect(msg, msg).not.toMatch(/undefined/);
+    }
+    expect(() => resolveParams(spec.params, { no_such_param: 1 }, spec.id)).toThrow(/no parameter 'no_such_param'/);
+  });
+
+  it('NaN and infinity are refused, in fit and in score, naming the cell', async () => {
+    const nan = withRow(TRAIN, [0, Number.NaN, 0]);
+    await expect(fit(nan)).rejects.toThrow(new RegExp(`contains NaN \\(row ${TRAIN.rows + 1}, column 2\\)`));
+    const inf = withRow(TRAIN, [Infinity, 0, 0]);
+    await expect(fit(inf)).rejects.toThrow(/contains infinity \(row 61, column 1\)/);
+    const model = await fit(TRAIN);
+    await expect(model.score({ data: Float64Array.from([1, 2, Number.NaN]), rows: 1, cols: D })).rejects.toThrow(/contains NaN \(row 1, column 3\)/);
+  });
+
+  it('scoring one row with a fitted model always works, and equals that row scored among others', async () => {
+    const model = await fit(TRAIN);
+    const all = await model.score(QUERY);
+    for (const i of [0, 5]) {
+      const one = await model.score(rowsOf(QUERY, i, i + 1));
+      expect(one.length).toBe(1);
+      // Same float64 arithmetic row by row (tensor backends are not used in Node's tests).
+      expect(one[0]).toBeCloseTo(all[i], 5);
+    }
+  });
+
+  it('fits on the fewest rows scikit-learn / PyOD fit on (spec.minRows), and refuses one fewer naming the count', async () => {
+    const params = defaults(spec);
+    const min = spec.minRows?.(params) ?? 1;
+    const model = await spec.fit(rowsOf(TRAIN, 0, min), params, { seed: 42 });
+    const s = await model.score(QUERY);
+    for (const v of s) expect(Number.isFinite(v)).toBe(true);
+    const err = await spec.fit(rowsOf(TRAIN, 0, min - 1), params, { seed: 42 }).then(() => null, (e: Error) => e);
+    expect(err, `${spec.id} on ${min - 1} rows`).toBeInstanceOf(RangeError);
+    expect(err!.message).toMatch(new RegExp(`at least ${min === 1 ? 'one row' : `${min} training rows`}|must be less than the number of rows`));
+    expect(err!.message).not.toMatch(/undefined|NaN/);
+  });
+
+  it('a constant column: finite scores, and the outlier still stands out', async () => {
+    const n = TRAIN.rows;
+    const data = new Float64Array(n * (D + 1));
+    for (let i = 0; i < n; i++) {
+      data.set(TRAIN.data.subarray(i * D, (i + 1) * D), i * (D + 1));
+      data[i * (D + 1) + D] = 7;
+    }
+    const X = { data, rows: n, cols: D + 1 };
+    const model = await fit(X);
+    const s = await model.score(withRow(X, [...OUTLIER, 7]));
+    for (const v of s) expect(Number.isFinite(v)).toBe(true);
+    expect(s[n]).toBeGreaterThan(Math.max(...s.subarray(0, n)));
+  });
+});
