@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// E2E_PORT: the preview server's port (default 4173), so two copies of the suite can run side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65535) throw new Error(`E2E_PORT must be a port number, got '${process.env.E2E_PORT}'`);
 
 export default defineConfig({
   testDir: 'e2e',

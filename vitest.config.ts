@@ -5,5 +5,9 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
+    // A default that fails a hung test, not a slow one on a busy machine (vitest's own is 5 s);
+    // tests that spawn a process or a worker thread give their own (120 s).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });
