@@ -400,12 +400,12 @@ describe('autoencoder: the CLI', () => {
     const c = cli('score', DATA, '--train', DATA, '--detector', 'autoencoder', '--param', 'epoch_num=3', '--json');
     expect(c.status, c.stderr).toBe(0);
     expect(JSON.parse(c.stdout).threshold).toBe(ja.threshold);
-  });
+  }, 120_000);
 
   it('a bad parameter is one line on stderr, exit 2', () => {
     const r = cli('score', DATA, '--detector', 'autoencoder', '--param', 'hidden_neuron_list=64,x');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/hidden_neuron_list must be comma-separated integers/);
-  });
+  }, 120_000);
 });

@@ -56,7 +56,7 @@ describe.skipIf(os.availableParallelism() < 2)('readCsvFile on threads', () => {
     expect(lastRead.onePiece).toBe(false);
     expect(lastRead.ranges).toBeGreaterThan(4);
     same(ds, await onePiece(file));
-  }, 60_000);
+  }, 120_000);
 
   it('a text cell in the last line: the column is text, as in one piece', async () => {
     const file = bigFile('text.csv', '1,2,3,4,5,oops,0');
@@ -64,12 +64,12 @@ describe.skipIf(os.availableParallelism() < 2)('readCsvFile on threads', () => {
     expect(ds.columns[5].kind).toBe('text');
     expect(lastRead.onePiece).toBe(true);
     same(ds, await onePiece(file));
-  }, 60_000);
+  }, 120_000);
 
   it('a ragged last line: the one-piece message, with its row number', async () => {
     const file = bigFile('ragged.csv', '1,2,3');
     const expected = await onePiece(file).then(() => 'ok', (e: Error) => e.message);
     expect(expected).toMatch(/ragged\.csv: row \d+ \(line \d+\) has 3 fields, expected 7/);
     await expect(readCsvFile(file)).rejects.toThrow(expected);
-  }, 60_000);
+  }, 120_000);
 });
