@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/core/data/matrix';
-import { AbortError, type DetectorSpec, type FittedModel } from '../../src/core/detectors/detector';
+import { AbortError } from '../../src/core/abort';
+import type { DetectorSpec, FittedModel } from '../../src/core/detectors/detector';
 import { resolveParams, type ParamSpec, type Params } from '../../src/core/detectors/params';
 import { DETECTORS, loadModel } from '../../src/core/detectors/registry';
 import { Random } from '../../src/core/random';

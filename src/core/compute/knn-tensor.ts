@@ -23,7 +23,7 @@
  */
 import { useTensorPath } from './backend.js';
 import type { Matrix } from '../data/matrix.js';
-import { AbortError } from '../detectors/detector.js';
+import { AbortError } from '../abort.js';
 import { checkQuery, insertNeighbor, kNeighbors, squaredDistance, type KnnOptions, type Neighbors } from './knn.js';
 
 export interface TensorNeighbors extends Neighbors {

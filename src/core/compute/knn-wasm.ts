@@ -26,7 +26,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { base64ToBytes } from '../data/base64.js';
-import { throwIfAborted } from '../detectors/detector.js';
+import { throwIfAborted } from '../abort.js';
 import { buildPositionTree, checkQuery, insertNeighbor, kNeighbors, squaredDistance, type KnnOptions, type Neighbors } from './knn.js';
 import { WASM_BASE64 } from './wasm/knn.wasm.js';
 

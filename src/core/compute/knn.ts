@@ -9,7 +9,7 @@
  * const { distances, indices } = kNeighbors(X, 5); // self excluded
  */
 import { rowRanges, type Matrix } from '../data/matrix.js';
-import { throwIfAborted, type AbortSignalLike } from '../detectors/detector.js';
+import { throwIfAborted, type AbortSignalLike } from '../abort.js';
 import { kNeighborsWasm, wasmKnnAvailable } from './knn-wasm.js';
 
 export interface Neighbors {

@@ -20,7 +20,7 @@
  * n_iter_no_change).
  * offset_ = 1 − b and decision_function(x) = ⟨w, φ(x)⟩ − offset_.
  */
-import { AbortError, type AbortSignalLike } from '../detectors/detector.js';
+import { AbortError, type AbortSignalLike } from '../abort.js';
 import type { Random } from '../random.js';
 import { kernelBlock, type KernelParams } from './kernels.js';
 

@@ -19,7 +19,7 @@
  * ρ (the offset) is libsvm's: the mean of the gradient over free alphas, or
  * the midpoint of the bounds when no alpha is free.
  */
-import { AbortError, type AbortSignalLike } from '../detectors/detector.js';
+import { AbortError, type AbortSignalLike } from '../abort.js';
 import { powi, type KernelParams } from './kernels.js';
 
 const TAU = 1e-12;

@@ -8,12 +8,10 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import type { ParamSpec, Params } from './params.js';
+import type { AbortSignalLike } from '../abort.js';
 
-/** The part of an AbortSignal the detectors read (core has no DOM types). */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  readonly reason?: unknown;
-}
+/** Abort handling lives in the leaf src/core/abort.ts; re-exported for the detectors. */
+export { AbortError, throwIfAborted, type AbortSignalLike } from '../abort.js';
 
 export interface FitOptions {
   /** Seed for src/core/random.ts; the app's default is 42. */
@@ -129,17 +127,6 @@ export interface DetectorSpec {
   minRows?: (params: Params) => number;
   fit(X: Matrix, params: Params, options?: FitOptions): Promise<FittedModel>;
   load(json: ModelJSON): FittedModel;
-}
-
-export class AbortError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'AbortError';
-  }
-}
-
-export function throwIfAborted(signal?: AbortSignalLike): void {
-  if (signal?.aborted) throw new AbortError();
 }
 
 /** Check a model file before loading it. */
