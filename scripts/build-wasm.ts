@@ -1,5 +1,5 @@
 /**
- * Assembles src/core/compute/wasm/*.wat into the base64 modules next to them
+ * Assembles src/core/neighbors/wasm/*.wat into the base64 modules next to them
  * (`knn.wat` → `knn.wasm.ts`), so the app, workers, Node and tests load the
  * bytes without serving a file. Run `npm run build:wasm` after editing a .wat;
  * a unit test assembles the source again and fails when the two differ.
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'compute', 'wasm');
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'neighbors', 'wasm');
 
 /** The module's bytes from its WebAssembly text. */
 export async function assemble(file: string): Promise<Uint8Array> {

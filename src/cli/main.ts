@@ -22,7 +22,7 @@ import { ThresholdSweep, prCurveFull, rocCurveFull, type Metrics } from '../core
 import { readCsvFile } from './read.js';
 import { writeScoredCsv } from './write.js';
 import { ScoringThreads } from './threads.js';
-import { kNeighbors } from '../core/compute/knn.js';
+import { kNeighbors } from '../core/neighbors/index.js';
 
 /**
  * Whether LOF's and kNN's neighbour search is worth splitting across threads: starting a thread

@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ModelJSON } from '../core/detectors/detector.js';
 import { loadModel } from '../core/detectors/registry.js';
-import { kNeighbors } from '../core/compute/knn.js';
+import { kNeighbors } from '../core/neighbors/index.js';
 
 interface NeighborsJob {
   kind: 'neighbors';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { rowRanges, sliceRows, type Matrix } from '../core/data/matrix.js';
 import type { FittedModel } from '../core/detectors/detector.js';
-import { kNeighbors, splitNeighbors, type Neighbors } from '../core/compute/knn.js';
+import { kNeighbors, splitNeighbors, type Neighbors } from '../core/neighbors/index.js';
 
 /** Rows below which one thread scores everything (starting threads costs more). */
 export const THREAD_ROWS = 200_000;

@@ -9,8 +9,7 @@ import { loadModel } from '../core/detectors/registry';
 import type { Matrix } from '../core/data/matrix';
 import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { isExplainable } from '../core/detectors/autoencoder';
-import type { Neighbors } from '../core/compute/knn';
-import { neighborsFor } from '../core/compute/knn-tensor';
+import { neighborsFor, type Neighbors } from '../core/neighbors';
 
 let backend: Promise<BackendChoice> | null = null;
 

@@ -10,7 +10,7 @@ import type { BackendChoice, BackendPreference } from '../core/compute/backend';
 import { rowRanges, sliceRows, type Matrix } from '../core/data/matrix';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type * as DetectorApi from './detector-api';
-import { splitNeighbors, type Neighbors } from '../core/compute/knn';
+import { splitNeighbors, type Neighbors } from '../core/neighbors';
 import { getDetector } from '../core/detectors/registry';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;

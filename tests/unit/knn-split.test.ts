@@ -1,6 +1,6 @@
 /** A neighbour search split into row ranges (as across workers or threads) equals one search, for both methods. */
 import { describe, expect, it } from 'vitest';
-import { kNeighbors, splitNeighbors } from '../../src/core/compute/knn';
+import { kNeighbors, splitNeighbors } from '../../src/core/neighbors';
 import { lof } from '../../src/core/detectors/lof';
 import { knn } from '../../src/core/detectors/knn';
 import { resolveParams } from '../../src/core/detectors/params';

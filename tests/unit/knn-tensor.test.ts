@@ -7,8 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { kNeighbors } from '../../src/core/compute/knn';
-import { kNeighborsTensor } from '../../src/core/compute/knn-tensor';
+import { kNeighbors, kNeighborsTensor } from '../../src/core/neighbors';
 import { lof } from '../../src/core/detectors/lof';
 import { knn } from '../../src/core/detectors/knn';
 import { resolveParams } from '../../src/core/detectors/params';

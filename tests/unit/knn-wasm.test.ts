@@ -9,9 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { buildPositionTree, chooseMethod, kNeighbors } from '../../src/core/compute/knn';
-import { kNeighborsWasm, wasmKnnAvailable } from '../../src/core/compute/knn-wasm';
-import { WASM_BASE64 } from '../../src/core/compute/wasm/knn.wasm';
+import { buildPositionTree, chooseMethod, kNeighbors, kNeighborsWasm, wasmKnnAvailable } from '../../src/core/neighbors';
+import { WASM_BASE64 } from '../../src/core/neighbors/wasm/knn.wasm';
 import { lof } from '../../src/core/detectors/lof';
 import { resolveParams } from '../../src/core/detectors/params';
 import { Random } from '../../src/core/random';
@@ -167,7 +166,7 @@ describe('the KD-tree that orders both sides', () => {
 describe('the committed module', () => {
   it('is knn.wat assembled (npm run build:wasm after editing it)', async () => {
     const { assemble } = await import('../../scripts/build-wasm');
-    const bytes = await assemble(resolve(REPO_ROOT, 'src/core/compute/wasm/knn.wat'));
+    const bytes = await assemble(resolve(REPO_ROOT, 'src/core/neighbors/wasm/knn.wat'));
     expect(Buffer.from(bytes).toString('base64')).toBe(WASM_BASE64);
   });
 });

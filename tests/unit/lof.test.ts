@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lof } from '../../src/core/detectors/lof';
 import { knn } from '../../src/core/detectors/knn';
-import { kNeighbors } from '../../src/core/compute/knn';
+import { kNeighbors } from '../../src/core/neighbors';
 import { resolveParams } from '../../src/core/detectors/params';
 import { loadModel } from '../../src/core/detectors/registry';
 import { fromRows, type Matrix } from '../../src/core/data/matrix';

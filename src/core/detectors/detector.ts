@@ -36,7 +36,7 @@ export interface FitOptions {
    * CLI's threads. Neighbour detectors (LOF, kNN) use it when given; results are
    * identical to their own search.
    */
-  neighbors?: (X: Matrix, k: number) => Promise<import('../compute/knn.js').Neighbors>;
+  neighbors?: (X: Matrix, k: number) => Promise<import('../neighbors/common.js').Neighbors>;
 }
 
 /** What FitOptions.onEpoch receives after each training epoch. */

@@ -10,7 +10,7 @@
  * m.trainingScores; // PyOD's decision_scores_
  */
 import type { Matrix } from '../data/matrix.js';
-import { neighborsFor, searchLabel } from '../compute/knn-tensor.js';
+import { neighborsFor, searchLabel } from '../neighbors/index.js';
 import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';

@@ -21,8 +21,7 @@
  * m.trainingScores; // [0.9821, 1.0370, 73.3697, 0.9821] (scikit-learn: −negative_outlier_factor_)
  */
 import type { Matrix } from '../data/matrix.js';
-import { duplicateRows } from '../compute/knn.js';
-import { neighborsFor, searchLabel } from '../compute/knn-tensor.js';
+import { duplicateRows, neighborsFor, searchLabel } from '../neighbors/index.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import { contaminationParam, type Params } from './params.js';

@@ -21,10 +21,10 @@
  * searched again exactly on the CPU. So the result equals kNeighbors' — the
  * tests check it — and `refined` says how many rows needed the CPU search.
  */
-import { useTensorPath } from './backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { AbortError } from '../abort.js';
-import { checkQuery, insertNeighbor, kNeighbors, squaredDistance, type KnnOptions, type Neighbors } from './knn.js';
+import { bruteNeighbors } from './brute.js';
+import { checkQuery, insertNeighbor, squaredDistance, type KnnOptions, type Neighbors } from './common.js';
 
 export interface TensorNeighbors extends Neighbors {
   /** Rows whose float32 candidates could not be proven complete, searched exactly on the CPU instead. */
@@ -41,7 +41,7 @@ const EPS32 = 2 ** -23;
  * (the only rows a proof of completeness has to rule out): rounding the inputs and the sums costs
  * at most about (d + 2)·2⁻²⁴·(‖q‖² + ‖r‖²) — doubled here, for room to spare — and such a row
  * has ‖r‖² ≤ 2‖q‖² + 2·kth. The last term is float64 slack for the centring itself.
- * Shared by this path and the WebAssembly one (knn-wasm.ts).
+ * Shared by this path and the WebAssembly one (wasm.ts).
  */
 export function float32Bound(d: number, qNorm: number, kth: number, maxNorm: number): number {
   return (2 * d + 8) * EPS32 * (3 * qNorm + 2 * (1 + 1e-9) * kth) + 1e-12 * (qNorm + maxNorm);
@@ -135,26 +135,10 @@ export async function kNeighborsTensor(reference: Matrix, k: number, query?: Mat
   for (const i of redo) {
     if (options.signal?.aborted) throw new AbortError();
     const nb = self
-      ? kNeighbors(reference, k, undefined, { rows: [i, i + 1], method: 'brute' } as KnnOptions & { method: 'brute' })
-      : kNeighbors(reference, k, { data: X.subarray(i * d, (i + 1) * d), rows: 1, cols: d }, { method: 'brute' } as KnnOptions & { method: 'brute' });
+      ? bruteNeighbors(reference, k, undefined, { rows: [i, i + 1] })
+      : bruteNeighbors(reference, k, { data: X.subarray(i * d, (i + 1) * d), rows: 1, cols: d }, {});
     distances.set(nb.distances, (i - r0) * k);
     indices.set(nb.indices, (i - r0) * k);
   }
   return { distances, indices, k, method: 'tensor', refined: redo.length };
-}
-
-/**
- * The search a neighbour detector should run: tensors on a GPU backend (or when
- * forced with path 'tensor'), the typed-array search otherwise. Same results.
- */
-export async function neighborsFor(reference: Matrix, k: number, query: Matrix | undefined, options: KnnOptions & { backend?: string; path?: 'auto' | 'typed' | 'tensor' }): Promise<Neighbors> {
-  // A GPU backend only: elsewhere the typed-array search is faster.
-  return useTensorPath(options) ? kNeighborsTensor(reference, k, query, options) : kNeighbors(reference, k, query, options);
-}
-
-/** How a search ran, for a model's info.compute. */
-export function searchLabel(method: Neighbors['method'] | undefined, backend?: string): string {
-  if (method === 'tensor') return `float32 candidates on tfjs ${backend ?? ''} (matMul + topk), refined exactly in float64`.replace('  ', ' ');
-  if (method === 'wasm') return 'exact neighbours: int16 candidates from WebAssembly SIMD, refined and proven in float64';
-  return `float64 typed arrays, exact neighbours${method === 'kdtree' ? ' (KD-tree)' : method === 'brute' ? ' (blocked brute force)' : ''}`;
 }

@@ -1,7 +1,7 @@
 ;; The inner loop of the exact neighbour search on the CPU: candidate values for
 ;; 4 query rows × 8 reference rows at a time with WebAssembly SIMD integer dot
 ;; products (i32x4.dot_i16x8_s: two columns of four rows per instruction), each
-;; row's K smallest kept in a sorted list. The caller (knn-wasm.ts) quantises
+;; row's K smallest kept in a sorted list. The caller (../wasm.ts) quantises
 ;; the rows, refines the candidates in float64 and proves them complete; nothing
 ;; here decides a result on its own.
 ;;

@@ -27,7 +27,10 @@
 import type { Matrix } from '../data/matrix.js';
 import { base64ToBytes } from '../data/base64.js';
 import { throwIfAborted } from '../abort.js';
-import { buildPositionTree, checkQuery, insertNeighbor, kNeighbors, squaredDistance, type KnnOptions, type Neighbors } from './knn.js';
+import { bruteNeighbors } from './brute.js';
+import { checkQuery, insertNeighbor, squaredDistance, type KnnOptions, type Neighbors } from './common.js';
+import { buildPositionTree } from './kdtree.js';
+import { typedNeighbors } from './typed.js';
 import { WASM_BASE64 } from './wasm/knn.wasm.js';
 
 /** Extra candidates per row beyond k (one more when a row finds itself); 4 left 1 % of 50k × 10 rows unproven. */
@@ -112,7 +115,7 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
   const mod = kernelModule();
   if (!mod) throw new Error('WebAssembly SIMD is not available here');
   const { self, Q, n, d, r0, r1 } = checkQuery(reference, k, query, options.rows);
-  if (d === 0) return { ...kNeighbors(reference, k, query, { ...options, method: 'brute' }), refined: 0 };
+  if (d === 0) return { ...bruteNeighbors(reference, k, query, options), refined: 0 };
   const R = reference.data;
   const X = Q.data;
   const K = Math.min(n, k + MARGIN + (self ? 1 : 0));
@@ -171,7 +174,7 @@ export function kNeighborsWasm(reference: Matrix, k: number, query?: Matrix, opt
       kernel.memory.grow(need);
     } catch {
       // Past what this runtime gives one module (~4 GB, less on phones): the float64 search instead.
-      return { ...kNeighbors(reference, k, query, { ...options, method: 'typed' }), refined: 0 };
+      return { ...typedNeighbors(reference, k, query, options), refined: 0 };
     }
   }
   const i16 = new Int16Array(kernel.memory.buffer);
@@ -334,7 +337,7 @@ function exactRows(reference: Matrix, k: number, X: Float64Array, self: boolean,
   const sub = new Float64Array(redo.length * d);
   redo.forEach((i, t) => sub.set(X.subarray(i * d, (i + 1) * d), t * d));
   const kk = self ? k + 1 : k;
-  const nb = kNeighbors(reference, kk, { data: sub, rows: redo.length, cols: d }, { method: 'typed', signal: options.signal, onProgress: options.onProgress });
+  const nb = typedNeighbors(reference, kk, { data: sub, rows: redo.length, cols: d }, { signal: options.signal, onProgress: options.onProgress });
   redo.forEach((i, t) => {
     let p = 0;
     for (let s = 0; s < kk && p < k; s++) {
