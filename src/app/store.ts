@@ -7,7 +7,8 @@
 import { create } from 'zustand';
 import { guessLabelColumn, numericColumns, type DatasetSummary } from '../core/data/dataset';
 import type { Labels, MissingPolicy, Imputation } from '../core/data/prepare';
-import { getDetector, loadModel, DEFAULT_DETECTOR } from '../core/detectors/registry';
+import { detectorMeta, DEFAULT_DETECTOR } from '../core/detectors/specs';
+import { checkModelSchema } from '../core/detectors/model-schema';
 import { resolveParams } from '../core/detectors/params';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type { BackendChoice, BackendPreference } from '../core/compute/backend';
@@ -246,7 +247,7 @@ export async function openModelFile(file: Blob & { name?: string }): Promise<voi
   let json: ModelJSON;
   try {
     json = JSON.parse(await file.text()) as ModelJSON;
-    loadModel(json); // validates the tag, the detector and the state
+    checkModelSchema(json); // the tag, the detector, its params and the state's shape; a worker builds it
   } catch (e) {
     set({ error: `${file.name ?? 'model'} is not an Anomaly Lab model: ${message(e)}` });
     return;
@@ -284,7 +285,7 @@ export async function openSavedModel(key: string): Promise<void> {
   let json: ModelJSON;
   try {
     json = await loadSavedModel(key);
-    loadModel(json);
+    checkModelSchema(json);
   } catch (e) {
     set({ error: `saved model ${key} could not be read: ${message(e)}` });
     return;
@@ -429,14 +430,14 @@ export function setSeed(seed: number): void {
 /** The form's values for a detector: the user's edits over the page's defaults where they differ from scikit-learn's (pageDefault). */
 function formParams(detector: string, params = get().params): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const spec of getDetector(detector).params) if (spec.pageDefault !== undefined) out[spec.name] = String(spec.pageDefault);
+  for (const spec of detectorMeta(detector).params) if (spec.pageDefault !== undefined) out[spec.name] = String(spec.pageDefault);
   return { ...out, ...params[detector] };
 }
 
 /** Validation of the parameter form, on the main thread so the message is immediate. */
 export function paramError(detector = get().detector, params = get().params): string | null {
   try {
-    resolveParams(getDetector(detector).params, formParams(detector, params), detector);
+    resolveParams(detectorMeta(detector).params, formParams(detector, params), detector);
     return null;
   } catch (e) {
     return message(e);
@@ -587,7 +588,7 @@ export async function explainRow(row: number | null): Promise<void> {
   const base: Explained = { row, score: result.scores[row], columns: result.columns, values, errors: null };
   set({ explained: base });
   // Only detectors that can explain a score get asked (the autoencoder's per-feature errors).
-  if (!getDetector(result.model.detector).explains) return;
+  if (!detectorMeta(result.model.detector).explains) return;
   try {
     const e = await getPool(get().backendPreference).explain(result.model, { data: Float64Array.from(values), rows: 1, cols: values.length });
     if (get().explained?.row === row && get().result === result) set({ explained: { ...base, errors: e ? Array.from(e) : null } });

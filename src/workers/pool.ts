@@ -11,7 +11,7 @@ import { rowRanges, sliceRows, type Matrix } from '../core/data/matrix';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import type * as DetectorApi from './detector-api';
 import { splitNeighbors, type Neighbors } from '../core/neighbors';
-import { getDetector } from '../core/detectors/registry';
+import { detectorMeta } from '../core/detectors/specs';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;
 
@@ -150,7 +150,7 @@ export class DetectorPool {
     await guard(first, first.backend);
     const rows = job.train.rows;
     // A neighbour search is quadratic: the fitting worker hands it back here, and every worker searches a share of the rows.
-    const split = this.size > 1 && !job.model && rows >= NEIGHBOUR_ROWS && getDetector(job.detector).usesNeighbors === true;
+    const split = this.size > 1 && !job.model && rows >= NEIGHBOUR_ROWS && detectorMeta(job.detector).usesNeighbors === true;
     const neighbours = split
       ? Comlink.proxy((X: Matrix, k: number): Promise<Neighbors> => {
         let done = 0;

@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { useApp, trainingRowCount, setDetector, setParam, setSeed, setFitOn, run, cancelRun, paramError, type FitOn } from '../store';
-import { DETECTORS, getDetector } from '../../core/detectors/registry';
+import { DETECTOR_METAS, OCSVM_EXACT_MAX_ROWS as EXACT_MAX_ROWS, detectorMeta } from '../../core/detectors/specs';
 import type { ParamSpec } from '../../core/detectors/params';
 import { fmt } from '../lib/format';
 import { ModelActions } from './ModelActions';
-import { EXACT_MAX_ROWS } from '../../core/detectors/ocsvm';
 
 function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
   const value = useApp((s) => s.params[detector]?.[spec.name]);
@@ -63,7 +62,7 @@ export function DetectorPanel() {
   const hasData = useApp((s) => s.dataset !== null);
   const result = useApp((s) => s.result);
   const params = useApp((s) => s.params);
-  const spec = getDetector(detector);
+  const spec = detectorMeta(detector);
   // Checked when the form changes, not on every progress tick of a run.
   const invalid = useMemo(() => paramError(detector, params), [detector, params]);
   return (
@@ -72,10 +71,10 @@ export function DetectorPanel() {
       <label className="param">
         <span>detector</span>
         <select data-testid="detector-select" value={detector} onChange={(e) => setDetector(e.target.value)}>
-          {DETECTORS.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          {DETECTOR_METAS.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
         </select>
       </label>
-      <p className="muted small">{spec.summary}</p>
+      <p className="muted small" title={spec.notes.join('\n')}>{spec.summary}</p>
       {spec.params.filter((p) => !p.advanced).map((p) => <ParamInput key={`${detector}.${p.name}`} detector={detector} spec={p} />)}
       {spec.params.some((p) => p.advanced) && (
         <details className="advanced" data-testid="more-params">
@@ -100,7 +99,7 @@ export function DetectorPanel() {
       {job.state === 'running' && <div className="progress"><div className="bar" style={{ width: `${(100 * job.fraction).toFixed(1)}%` }} /></div>}
       {result && (
         <div className="model-info small" data-testid="model-info">
-          <div>{getDetector(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
+          <div>{detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
           {result.info.warnings.map((w) => <div key={w} className="warn" data-testid="model-warning">{w}</div>)}
         </div>
       )}

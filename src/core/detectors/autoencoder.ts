@@ -51,14 +51,14 @@ import { thresholdFromContamination } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
+import { ACTIVATIONS, autoencoderMeta, type ActivationName } from './specs.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Tensor = import('@tensorflow/tfjs-core').Tensor;
 type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 type Variable = import('@tensorflow/tfjs-core').Variable;
 
-export const ACTIVATIONS = ['relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid'] as const;
-export type ActivationName = (typeof ACTIVATIONS)[number];
+export { ACTIVATIONS, type ActivationName };
 
 /** torch's BatchNorm1d defaults. */
 const BN_EPS = 1e-5;
@@ -136,26 +136,7 @@ export function isExplainable(model: FittedModel): model is ExplainableModel {
 }
 
 export const autoencoder: DetectorSpec = {
-  id: 'autoencoder',
-  name: 'AutoEncoder',
-  summary: "PyOD's AutoEncoder: a dense network reconstructs each standardised row; the reconstruction error is the score.",
-  usesTensors: true,
-  explains: true,
-  minRows: () => 2,
-  params: [
-    { name: 'hidden_neuron_list', type: 'intlist', default: '64,32', min: 1, max: 4096, help: 'Units of the encoder layers, comma-separated; the decoder mirrors them (64,32: d→64→32→64→d)' },
-    { name: 'hidden_activation_name', type: 'enum', default: 'relu', options: [...ACTIVATIONS], advanced: true, help: 'Activation of the hidden layers' },
-    { name: 'batch_norm', type: 'bool', default: true, help: 'Batch normalisation after each hidden Linear layer (PyOD 2.x default)' },
-    { name: 'dropout_rate', type: 'float', default: 0.2, min: 0, max: 0.95, help: 'Dropout after each hidden layer while training' },
-    { name: 'lr', type: 'float', default: 1e-3, min: 0, minExclusive: true, max: 10, help: 'Adam learning rate' },
-    { name: 'weight_decay', type: 'float', default: 1e-5, min: 0, max: 1, advanced: true, help: "L2 penalty added to the gradients (torch Adam's weight_decay; PyOD's optimizer_params default)" },
-    { name: 'epoch_num', type: 'int', default: 10, min: 1, max: 10000, help: 'Training epochs' },
-    { name: 'batch_size', type: 'int', default: 32, min: 1, max: 1_000_000, help: 'Rows per training step (the last partial batch of an epoch is dropped)' },
-    { name: 'preprocessing', type: 'bool', default: true, advanced: true, help: 'Standardise the columns with the training rows\' mean and standard deviation' },
-    { name: 'validation_size', type: 'float', default: 0.1, min: 0, max: 0.5, advanced: true, help: 'Share of the rows held out (seeded) for the validation loss; 0 trains on all rows as PyOD 2.x' },
-    { name: 'patience', type: 'int', default: 0, min: 0, max: 10000, advanced: true, help: 'Stop after this many epochs without a lower validation loss (training loss without validation rows); 0 = never' },
-    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (PyOD default 0.1)' },
-  ],
+  ...autoencoderMeta,
   fit: fitAutoencoder,
   load(json: ModelJSON): FittedModel {
     const m = checkModelJSON(json, 'autoencoder');

@@ -7,7 +7,8 @@
  * with scikit-learn's sign (negative = outlier).
  */
 import type { Matrix } from '../data/matrix.js';
-import type { ParamSpec, Params } from './params.js';
+import type { Params } from './params.js';
+import type { DetectorMeta } from './specs.js';
 import type { AbortSignalLike } from '../abort.js';
 
 /** Abort handling lives in the leaf src/core/abort.ts; re-exported for the detectors. */
@@ -108,23 +109,11 @@ export interface FittedModel {
   toJSON(): ModelJSON;
 }
 
-export interface DetectorSpec {
-  id: string;
-  name: string;
-  /** One line for the detector picker. */
-  summary: string;
-  params: ParamSpec[];
-  /** Whether the detector can use tfjs tensors (so a backend is worth initialising). */
-  usesTensors: boolean;
-  /** Whether fitting searches each row's neighbours (then FitOptions.neighbors can split that search). */
-  usesNeighbors?: boolean;
-  /** Whether its fitted models explain a row's score per feature (`explain(X)`, the autoencoder's). */
-  explains?: boolean;
-  /**
-   * The fewest training rows fit accepts with these parameters: where scikit-learn / PyOD fit, so
-   * do we (1 when absent). The contract suite fits on exactly this many and expects one fewer refused.
-   */
-  minRows?: (params: Params) => number;
+/**
+ * A detector: its metadata (src/core/detectors/specs.ts, all the page and the pool's main-thread
+ * side may import) plus fit and load, the implementation that only workers, the CLI and tests load.
+ */
+export interface DetectorSpec extends DetectorMeta {
   fit(X: Matrix, params: Params, options?: FitOptions): Promise<FittedModel>;
   load(json: ModelJSON): FittedModel;
 }

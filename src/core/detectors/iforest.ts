@@ -29,7 +29,8 @@ import type { Matrix } from '../data/matrix.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
-import { contaminationParam, type Params, type ParamValue } from './params.js';
+import type { Params, ParamValue } from './params.js';
+import { iforestMeta } from './specs.js';
 
 const EULER_GAMMA = 0.5772156649015329;
 
@@ -127,17 +128,7 @@ interface IForestState {
 }
 
 export const iforest: DetectorSpec = {
-  id: 'iforest',
-  name: 'Isolation Forest',
-  summary: "scikit-learn's IsolationForest: random splits isolate anomalies in fewer steps.",
-  usesTensors: true,
-  params: [
-    { name: 'n_estimators', type: 'int', default: 100, min: 1, max: 10000, help: 'Number of trees' },
-    { name: 'max_samples', type: 'size', default: 'auto', options: ['auto'], help: "Rows per tree: 'auto' = min(256, n), an integer count, or a fraction in (0, 1]" },
-    contaminationParam("'auto' uses offset −0.5 (the paper's); a fraction in (0, 0.5] flags that share of the training rows"),
-    { name: 'max_features', type: 'size', default: '1.0', help: 'Features per tree: an integer count or a fraction in (0, 1] (1.0 = all)' },
-    { name: 'bootstrap', type: 'bool', default: false, help: 'Draw each tree\'s rows with replacement' },
-  ],
+  ...iforestMeta,
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
     const d = X.cols;

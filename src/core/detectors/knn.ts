@@ -14,6 +14,7 @@ import { neighborsFor, searchLabel } from '../neighbors/index.js';
 import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
+import { knnMeta } from './specs.js';
 
 interface KnnState {
   k: number;
@@ -21,17 +22,7 @@ interface KnnState {
 }
 
 export const knn: DetectorSpec = {
-  id: 'knn',
-  name: 'k-nearest neighbours',
-  summary: "PyOD's KNN: distance to the k-th nearest neighbour (or the mean / median of the k).",
-  usesTensors: false,
-  usesNeighbors: true,
-  minRows: (params) => Number(params.n_neighbors) + 1,
-  params: [
-    { name: 'n_neighbors', type: 'int', default: 5, min: 1, max: 100000, help: 'Neighbours per row' },
-    { name: 'method', type: 'enum', default: 'largest', options: ['largest', 'mean', 'median'], help: 'Distance to the k-th neighbour, or the mean / median over the k' },
-    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (PyOD default 0.1)' },
-  ],
+  ...knnMeta,
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const k = Number(params.n_neighbors);
     if (X.rows >= 1 && k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}; PyOD refuses too (Expected n_neighbors < n_samples_fit)`);

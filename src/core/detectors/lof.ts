@@ -24,7 +24,8 @@ import type { Matrix } from '../data/matrix.js';
 import { duplicateRows, neighborsFor, searchLabel } from '../neighbors/index.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
-import { contaminationParam, type Params } from './params.js';
+import type { Params } from './params.js';
+import { lofMeta } from './specs.js';
 
 interface LofState {
   k: number;
@@ -37,16 +38,7 @@ interface LofState {
 }
 
 export const lof: DetectorSpec = {
-  id: 'lof',
-  name: 'Local Outlier Factor',
-  summary: "scikit-learn's LocalOutlierFactor: density of a row against the density of its k nearest neighbours.",
-  usesTensors: false,
-  usesNeighbors: true,
-  minRows: () => 2,
-  params: [
-    { name: 'n_neighbors', type: 'int', default: 20, min: 1, max: 100000, help: 'Neighbours per row (clipped to rows − 1)' },
-    contaminationParam("'auto' uses offset −1.5 (LOF > 1.5 flagged); a fraction in (0, 0.5] flags that share of the training rows"),
-  ],
+  ...lofMeta,
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
     // scikit-learn fails here too: "Expected n_neighbors <= n_samples, but n_samples = 1, n_neighbors = 2".

@@ -33,16 +33,17 @@
 import { applyStandardScaler, fitStandardScaler, type StandardScaler } from '../data/scale.js';
 import { GPU_BACKENDS, useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
-import { kernelBlock, KERNELS, resolveGamma, type KernelName, type KernelParams } from '../compute/kernels.js';
+import { kernelBlock, resolveGamma, type KernelName, type KernelParams } from '../compute/kernels.js';
 import { fitNystroem, nystroemTransform, nystroemTransformTensor, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
 import { solveOneClass } from '../compute/smo.js';
 import { thresholdFromContamination } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
-import { contaminationParam, type Params } from './params.js';
+import type { Params } from './params.js';
+import { OCSVM_EXACT_MAX_ROWS, ocsvmMeta } from './specs.js';
 
-/** Above this many training rows 'auto' takes the Nystroem + SGD route (exact training is quadratic: see bench/README.md). */
-export const EXACT_MAX_ROWS = 20_000;
+/** Above this many training rows 'auto' takes the Nystroem + SGD route (kept in specs.ts, which the page reads). */
+export const EXACT_MAX_ROWS = OCSVM_EXACT_MAX_ROWS;
 /** Backends whose matMul beats typed-array loops for the Nystroem features of the training rows (the cpu backend's does not). */
 const TENSOR_FIT_BACKENDS: ReadonlySet<string> = new Set([...GPU_BACKENDS, 'wasm']);
 
@@ -76,26 +77,7 @@ interface NystroemState {
 type OcsvmState = ExactState | NystroemState;
 
 export const ocsvm: DetectorSpec = {
-  id: 'ocsvm',
-  name: 'One-class SVM',
-  summary: "scikit-learn's OneClassSVM (libsvm's SMO); Nystroem + SGDOneClassSVM above 20,000 rows.",
-  usesTensors: true,
-  params: [
-    { name: 'kernel', type: 'enum', default: 'rbf', options: KERNELS, help: 'Kernel: rbf, linear, poly or sigmoid' },
-    { name: 'gamma', type: 'float', default: 'scale', options: ['scale', 'auto'], min: 0, help: "Kernel coefficient: 'scale' = 1 / (features · X.var()), 'auto' = 1 / features, or a number >= 0" },
-    { name: 'nu', type: 'float', default: 0.5, min: 0, minExclusive: true, max: 1, help: 'Upper bound on the share of training errors and lower bound on the share of support vectors' },
-    { name: 'degree', type: 'int', default: 3, min: 0, advanced: true, help: 'Degree of the poly kernel' },
-    { name: 'coef0', type: 'float', default: 0, advanced: true, help: 'Independent term of the poly and sigmoid kernels' },
-    { name: 'standardize', type: 'bool', default: false, pageDefault: true, help: 'Standardise the features first (StandardScaler fitted on the training rows)' },
-    { name: 'method', type: 'enum', default: 'auto', options: ['auto', 'exact', 'nystroem'], help: `exact: SMO on the full kernel; nystroem: Nystroem + SGDOneClassSVM (approximate); auto: exact up to ${EXACT_MAX_ROWS.toLocaleString('en-US')} rows` },
-    { name: 'tol', type: 'float', default: 1e-3, min: 0, minExclusive: true, advanced: true, help: 'Stopping tolerance (SMO: KKT gap; SGD: loss improvement)' },
-    { name: 'shrinking', type: 'bool', default: true, advanced: true, help: "Use libsvm's shrinking heuristic" },
-    { name: 'cache_size', type: 'float', default: 200, min: 0, minExclusive: true, advanced: true, help: 'Kernel cache in MB' },
-    { name: 'max_iter', type: 'int', default: -1, min: -1, advanced: true, help: 'SMO iteration limit (−1: none; 0 stops at the starting point)' },
-    { name: 'n_components', type: 'int', default: 100, min: 1, max: 1000, help: 'Nystroem: basis rows of the kernel approximation' },
-    { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, advanced: true, help: 'Nystroem: SGDOneClassSVM epochs at most' },
-    contaminationParam("'auto' flags decision_function ≤ 0 (libsvm's predict, as scikit-learn's); a fraction in (0, 0.5] flags that share of the training rows"),
-  ],
+  ...ocsvmMeta,
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
     const d = X.cols;

@@ -1,5 +1,10 @@
-/** Every detector by id: the page's picker and the CLI's --detector read this. */
+/**
+ * Every detector's implementation by id, for the detector workers, the CLI and tests: importing
+ * this module loads every solver and trainer. The page and the pool's main-thread side read
+ * specs.ts (metadata only) instead.
+ */
 import type { DetectorSpec, ModelJSON, FittedModel } from './detector.js';
+import { DETECTOR_METAS } from './specs.js';
 import { zscore } from './zscore.js';
 import { iforest } from './iforest.js';
 import { lof } from './lof.js';
@@ -7,10 +12,16 @@ import { knn } from './knn.js';
 import { autoencoder } from './autoencoder.js';
 import { ocsvm } from './ocsvm.js';
 
-export const DETECTORS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder];
+export { DEFAULT_DETECTOR } from './specs.js';
 
-/** The detector the page runs without a click (seed 42). */
-export const DEFAULT_DETECTOR = 'iforest';
+const IMPLEMENTATIONS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder];
+
+/** In specs.ts's order (the picker's); a detector whose metadata has no implementation is a load-time error. */
+export const DETECTORS: DetectorSpec[] = DETECTOR_METAS.map((meta) => {
+  const d = IMPLEMENTATIONS.find((x) => x.id === meta.id);
+  if (!d) throw new Error(`detector '${meta.id}' is in specs.ts but has no implementation in registry.ts`);
+  return d;
+});
 
 export function getDetector(id: string): DetectorSpec {
   const d = DETECTORS.find((x) => x.id === id);

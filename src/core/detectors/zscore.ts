@@ -21,7 +21,8 @@ import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
-import { contaminationParam, type Params } from './params.js';
+import type { Params } from './params.js';
+import { zscoreMeta } from './specs.js';
 
 /** MAD → σ for normal data: 1 / Φ⁻¹(3/4). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -33,14 +34,7 @@ interface ZState {
 }
 
 export const zscore: DetectorSpec = {
-  id: 'zscore',
-  name: 'z-score',
-  summary: 'Largest absolute standard score over the columns; robust variant uses median and MAD.',
-  usesTensors: true,
-  params: [
-    { name: 'robust', type: 'bool', default: false, help: 'Use median and MAD·1.4826 instead of mean and standard deviation' },
-    contaminationParam("'auto' flags |z| > 3; a fraction in (0, 0.5] flags that share of the training rows"),
-  ],
+  ...zscoreMeta,
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     checkTraining(X, 'z-score');
     const robust = params.robust === true;

@@ -1,0 +1,180 @@
+/**
+ * What every detector is, without its code: id, name, parameters (scikit-learn's
+ * names, defaults, ranges, help), flags and the constants the page needs.
+ *
+ * The page (src/app), the pool's main-thread side and the CLI's flags read this
+ * module; it imports nothing but the parameter specs, so the main thread's bundle
+ * carries no solver, trainer or kernel. Each implementation (`<id>.ts` beside this
+ * file) spreads its entry here into its DetectorSpec and adds `fit` / `load`; the
+ * fit/load registry (registry.ts) is for workers, the CLI and tests only.
+ *
+ * @example
+ * detectorMeta('lof').params.map((p) => p.name); // ['n_neighbors', 'contamination']
+ */
+import { contaminationParam, type ParamSpec, type Params } from './params.js';
+
+/** A detector as the page, the pool and the CLI's flags know it (DetectorSpec adds fit and load). */
+export interface DetectorMeta {
+  id: string;
+  name: string;
+  /** One line for the detector picker. */
+  summary: string;
+  params: ParamSpec[];
+  /** Whether the detector can use tfjs tensors (so a backend is worth initialising). */
+  usesTensors: boolean;
+  /** Whether fitting searches each row's neighbours (then FitOptions.neighbors can carry a search done elsewhere). */
+  usesNeighbors?: boolean;
+  /** How many neighbours fit searches for on `rows` training rows (usesNeighbors detectors). */
+  neighborCount?: (params: Params, rows: number) => number;
+  /** Whether its fitted models explain a row's score per feature (`explain(X)`, the autoencoder's). */
+  explains?: boolean;
+  /**
+   * The fewest training rows fit accepts with these parameters: where scikit-learn / PyOD fit, so
+   * do we (1 when absent). The contract suite fits on exactly this many and expects one fewer refused.
+   */
+  minRows?: (params: Params) => number;
+  /** Where we deliberately differ from the reference library, a line each (the README's table). */
+  notes: string[];
+}
+
+/** The detector the page runs without a click (seed 42). */
+export const DEFAULT_DETECTOR = 'iforest';
+
+/** One-class SVM: above this many training rows method 'auto' takes the Nystroem + SGD route (exact training is quadratic: see bench/README.md). */
+export const OCSVM_EXACT_MAX_ROWS = 20_000;
+
+/** The autoencoder's hidden activations (torch's names). */
+export const ACTIVATIONS = ['relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+/** libsvm's kernels we implement (src/core/compute/kernels.ts's KERNELS; a test keeps the two equal). */
+const OCSVM_KERNELS = ['rbf', 'linear', 'poly', 'sigmoid'];
+
+export const iforestMeta: DetectorMeta = {
+  id: 'iforest',
+  name: 'Isolation Forest',
+  summary: "scikit-learn's IsolationForest: random splits isolate anomalies in fewer steps.",
+  usesTensors: true,
+  params: [
+    { name: 'n_estimators', type: 'int', default: 100, min: 1, max: 10000, help: 'Number of trees' },
+    { name: 'max_samples', type: 'size', default: 'auto', options: ['auto'], help: "Rows per tree: 'auto' = min(256, n), an integer count, or a fraction in (0, 1]" },
+    contaminationParam("'auto' uses offset −0.5 (the paper's); a fraction in (0, 0.5] flags that share of the training rows"),
+    { name: 'max_features', type: 'size', default: '1.0', help: 'Features per tree: an integer count or a fraction in (0, 1] (1.0 = all)' },
+    { name: 'bootstrap', type: 'bool', default: false, help: 'Draw each tree\'s rows with replacement' },
+  ],
+  notes: [
+    "Trees come from our seeded stream, not numpy's: the same distribution of scores, not the same trees for a random_state.",
+    'max_features = 0 and a max_samples fraction that leaves 0 rows are refused with a message.',
+  ],
+};
+
+export const lofMeta: DetectorMeta = {
+  id: 'lof',
+  name: 'Local Outlier Factor',
+  summary: "scikit-learn's LocalOutlierFactor: density of a row against the density of its k nearest neighbours.",
+  usesTensors: false,
+  usesNeighbors: true,
+  minRows: () => 2,
+  // scikit-learn's n_neighbors_: clipped to rows − 1.
+  neighborCount: (params, rows) => Math.max(1, Math.min(Number(params.n_neighbors), rows - 1)),
+  params: [
+    { name: 'n_neighbors', type: 'int', default: 20, min: 1, max: 100000, help: 'Neighbours per row (clipped to rows − 1)' },
+    contaminationParam("'auto' uses offset −1.5 (LOF > 1.5 flagged); a fraction in (0, 0.5] flags that share of the training rows"),
+  ],
+  notes: [
+    'One model: training rows get negative_outlier_factor_, other rows the novelty=True score.',
+    'Neighbours at equal distance are ordered by row index, not by the tree traversal.',
+  ],
+};
+
+export const knnMeta: DetectorMeta = {
+  id: 'knn',
+  name: 'k-nearest neighbours',
+  summary: "PyOD's KNN: distance to the k-th nearest neighbour (or the mean / median of the k).",
+  usesTensors: false,
+  usesNeighbors: true,
+  minRows: (params) => Number(params.n_neighbors) + 1,
+  neighborCount: (params) => Number(params.n_neighbors),
+  params: [
+    { name: 'n_neighbors', type: 'int', default: 5, min: 1, max: 100000, help: 'Neighbours per row' },
+    { name: 'method', type: 'enum', default: 'largest', options: ['largest', 'mean', 'median'], help: 'Distance to the k-th neighbour, or the mean / median over the k' },
+    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (PyOD default 0.1)' },
+  ],
+  notes: ['Neighbours at equal distance are ordered by row index, not by the tree traversal.'],
+};
+
+export const ocsvmMeta: DetectorMeta = {
+  id: 'ocsvm',
+  name: 'One-class SVM',
+  summary: "scikit-learn's OneClassSVM (libsvm's SMO); Nystroem + SGDOneClassSVM above 20,000 rows.",
+  usesTensors: true,
+  params: [
+    { name: 'kernel', type: 'enum', default: 'rbf', options: OCSVM_KERNELS, help: 'Kernel: rbf, linear, poly or sigmoid' },
+    { name: 'gamma', type: 'float', default: 'scale', options: ['scale', 'auto'], min: 0, help: "Kernel coefficient: 'scale' = 1 / (features · X.var()), 'auto' = 1 / features, or a number >= 0" },
+    { name: 'nu', type: 'float', default: 0.5, min: 0, minExclusive: true, max: 1, help: 'Upper bound on the share of training errors and lower bound on the share of support vectors' },
+    { name: 'degree', type: 'int', default: 3, min: 0, advanced: true, help: 'Degree of the poly kernel' },
+    { name: 'coef0', type: 'float', default: 0, advanced: true, help: 'Independent term of the poly and sigmoid kernels' },
+    { name: 'standardize', type: 'bool', default: false, pageDefault: true, help: 'Standardise the features first (StandardScaler fitted on the training rows)' },
+    { name: 'method', type: 'enum', default: 'auto', options: ['auto', 'exact', 'nystroem'], help: `exact: SMO on the full kernel; nystroem: Nystroem + SGDOneClassSVM (approximate); auto: exact up to ${OCSVM_EXACT_MAX_ROWS.toLocaleString('en-US')} rows` },
+    { name: 'tol', type: 'float', default: 1e-3, min: 0, minExclusive: true, advanced: true, help: 'Stopping tolerance (SMO: KKT gap; SGD: loss improvement)' },
+    { name: 'shrinking', type: 'bool', default: true, advanced: true, help: "Use libsvm's shrinking heuristic" },
+    { name: 'cache_size', type: 'float', default: 200, min: 0, minExclusive: true, advanced: true, help: 'Kernel cache in MB' },
+    { name: 'max_iter', type: 'int', default: -1, min: -1, advanced: true, help: 'SMO iteration limit (−1: none; 0 stops at the starting point)' },
+    { name: 'n_components', type: 'int', default: 100, min: 1, max: 1000, help: 'Nystroem: basis rows of the kernel approximation' },
+    { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, advanced: true, help: 'Nystroem: SGDOneClassSVM epochs at most' },
+    contaminationParam("'auto' flags decision_function ≤ 0 (libsvm's predict, as scikit-learn's); a fraction in (0, 0.5] flags that share of the training rows"),
+  ],
+  notes: [
+    "contamination, standardize and method are ours, not OneClassSVM's.",
+    "kernel 'precomputed' and callables are not offered.",
+  ],
+};
+
+export const zscoreMeta: DetectorMeta = {
+  id: 'zscore',
+  name: 'z-score',
+  summary: 'Largest absolute standard score over the columns; robust variant uses median and MAD.',
+  usesTensors: true,
+  params: [
+    { name: 'robust', type: 'bool', default: false, help: 'Use median and MAD·1.4826 instead of mean and standard deviation' },
+    contaminationParam("'auto' flags |z| > 3; a fraction in (0, 0.5] flags that share of the training rows"),
+  ],
+  notes: ["contamination 'auto' (|z| > 3) is ours; a fraction follows PyOD's threshold_."],
+};
+
+export const autoencoderMeta: DetectorMeta = {
+  id: 'autoencoder',
+  name: 'AutoEncoder',
+  summary: "PyOD's AutoEncoder: a dense network reconstructs each standardised row; the reconstruction error is the score.",
+  usesTensors: true,
+  explains: true,
+  minRows: () => 2,
+  params: [
+    { name: 'hidden_neuron_list', type: 'intlist', default: '64,32', min: 1, max: 4096, help: 'Units of the encoder layers, comma-separated; the decoder mirrors them (64,32: d→64→32→64→d)' },
+    { name: 'hidden_activation_name', type: 'enum', default: 'relu', options: [...ACTIVATIONS], advanced: true, help: 'Activation of the hidden layers' },
+    { name: 'batch_norm', type: 'bool', default: true, help: 'Batch normalisation after each hidden Linear layer (PyOD 2.x default)' },
+    { name: 'dropout_rate', type: 'float', default: 0.2, min: 0, max: 0.95, help: 'Dropout after each hidden layer while training' },
+    { name: 'lr', type: 'float', default: 1e-3, min: 0, minExclusive: true, max: 10, help: 'Adam learning rate' },
+    { name: 'weight_decay', type: 'float', default: 1e-5, min: 0, max: 1, advanced: true, help: "L2 penalty added to the gradients (torch Adam's weight_decay; PyOD's optimizer_params default)" },
+    { name: 'epoch_num', type: 'int', default: 10, min: 1, max: 10000, help: 'Training epochs' },
+    { name: 'batch_size', type: 'int', default: 32, min: 1, max: 1_000_000, help: 'Rows per training step (the last partial batch of an epoch is dropped)' },
+    { name: 'preprocessing', type: 'bool', default: true, advanced: true, help: 'Standardise the columns with the training rows\' mean and standard deviation' },
+    { name: 'validation_size', type: 'float', default: 0.1, min: 0, max: 0.5, advanced: true, help: 'Share of the rows held out (seeded) for the validation loss; 0 trains on all rows as PyOD 2.x' },
+    { name: 'patience', type: 'int', default: 0, min: 0, max: 10000, advanced: true, help: 'Stop after this many epochs without a lower validation loss (training loss without validation rows); 0 = never' },
+    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (PyOD default 0.1)' },
+  ],
+  notes: [
+    "Weights are drawn from our seeded stream (torch's generator cannot be matched).",
+    'The score is the mean squared error of the standardised row; PyOD reports its Euclidean norm (same order).',
+  ],
+};
+
+/** Every detector in the picker's order; the registry holds their implementations in the same order. */
+export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta];
+
+/** A detector's metadata by id; an unknown id is a RangeError listing the known ones. */
+export function detectorMeta(id: string): DetectorMeta {
+  const d = DETECTOR_METAS.find((x) => x.id === id);
+  if (!d) throw new RangeError(`unknown detector '${id}' (available: ${DETECTOR_METAS.map((x) => x.id).join(', ')})`);
+  return d;
+}
