@@ -246,6 +246,7 @@ def iforest_section(iris, diabetes):
     Xc = np.array([[-2, -1], [-1, -1], [-1, -2], [1, 1], [1, 2], [2, 1]], dtype=float)
     cases = [
         ("n_estimators", "0", 0), ("n_estimators", "-1", -1), ("n_estimators", "1.5", 1.5), ("n_estimators", "abc", "abc"), ("n_estimators", "1", 1),
+        ("n_estimators", "100.0", 100.0), ("n_estimators", "1e2", 1e2), ("n_estimators", "10001", 10001), ("max_samples", "1e3", 1e3),
         ("max_samples", "0", 0), ("max_samples", "-1", -1), ("max_samples", "0.0", 0.0), ("max_samples", "1.5", 1.5), ("max_samples", "2.0", 2.0),
         ("max_samples", "lots", "lots"), ("max_samples", "auto", "auto"), ("max_samples", "1.0", 1.0), ("max_samples", "0.5", 0.5), ("max_samples", "3", 3), ("max_samples", "1", 1),
         ("contamination", "0", 0), ("contamination", "0.0", 0.0), ("contamination", "-0.1", -0.1), ("contamination", "0.6", 0.6), ("contamination", "1", 1),
@@ -383,7 +384,7 @@ def lof_section(iris):
     # _parameter_constraints
     Xc = np.array([[-2, -1], [-1, -1], [-1, -2], [1, 1], [1, 2], [2, 1], [5, 3], [-4, 2]], dtype=float)
     cases = [
-        ("n_neighbors", "0", 0), ("n_neighbors", "-1", -1), ("n_neighbors", "1.5", 1.5), ("n_neighbors", "lots", "lots"),
+        ("n_neighbors", "0", 0), ("n_neighbors", "-1", -1), ("n_neighbors", "1.5", 1.5), ("n_neighbors", "lots", "lots"), ("n_neighbors", "5.0", 5.0),
         ("n_neighbors", "1", 1), ("n_neighbors", "7", 7), ("n_neighbors", "20", 20), ("n_neighbors", "100001", 100001),
         ("contamination", "0", 0), ("contamination", "-0.1", -0.1), ("contamination", "0.6", 0.6), ("contamination", "lots", "lots"),
         ("contamination", "0.5", 0.5), ("contamination", "auto", "auto"),
@@ -460,7 +461,7 @@ def ocsvm_section(iris):
     Xc = np.array(X, dtype=float)
     cases = [
         ("kernel", "foo", "foo"), ("kernel", "rbf", "rbf"), ("kernel", "linear", "linear"), ("kernel", "poly", "poly"), ("kernel", "sigmoid", "sigmoid"),
-        ("degree", "-1", -1), ("degree", "1.5", 1.5), ("degree", "0", 0), ("degree", "2", 2),
+        ("degree", "-1", -1), ("degree", "1.5", 1.5), ("degree", "3.0", 3.0), ("max_iter", "1e3", 1e3), ("degree", "0", 0), ("degree", "2", 2),
         ("gamma", "-1", -1.0), ("gamma", "foo", "foo"), ("gamma", "0", 0.0), ("gamma", "0.1", 0.1), ("gamma", "scale", "scale"), ("gamma", "auto", "auto"),
         ("coef0", "inf", float("inf")), ("coef0", "foo", "foo"), ("coef0", "-1", -1.0),
         ("tol", "0", 0.0), ("tol", "-1", -1.0), ("tol", "foo", "foo"), ("tol", "0.1", 0.1),
