@@ -248,6 +248,19 @@ describe('scikit-learn test_lof.py, ported', () => {
   });
 });
 
+describe('scikit-learn estimator_checks.check_estimators_pickle, as --save-model / --model', () => {
+  it('a saved LocalOutlierFactor (novelty) scores new rows identically and reports the same fitted attributes', SLOW, () => {
+    const t = fx.test_lof_performance;
+    const model = join(dir, 'pickle.json');
+    const test = csv(t.X_test);
+    const a = score(test, '--train', csv(t.X_train), '--contamination', '0.1', '--save-model', model);
+    const b = score(test, '--model', model);
+    for (const col of ['score', 'is_anomaly', 'decision_function', 'score_samples']) expect(Array.from(b.out[col]), col).toEqual(Array.from(a.out[col]));
+    for (const key of ['offset_', 'n_neighbors_']) expect(b.json.model?.[key], `model.${key}`).toBe(a.json.model?.[key]);
+    expect(b.json.threshold).toBe(a.json.threshold);
+  });
+});
+
 describe('scikit-learn LocalOutlierFactor._parameter_constraints, through --param', () => {
   let file = '';
   const data = () => (file ||= csv(fx.constraints.X));

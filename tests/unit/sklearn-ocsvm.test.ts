@@ -238,6 +238,23 @@ describe('scikit-learn test_svm.py (OneClassSVM), ported', () => {
   });
 });
 
+describe('scikit-learn estimator_checks.check_estimators_pickle, as --save-model / --model', () => {
+  it('a saved OneClassSVM scores the same rows identically (one row too) and reports the same fitted attributes', SLOW, () => {
+    const t = fx.test_oneclass_score_samples;
+    const model = join(dir, 'pickle.json');
+    const test = csv(t.X_test);
+    const out = join(dir, 'pickle-a.csv');
+    const r = cli('score', test, '--train', csv(t.X_train), '--detector', 'ocsvm', '--param', 'gamma=1', '--save-model', model, '--json', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const a = { json: JSON.parse(r.stdout), out: readOut(out) };
+    const b = score(test, '--model', model);
+    for (const col of ['score', 'is_anomaly', 'decision_function', 'score_samples']) expect(Array.from(b.out[col]), col).toEqual(Array.from(a.out[col]));
+    for (const key of ['rho', 'intercept_', 'offset_', 'n_support', 'n_iter_']) expect(b.json.model?.[key], `model.${key}`).toBe(a.json.model?.[key]);
+    expect(b.json.threshold).toBe(a.json.threshold);
+    allClose(b.out.score_samples, t.score_samples, 'score_samples', DEC.rel, scaleAbs(t.rho));
+  });
+});
+
 describe('scikit-learn OneClassSVM._parameter_constraints, through --param', () => {
   let file = '';
   const data = () => (file ||= csv(fx.constraints.X));
