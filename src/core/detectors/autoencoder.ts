@@ -47,11 +47,11 @@
 import { fitStandardScaler } from '../data/scale.js';
 import { base64ToBytes, bytesToBase64 } from '../data/base64.js';
 import type { Matrix } from '../data/matrix.js';
-import { thresholdFromContamination } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { ACTIVATIONS, autoencoderMeta, type ActivationName } from './specs.js';
+import { contaminationRule, fitThreshold } from './threshold.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Tensor = import('@tensorflow/tfjs-core').Tensor;
@@ -152,10 +152,9 @@ export const autoencoder: DetectorSpec = {
   },
 };
 
-/** Parse hidden_neuron_list ("64,32") into the layer widths d → … → d. */
+/** The layer widths d → … → d from a hidden_neuron_list resolveParams has checked ("64,32"). */
 export function layerWidths(d: number, hidden: string): number[] {
-  const h = String(hidden).split(',').map((x) => Number(x.trim()));
-  if (h.length === 0 || h.some((x) => !Number.isInteger(x) || x < 1)) throw new RangeError(`hidden_neuron_list must be positive integers such as "64,32", got: ${JSON.stringify(hidden)}`);
+  const h = String(hidden).split(',').map(Number);
   return [d, ...h, ...h.slice(0, -1).reverse(), d];
 }
 
@@ -177,7 +176,6 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   checkTraining(X, 'autoencoder', 2);
   const layers = layerWidths(d, String(params.hidden_neuron_list));
   const activation = String(params.hidden_activation_name) as ActivationName;
-  if (!ACTIVATIONS.includes(activation)) throw new RangeError(`hidden_activation_name must be one of ${ACTIVATIONS.join(', ')}, got: ${JSON.stringify(params.hidden_activation_name)}`);
   const batchNorm = params.batch_norm === true;
   const dropout = Number(params.dropout_rate);
   const lr = Number(params.lr);
@@ -185,9 +183,6 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   const epochs = Number(params.epoch_num);
   const validationSize = Number(params.validation_size);
   const patience = Number(params.patience);
-  const contamination = Number(params.contamination);
-  if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`dropout_rate must be in [0, 1), got: ${dropout}`);
-  if (!(contamination > 0 && contamination <= 0.5)) throw new RangeError(`contamination must be in (0, 0.5], got: ${contamination}`);
   const warnings: string[] = [];
   const t0 = performance.now();
   throwIfAborted(options.signal);
@@ -333,7 +328,7 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   const probe = new AutoencoderModel(params, d, Infinity, state, weights, [], backend);
   options.onProgress?.(0.95, 'scoring the training rows');
   const trainingScores = await probe.scoreStandardised(Z, n, options.signal);
-  const threshold = thresholdFromContamination(trainingScores, contamination);
+  const { threshold } = fitThreshold(contaminationRule('pyod', params.contamination), trainingScores);
   const details = { training_rows: nTrain, validation_rows: nVal, batches_per_epoch: batches, train_ms: trainMs, rows_per_second: (history.loss.length * batches * batch) / (trainMs / 1000) };
   options.onProgress?.(1, 'fitted');
   return new AutoencoderModel(params, d, threshold, state, weights, warnings, backend, trainingScores, details);

@@ -26,11 +26,11 @@
  */
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
-import { quantileSorted } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params, ParamValue } from './params.js';
 import { iforestMeta } from './specs.js';
+import { contaminationRule, fitThreshold, needsScores } from './threshold.js';
 
 const EULER_GAMMA = 0.5772156649015329;
 
@@ -169,13 +169,12 @@ export const iforest: DetectorSpec = {
     }
     const forest = builder.finish();
     const model = new IForestModel(params, d, maxSamples, maxDepth, 0, forest, ms.warning ? [ms.warning] : []);
-    if (params.contamination === 'auto') return model.withOffset(-0.5);
-    // offset_ = the contamination percentile of the training rows' score_samples.
+    // scikit-learn's offset_: −0.5 (the paper's) for 'auto', else the contamination percentile of the training rows' score_samples.
+    const rule = contaminationRule('sklearn_offset', params.contamination, 0.5);
+    if (!needsScores(rule)) return model.withOffset(fitThreshold(rule).offset);
     const scores = await model.score(X, { signal: options.signal, backend: 'cpu' });
-    const ss = Float64Array.from(scores, (s) => -s).sort();
-    const offset = quantileSorted(ss, Number(params.contamination));
     options.onProgress?.(1, 'fitted');
-    return model.withOffset(offset, scores);
+    return model.withOffset(fitThreshold(rule, scores).offset, scores);
   },
   load(json: ModelJSON): FittedModel {
     const m = checkModelJSON(json, 'iforest');

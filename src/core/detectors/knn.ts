@@ -11,10 +11,11 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { neighborsFor, searchLabel } from '../neighbors/index.js';
-import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
+import { medianSorted } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { knnMeta } from './specs.js';
+import { contaminationRule, fitThreshold } from './threshold.js';
 
 interface KnnState {
   k: number;
@@ -30,7 +31,7 @@ export const knn: DetectorSpec = {
     throwIfAborted(options.signal);
     const nb = options.neighbors ? await options.neighbors(X, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
     const scores = reduce(nb.distances, k, X.rows, String(params.method));
-    const threshold = thresholdFromContamination(scores, Number(params.contamination));
+    const { threshold } = fitThreshold(contaminationRule('pyod', params.contamination), scores);
     return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores, searchLabel(nb.method, options.backend));
   },
   load(json: ModelJSON): FittedModel {

@@ -22,10 +22,10 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { duplicateRows, neighborsFor, searchLabel } from '../neighbors/index.js';
-import { quantileSorted } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { lofMeta } from './specs.js';
+import { contaminationRule, fitThreshold } from './threshold.js';
 
 interface LofState {
   k: number;
@@ -59,8 +59,8 @@ export const lof: DetectorSpec = {
     } else if (dup.duplicated > 0) {
       warnings.push(`${dup.duplicated} rows are exact duplicates of another row`);
     }
-    // offset_: 'auto' → −1.5 (the paper's); else the contamination percentile of negative_outlier_factor_.
-    const offset = params.contamination === 'auto' ? -1.5 : quantileSorted(Float64Array.from(scores, (s) => -s).sort(), Number(params.contamination));
+    // scikit-learn's offset_: −1.5 (the paper's) for 'auto', else the contamination percentile of negative_outlier_factor_.
+    const { offset } = fitThreshold(contaminationRule('sklearn_offset', params.contamination, 1.5), scores);
     options.onProgress?.(1, 'fitted');
     const state: LofState = { k, offset, X: Array.from(X.data), kDistance: Array.from(kDistance), lrd: Array.from(lrd) };
     return new LofModel(params, X.cols, state, warnings, scores, dup, searchLabel(nb.method, options.backend));

@@ -36,11 +36,11 @@ import type { Matrix } from '../data/matrix.js';
 import { kernelBlock, resolveGamma, type KernelName, type KernelParams } from '../compute/kernels.js';
 import { fitNystroem, nystroemTransform, nystroemTransformTensor, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
 import { solveOneClass } from '../compute/smo.js';
-import { thresholdFromContamination } from '../metrics/quantile.js';
 import { DEFAULT_SEED, Random } from '../random.js';
 import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { OCSVM_EXACT_MAX_ROWS, ocsvmMeta } from './specs.js';
+import { contaminationRule, fitThreshold } from './threshold.js';
 
 /** Above this many training rows 'auto' takes the Nystroem + SGD route (kept in specs.ts, which the page reads). */
 export const EXACT_MAX_ROWS = OCSVM_EXACT_MAX_ROWS;
@@ -205,7 +205,8 @@ function featureScores(coef: ArrayLike<number>, offset: number, F: Float32Array,
 export const LIBSVM_THRESHOLD = -Number.MIN_VALUE;
 
 function finish(params: Params, d: number, state: OcsvmState, warnings: string[], scores: Float64Array, fitMs: number, options: FitOptions): FittedModel {
-  const threshold = params.contamination === 'auto' ? LIBSVM_THRESHOLD : thresholdFromContamination(scores, Number(params.contamination));
+  // 'auto': libsvm's predict (decision_function ≤ 0 flagged); a fraction: PyOD's threshold_ over the training scores.
+  const { threshold } = fitThreshold(contaminationRule('pyod', params.contamination, LIBSVM_THRESHOLD), scores);
   options.onProgress?.(1, 'fitted');
   return new OcsvmModel(params, d, threshold, state, warnings, fitMs, scores);
 }

@@ -19,10 +19,11 @@
 import { columnMeanStd } from '../data/scale.js';
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
-import { medianSorted, thresholdFromContamination } from '../metrics/quantile.js';
+import { medianSorted } from '../metrics/quantile.js';
 import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { zscoreMeta } from './specs.js';
+import { contaminationRule, fitThreshold, needsScores } from './threshold.js';
 
 /** MAD → σ for normal data: 1 / Φ⁻¹(3/4). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -40,12 +41,10 @@ export const zscore: DetectorSpec = {
     const robust = params.robust === true;
     throwIfAborted(options.signal);
     const state: ZState = robust ? columnMedianMad(X, options) : (({ mean, std }) => ({ center: mean, scale: std }))(columnMeanStd(X));
-    let threshold = AUTO_THRESHOLD;
-    let trainingScores: Float64Array | undefined;
-    if (params.contamination !== 'auto') {
-      trainingScores = scoreTyped(X, state);
-      threshold = thresholdFromContamination(trainingScores, params.contamination as number);
-    }
+    // 'auto': the textbook |z| > 3 (ours); a fraction: PyOD's threshold_ over the training scores.
+    const rule = contaminationRule('pyod', params.contamination, AUTO_THRESHOLD);
+    const trainingScores = needsScores(rule) ? scoreTyped(X, state) : undefined;
+    const { threshold } = fitThreshold(rule, trainingScores);
     options.onProgress?.(1, 'fitted');
     return new ZScoreModel(params, X.cols, threshold, state, trainingScores);
   },

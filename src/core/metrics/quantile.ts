@@ -30,9 +30,10 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 }
 
 /**
- * The one place where contamination becomes a threshold: rows whose score is
- * greater than the returned value are flagged. 'auto' has no meaning here — a
- * detector that defines it passes its own constant.
+ * PyOD's threshold_: the (1 − contamination) quantile of the training scores;
+ * rows whose score is greater than the returned value are flagged. Detectors
+ * reach it through src/core/detectors/threshold.ts, which holds every rule
+ * (scikit-learn's offset_, the 'auto' constants) in one place.
  * @param scores training scores, higher = more anomalous
  * @param contamination expected fraction of anomalies, in (0, 0.5]
  */
