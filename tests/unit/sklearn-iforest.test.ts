@@ -343,12 +343,24 @@ describe('scikit-learn estimator_checks.check_estimators_pickle, as --save-model
   });
 });
 
+/** Values scikit-learn accepts that we refuse on purpose (README, "Deliberate differences"): max_features < 1, more than 10,000 trees. */
+const DELIBERATE = new Set(['max_features=0', 'max_features=-1', 'n_estimators=10001']);
+
 describe('scikit-learn IsolationForest._parameter_constraints, through --param', () => {
   const X = fx.constraints.X;
   let file = '';
   const data = () => (file ||= csv(X));
   for (const c of fx.constraints.cases) {
-    if (c.refused) {
+    if (!c.refused && DELIBERATE.has(`${c.param}=${c.cli}`)) {
+      it.concurrent(`refuses ${c.param}=${c.cli}: a deliberate difference (README; scikit-learn accepts it${c.warnings?.length ? `, warning: ${c.warnings[0]}` : ''})`, SLOW, async () => {
+        const r = await cliAsync('score', data(), '--detector', 'iforest', '--param', `${c.param}=${c.cli}`, '--json');
+        expect(r.status, `exit status; stdout ${r.stdout.slice(0, 200)} stderr ${r.stderr}`).toBe(2);
+        const lines = r.stderr.trim().split('\n');
+        expect(lines, 'one line on stderr').toHaveLength(1);
+        expect(lines[0]).toContain(c.param);
+        expect(namesValue(lines[0], c.cli), `names the value ${c.cli}: ${lines[0]}`).toBe(true);
+      });
+    } else if (c.refused) {
       it.concurrent(`refuses ${c.param}=${c.cli} (scikit-learn: ${c.error}: ${c.message})`, SLOW, async () => {
         const r = await cliAsync('score', data(), '--detector', 'iforest', '--param', `${c.param}=${c.cli}`, '--json');
         expect(r.status, `exit status; stdout ${r.stdout.slice(0, 200)} stderr ${r.stderr}`).toBe(2);
