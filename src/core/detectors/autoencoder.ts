@@ -39,6 +39,11 @@
  * Scoring runs in blocks of 8192 rows with BatchNorm folded into the weights.
  * The same seed gives the same scores on the same backend.
  *
+ * This file holds the spec, fit and the fitted model; the parts live in
+ * ./autoencoder/: network.ts (layers, θ's layout and initialisation, forward
+ * and backward, scoring), adam.ts (one training step), batchnorm.ts (running
+ * statistics, folding into the Linear layers) and weights.ts (tfjs' format).
+ *
  * @example
  * const model = await autoencoder.fit(X, resolveParams(autoencoder.params), { seed: 42, onEpoch: (e) => console.log(e.epoch, e.loss) });
  * const scores = await model.score(X);                          // (rows,), higher = more anomalous
@@ -52,46 +57,24 @@ import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type Abor
 import type { Params } from './params.js';
 import { ACTIVATIONS, autoencoderMeta, type ActivationName } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
-
-type Tf = typeof import('@tensorflow/tfjs-core');
-type Tensor = import('@tensorflow/tfjs-core').Tensor;
-type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
-type Variable = import('@tensorflow/tfjs-core').Variable;
+import { stepConstants, trainStep, type TrainState } from './autoencoder/adam.js';
+import { foldLayers, initialRunning, runningScale } from './autoencoder/batchnorm.js';
+import {
+  BN_EPS, gatherRows, initParams, loadTf, paramLayout, reconstructionErrors, SCORE_BLOCK, standardise, unpack,
+  type AutoencoderArchitecture, type LayerWeights, type Tensor, type Tf, type Variable,
+} from './autoencoder/network.js';
+import { encode, weightsFromSpecs, type WeightSpec } from './autoencoder/weights.js';
 
 export { ACTIVATIONS, type ActivationName };
+export type { AutoencoderArchitecture } from './autoencoder/network.js';
+export type { WeightSpec } from './autoencoder/weights.js';
+export { batchLossAndGradient } from './autoencoder/adam.js';
+export { parameterLayout } from './autoencoder/network.js';
 
-/** torch's BatchNorm1d defaults. */
-const BN_EPS = 1e-5;
-const BN_MOMENTUM = 0.1;
-/** torch's Adam defaults. */
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.999;
-const ADAM_EPS = 1e-8;
-/** torch's LeakyReLU default slope (tfjs' own default is 0.2). */
-const LEAKY_SLOPE = 0.01;
-/** Rows per tfjs call when scoring: per-op overhead is paid once per block. */
-const SCORE_BLOCK = 8192;
 /** Batches between progress reports. */
 const PROGRESS_EVERY = 32;
 /** Give the event loop a turn this often while training, so that an abort can arrive. */
 const YIELD_MS = 200;
-
-/** The network's shape and what it does between layers. */
-export interface AutoencoderArchitecture {
-  /** Layer widths from input to output: [d, 64, 32, 64, d]. */
-  layers: number[];
-  hidden_activation_name: ActivationName;
-  batch_norm: boolean;
-  batch_norm_epsilon: number;
-  dropout_rate: number;
-}
-
-/** A weight in tfjs' manifest format (tf.io.WeightsManifestEntry, float32 only here). */
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: 'float32';
-}
 
 /**
  * The saved state (ModelJSON.state). `weightSpecs` + `weightData` are tfjs'
@@ -109,16 +92,6 @@ export interface AutoencoderState {
   history: { loss: number[]; val_loss: (number | null)[] };
   epochs_run: number;
   stopped_early: boolean;
-}
-
-/** One layer's weights on the host. BatchNorm only on hidden layers with batch_norm. */
-interface LayerWeights {
-  kernel: Float32Array; // in × out, row-major
-  bias: Float32Array;
-  gamma?: Float32Array;
-  beta?: Float32Array;
-  movingMean?: Float32Array;
-  movingVariance?: Float32Array;
 }
 
 /** A model that can say which features a row's score comes from. */
@@ -156,17 +129,6 @@ export const autoencoder: DetectorSpec = {
 export function layerWidths(d: number, hidden: string): number[] {
   const h = String(hidden).split(',').map(Number);
   return [d, ...h, ...h.slice(0, -1).reverse(), d];
-}
-
-async function loadTf(): Promise<Tf> {
-  const tf = await import('@tensorflow/tfjs-core');
-  // No backend chosen yet (a CLI scoring thread, a script): pick one as the CLI does.
-  if (!tf.engine().backendName) {
-    const { chooseBackend } = await import('../compute/backend.js');
-    await chooseBackend('auto');
-  }
-  await tf.ready();
-  return tf;
 }
 
 async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
@@ -334,411 +296,11 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   return new AutoencoderModel(params, d, threshold, state, weights, warnings, backend, trainingScores, details);
 }
 
-/** (x − mean) / scale in float64, stored as float32 (what the network sees). */
-function standardise(data: Float64Array, rows: number, cols: number, scaler: { mean: number[]; scale: number[] } | null, out = new Float32Array(rows * cols)): Float32Array {
-  if (!scaler) {
-    out.set(data.subarray(0, rows * cols));
-    return out;
-  }
-  const { mean, scale } = scaler;
-  for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) out[k] = (data[k] - mean[j]) / scale[j];
-  return out;
-}
-
-function gatherRows(Z: Float32Array, d: number, idx: Int32Array): Float32Array {
-  const out = new Float32Array(idx.length * d);
-  for (let i = 0; i < idx.length; i++) out.set(Z.subarray(idx[i] * d, idx[i] * d + d), i * d);
-  return out;
-}
-
-
+/** A turn of the event loop (setTimeout 0), so that an abort message can arrive mid-training. */
 function yieldToEventLoop(): Promise<void> {
   const st = (globalThis as unknown as { setTimeout?: (f: () => void, ms: number) => unknown }).setTimeout;
   return new Promise((resolve) => (st ? st(resolve, 0) : resolve()));
 }
-
-/**
- * Where each parameter sits in the flat vector θ: per layer its kernel
- * (in × out), bias, and for a hidden layer with batch_norm γ and β.
- */
-interface ParamLayout {
-  size: number;
-  /** Sizes of the pieces in θ order (for tf.split). */
-  sizes: number[];
-  /** Per layer: index of its kernel in `sizes` (bias next, then γ, β). */
-  first: number[];
-}
-
-function paramLayout(arch: AutoencoderArchitecture): ParamLayout {
-  const { layers, batch_norm: bn } = arch;
-  const sizes: number[] = [];
-  const first: number[] = [];
-  for (let l = 0; l < layers.length - 1; l++) {
-    first.push(sizes.length);
-    sizes.push(layers[l] * layers[l + 1], layers[l + 1]);
-    if (bn && l < layers.length - 2) sizes.push(layers[l + 1], layers[l + 1]);
-  }
-  return { size: sizes.reduce((a, b) => a + b, 0), sizes, first };
-}
-
-/** PyOD's initialisation, from our Random: see the file's comment. */
-function initParams(arch: AutoencoderArchitecture, layout: ParamLayout, rng: Random): Float32Array {
-  const { layers, batch_norm: bn } = arch;
-  const theta = new Float32Array(layout.size);
-  let o = 0;
-  const last = layers.length - 2;
-  for (let l = 0; l <= last; l++) {
-    const fanIn = layers[l];
-    const wBound = l < last ? Math.sqrt(6 / fanIn) : 1 / Math.sqrt(fanIn);
-    const bBound = 1 / Math.sqrt(fanIn);
-    for (let i = 0; i < fanIn * layers[l + 1]; i++) theta[o++] = rng.uniform(-wBound, wBound);
-    for (let i = 0; i < layers[l + 1]; i++) theta[o++] = rng.uniform(-bBound, bBound);
-    if (bn && l < last) {
-      theta.fill(1, o, o + layers[l + 1]);
-      o += 2 * layers[l + 1]; // γ = 1, β = 0
-    }
-  }
-  return theta;
-}
-
-/** Running [mean, var] per BatchNorm layer: zeros and ones, as torch starts them. */
-function initialRunning(arch: AutoencoderArchitecture): Float32Array {
-  const units = arch.batch_norm ? arch.layers.slice(1, -1) : [];
-  const out = new Float32Array(2 * units.reduce((a, b) => a + b, 0));
-  let o = 0;
-  for (const u of units) {
-    o += u;
-    out.fill(1, o, o + u);
-    o += u;
-  }
-  return out;
-}
-
-/** momentum × [1 … 1, B/(B−1) … B/(B−1)] per BatchNorm layer. */
-function runningScale(arch: AutoencoderArchitecture, batch: number): Float32Array {
-  const out = new Float32Array(initialRunning(arch).length);
-  let o = 0;
-  for (const u of arch.layers.slice(1, -1)) {
-    out.fill(BN_MOMENTUM, o, o + u);
-    out.fill((BN_MOMENTUM * batch) / (batch - 1), o + u, o + 2 * u);
-    o += 2 * u;
-  }
-  return out;
-}
-
-interface TrainState {
-  theta: Variable;
-  m: Variable;
-  v: Variable;
-  running: Variable | null;
-  lossAcc: Variable;
-}
-
-/**
- * One Adam step on a batch, all on the backend: forward in training mode,
- * backward by hand, flat Adam update with L2 weight decay, running BatchNorm
- * statistics, and the batch's summed squared error added to lossAcc.
- */
-function trainStep(
-  tf: Tf, arch: AutoencoderArchitecture, layout: ParamLayout, st: TrainState, k: Record<string, Tensor>, momVec: Tensor | null,
-  xBuf: Float32Array, maskBuf: Float32Array | null, B: number, lr: number, t: number, decay: boolean,
-): void {
-  const bn = arch.batch_norm;
-  tf.tidy(() => {
-    const { grad: g0, sqErr, stats } = forwardBackward(tf, arch, layout, st.theta, xBuf, maskBuf, B, k);
-    st.lossAcc.assign(tf.add(st.lossAcc, sqErr));
-    // Adam on the flat gradient, L2 weight decay folded into it (torch's weight_decay). torch's
-    // θ −= lr/bc₁ · m / (√v/√bc₂ + ε) is θ −= (lr √bc₂/bc₁) · m / (√v + ε √bc₂): two ops fewer.
-    let grad = g0;
-    if (decay) grad = tf.add(grad, tf.mul(st.theta, k.wd));
-    const m = tf.add(tf.mul(st.m, k.b1), tf.mul(grad, k.b1c));
-    const v = tf.add(tf.mul(st.v, k.b2), tf.mul(tf.square(grad), k.b2c));
-    const bc1 = 1 - Math.pow(ADAM_BETA1, t);
-    const sbc2 = Math.sqrt(1 - Math.pow(ADAM_BETA2, t));
-    const denom = tf.add(tf.sqrt(v), tf.scalar(ADAM_EPS * sbc2));
-    st.theta.assign(tf.sub(st.theta, tf.mul(tf.div(m, denom), tf.scalar((lr * sbc2) / bc1))));
-    st.m.assign(m);
-    st.v.assign(v);
-    if (bn && st.running && momVec && stats) {
-      st.running.assign(tf.add(tf.mul(st.running, k.mom1), tf.mul(stats, momVec)));
-    }
-  });
-}
-
-/** The scalars a training step uses, made once per fit (dispose them after). */
-function stepConstants(tf: Tf, batch: number, d: number, weightDecay: number): Record<string, Tensor> {
-  const c = tf.scalar;
-  return {
-    onesRow: tf.fill([1, batch], 1),
-    meanRow: tf.fill([1, batch], 1 / batch),
-    b1: c(ADAM_BETA1), b1c: c(1 - ADAM_BETA1), b2: c(ADAM_BETA2), b2c: c(1 - ADAM_BETA2), wd: c(weightDecay),
-    bnEps: c(BN_EPS), lossScale: c(2 / (batch * d)), invBatch: c(1 / batch), one: c(1), mom1: c(1 - BN_MOMENTUM),
-  };
-}
-
-/**
- * The mean squared error of one batch in training mode and its gradient with
- * respect to the flat parameter vector, as `fit` computes them: for the
- * gradient check in the tests. `theta` in the layout of `parameterLayout(arch)`;
- * `mask` holds each hidden layer's rows × units block of 0 or 1/(1 − p), layer after layer, or null.
- */
-export async function batchLossAndGradient(arch: AutoencoderArchitecture, theta: Float32Array, x: Float32Array, rows: number, mask: Float32Array | null): Promise<{ loss: number; grad: Float32Array }> {
-  const tf = await loadTf();
-  const d = arch.layers[0];
-  const k = stepConstants(tf, rows, d, 0);
-  try {
-    const [sq, g] = tf.tidy(() => {
-      const r = forwardBackward(tf, arch, paramLayout(arch), tf.tensor2d(theta, [1, theta.length]), x, mask, rows, k);
-      return [r.sqErr, r.grad];
-    });
-    const loss = (await sq.data())[0] / (rows * d);
-    const grad = (await g.data()) as Float32Array;
-    tf.dispose([sq, g]);
-    return { loss, grad };
-  } finally {
-    tf.dispose(Object.values(k));
-  }
-}
-
-/** Parameter count and piece sizes of the flat vector θ (tests). */
-export function parameterLayout(arch: AutoencoderArchitecture): { size: number; sizes: number[] } {
-  const { size, sizes } = paramLayout(arch);
-  return { size, sizes };
-}
-
-/**
- * Forward in training mode and backward by hand for one batch: the flat
- * gradient of the mean squared error (θ's layout, a [1, P] row), the batch's summed squared
- * error, and the BatchNorm layers' batch [mean, biased variance] back to back. Call inside tf.tidy.
- */
-function forwardBackward(
-  tf: Tf, arch: AutoencoderArchitecture, layout: ParamLayout, theta: Tensor, xBuf: Float32Array, maskBuf: Float32Array | null, B: number, k: Record<string, Tensor>,
-): { grad: Tensor; sqErr: Tensor; stats: Tensor | null } {
-  // Written for tfjs' wasm backend, where a small op costs ~5–15 µs whatever
-  // its size and some kernels are slower still (measured, batch 32): few ops;
-  // plain matMul + add (fused.matMul adds reshapes and a slower kernel);
-  // relu as y · step(y) with the dropout mask folded into the gate; column
-  // sums and means as a matMul by a row of ones or 1/B (the Sum / Mean kernels
-  // over axis 0 are 2–3× slower); transposes explicit before a plain matMul
-  // (BatchMatMul's transposed path is ~2.5× slower than transpose + matMul).
-  const { layers, batch_norm: bn, hidden_activation_name: act } = arch;
-  const d = layers[0];
-  const L = layers.length - 1; // Linear layers; the last is the output
-  const x = tf.tensor2d(xBuf, [B, d]);
-  const parts = tf.split(theta, layout.sizes, 1);
-  // The masks lie layer after layer in maskBuf, each B × units.
-  let mo = 0;
-  const masks = maskBuf ? layers.slice(1, -1).map((u) => tf.tensor2d(maskBuf.subarray(mo, (mo += B * u)), [B, u])) : null;
-  /** Column sums (ones · t) and means ((1/B) · t) over the batch, shape [1, n]. */
-  const colSum = (t: Tensor) => tf.matMul(k.onesRow as Tensor2D, t as Tensor2D);
-  const colMean = (t: Tensor) => tf.matMul(k.meanRow as Tensor2D, t as Tensor2D);
-  const kernel = (l: number) => tf.reshape(parts[layout.first[l]], [layers[l], layers[l + 1]]) as Tensor2D;
-  const cache: { hIn: Tensor2D; W: Tensor2D; gate: Tensor; zhat?: Tensor; scale?: Tensor }[] = [];
-  const stats: Tensor[] = [];
-  let h = x as Tensor2D;
-  for (let l = 0; l < L - 1; l++) {
-    const hIn = h;
-    const W = kernel(l);
-    const z = tf.add(tf.matMul(hIn, W), parts[layout.first[l] + 1]);
-    let y: Tensor = z;
-    let zhat: Tensor | undefined;
-    let scale: Tensor | undefined;
-    if (bn) {
-      const gamma = parts[layout.first[l] + 2];
-      const mu = colMean(z);
-      const zc = tf.sub(z, mu);
-      const variance = colMean(tf.square(zc));
-      const inv = tf.rsqrt(tf.add(variance, k.bnEps));
-      zhat = tf.mul(zc, inv);
-      y = tf.add(tf.mul(zhat, gamma), parts[layout.first[l] + 3]);
-      scale = tf.mul(gamma, inv);
-      stats.push(mu, variance);
-    }
-    // h = dropout(act(y)); gate = act'(y) · mask, what the backward pass multiplies by.
-    let gate: Tensor;
-    if (act === 'relu' || act === 'leaky_relu') {
-      const slope = tf.step(y, act === 'relu' ? 0 : LEAKY_SLOPE);
-      gate = masks ? tf.mul(slope, masks[l]) : slope;
-      h = tf.mul(y, gate) as Tensor2D;
-    } else {
-      let a: Tensor;
-      let grad: Tensor;
-      if (act === 'elu') {
-        a = tf.elu(y);
-        grad = tf.minimum(tf.add(a, k.one), k.one); // 1 for y > 0, e^y = a + 1 below
-      } else if (act === 'tanh') {
-        a = tf.tanh(y);
-        grad = tf.sub(k.one, tf.square(a));
-      } else {
-        a = tf.sigmoid(y);
-        grad = tf.mul(a, tf.sub(k.one, a));
-      }
-      gate = masks ? tf.mul(grad, masks[l]) : grad;
-      h = (masks ? tf.mul(a, masks[l]) : a) as Tensor2D;
-    }
-    cache.push({ hIn, W, gate, zhat, scale });
-  }
-  const Wout = kernel(L - 1);
-  const out = tf.add(tf.matMul(h, Wout), parts[layout.first[L - 1] + 1]);
-  const diff = tf.sub(out, x);
-  const sqErr = tf.sum(tf.square(diff));
-
-  // Backward: d(mean squared error)/d(out) = 2 (out − x) / (B d).
-  const grads: Tensor[] = new Array(layout.sizes.length);
-  const g = tf.mul(diff, k.lossScale) as Tensor2D;
-  grads[layout.first[L - 1]] = tf.matMul(tf.transpose(h), g);
-  grads[layout.first[L - 1] + 1] = colSum(g);
-  let dh = tf.matMul(g, tf.transpose(Wout));
-  for (let l = L - 2; l >= 0; l--) {
-    const c = cache[l];
-    let dz = tf.mul(dh, c.gate) as Tensor2D;
-    if (bn) {
-      // BatchNorm backward, with dβ = Σ dy and dγ = Σ dy·ẑ over the batch:
-      // dz = γ/σ · (dy − (dβ + ẑ dγ) / B)
-      const dbeta = colSum(dz);
-      const dgamma = colSum(tf.mul(dz, c.zhat!));
-      grads[layout.first[l] + 2] = dgamma;
-      grads[layout.first[l] + 3] = dbeta;
-      dz = tf.mul(c.scale!, tf.sub(dz, tf.mul(tf.add(tf.mul(c.zhat!, dgamma), dbeta), k.invBatch))) as Tensor2D;
-    }
-    grads[layout.first[l]] = tf.matMul(tf.transpose(c.hIn), dz);
-    grads[layout.first[l] + 1] = colSum(dz);
-    if (l > 0) dh = tf.matMul(dz, tf.transpose(c.W));
-  }
-  const grad = tf.concat(grads.map((x) => (x.shape[0] === 1 ? x : tf.reshape(x, [1, -1]))), 1);
-  return { grad, sqErr, stats: stats.length ? tf.concat(stats, 1) : null };
-}
-
-/** The flat θ and running statistics as per-layer host arrays. */
-function unpack(arch: AutoencoderArchitecture, layout: ParamLayout, theta: Float32Array, running: Float32Array): LayerWeights[] {
-  const { layers, batch_norm: bn } = arch;
-  const out: LayerWeights[] = [];
-  let o = 0;
-  let r = 0;
-  const take = (n: number) => theta.slice(o, (o += n));
-  for (let l = 0; l < layers.length - 1; l++) {
-    const w: LayerWeights = { kernel: take(layers[l] * layers[l + 1]), bias: take(layers[l + 1]) };
-    if (bn && l < layers.length - 2) {
-      const u = layers[l + 1];
-      w.gamma = take(u);
-      w.beta = take(u);
-      w.movingMean = running.slice(r, r + u);
-      w.movingVariance = running.slice(r + u, r + 2 * u);
-      r += 2 * u;
-    }
-    out.push(w);
-  }
-  if (o !== layout.size) throw new Error(`autoencoder: parameter layout mismatch (${o} ≠ ${layout.size})`);
-  return out;
-}
-
-/** Eval-mode layers with BatchNorm folded in: W' = W · s, b' = b · s + β − μ s, s = γ / √(σ² + ε). */
-function foldLayers(arch: AutoencoderArchitecture, weights: LayerWeights[]): { kernel: Float32Array; bias: Float32Array }[] {
-  return weights.map((w, l) => {
-    if (!w.gamma) return { kernel: w.kernel, bias: w.bias };
-    const out = arch.layers[l + 1];
-    const s = Float64Array.from(w.gamma, (g, j) => g / Math.sqrt(w.movingVariance![j] + arch.batch_norm_epsilon));
-    const kernel = Float32Array.from(w.kernel, (x, i) => x * s[i % out]);
-    const bias = Float32Array.from(w.bias, (b, j) => (b - w.movingMean![j]) * s[j] + w.beta![j]);
-    return { kernel, bias };
-  });
-}
-
-/**
- * Squared reconstruction errors of standardised rows Z (rows × d, float32):
- * per row mean ('score', length rows) or per feature ('explain', rows × d).
- */
-async function reconstructionErrors(
-  tf: Tf, arch: AutoencoderArchitecture, folded: { kernel: Float32Array; bias: Float32Array }[], Z: Float32Array, rows: number, d: number,
-  what: 'score' | 'explain', signal?: AbortSignalLike, onProgress?: (f: number) => void,
-): Promise<Float32Array> {
-  const { layers, hidden_activation_name: act } = arch;
-  const ws = folded.map((w, l) => ({ W: tf.tensor2d(w.kernel, [layers[l], layers[l + 1]]), b: tf.tensor1d(w.bias) }));
-  const out = new Float32Array(what === 'score' ? rows : rows * d);
-  try {
-    for (let start = 0; start < rows; start += SCORE_BLOCK) {
-      throwIfAborted(signal);
-      const end = Math.min(rows, start + SCORE_BLOCK);
-      const r = tf.tidy(() => {
-        const x = tf.tensor2d(Z.subarray(start * d, end * d), [end - start, d]);
-        let h = x as Tensor2D;
-        for (let l = 0; l < ws.length; l++) {
-          const { W, b } = ws[l];
-          if (l === ws.length - 1) h = tf.fused.matMul({ a: h, b: W, bias: b }) as Tensor2D;
-          else if (act === 'tanh') h = tf.tanh(tf.fused.matMul({ a: h, b: W, bias: b })) as Tensor2D;
-          else h = tf.fused.matMul({ a: h, b: W, bias: b, activation: act === 'leaky_relu' ? 'leakyrelu' : act, leakyreluAlpha: LEAKY_SLOPE }) as Tensor2D;
-        }
-        const sq = tf.squaredDifference(h, x);
-        return what === 'score' ? tf.mean(sq, 1) : sq;
-      });
-      try {
-        out.set((await r.data()) as Float32Array, what === 'score' ? start : start * d);
-      } finally {
-        r.dispose();
-      }
-      onProgress?.(end / rows);
-    }
-  } finally {
-    for (const { W, b } of ws) {
-      W.dispose();
-      b.dispose();
-    }
-  }
-  return out;
-}
-
-/** Names in the tfjs weights manifest (Keras-style). */
-function weightNames(arch: AutoencoderArchitecture): { layer: number; key: keyof LayerWeights; name: string; shape: number[] }[] {
-  const out: { layer: number; key: keyof LayerWeights; name: string; shape: number[] }[] = [];
-  const { layers, batch_norm: bn } = arch;
-  for (let l = 0; l < layers.length - 1; l++) {
-    const u = layers[l + 1];
-    out.push({ layer: l, key: 'kernel', name: `dense_${l}/kernel`, shape: [layers[l], u] }, { layer: l, key: 'bias', name: `dense_${l}/bias`, shape: [u] });
-    if (bn && l < layers.length - 2) {
-      out.push(
-        { layer: l, key: 'gamma', name: `batch_normalization_${l}/gamma`, shape: [u] },
-        { layer: l, key: 'beta', name: `batch_normalization_${l}/beta`, shape: [u] },
-        { layer: l, key: 'movingMean', name: `batch_normalization_${l}/moving_mean`, shape: [u] },
-        { layer: l, key: 'movingVariance', name: `batch_normalization_${l}/moving_variance`, shape: [u] },
-      );
-    }
-  }
-  return out;
-}
-
-async function encode(tf: Tf, arch: AutoencoderArchitecture, weights: LayerWeights[]): Promise<{ weightSpecs: WeightSpec[]; weightData: string }> {
-  const named = weightNames(arch).map((w) => ({ name: w.name, tensor: tf.tensor(weights[w.layer][w.key] as Float32Array, w.shape, 'float32') }));
-  try {
-    const { data, specs } = await tf.io.encodeWeights(named);
-    const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
-    return { weightSpecs: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })), weightData: bytesToBase64(bytes) };
-  } finally {
-    tf.dispose(named.map((n) => n.tensor));
-  }
-}
-
-/** Read tfjs' weights format (float32 entries) back into per-layer arrays, checking names and shapes. */
-function weightsFromSpecs(arch: AutoencoderArchitecture, specs: WeightSpec[], bytes: Uint8Array): LayerWeights[] {
-  const byName = new Map<string, Float32Array>();
-  let o = 0;
-  for (const s of specs) {
-    if (s.dtype !== 'float32') throw new TypeError(`autoencoder weights: ${s.name} has dtype ${String(s.dtype)}, expected float32`);
-    const n = s.shape.reduce((a, b) => a * b, 1);
-    if (o + 4 * n > bytes.byteLength) throw new TypeError('autoencoder weights: weightData is shorter than weightSpecs say');
-    // Copy into an aligned buffer (little-endian, as tfjs writes it).
-    byName.set(s.name, new Float32Array(bytes.slice(o, o + 4 * n).buffer));
-    o += 4 * n;
-  }
-  const out: LayerWeights[] = arch.layers.slice(0, -1).map(() => ({ kernel: new Float32Array(0), bias: new Float32Array(0) }));
-  for (const w of weightNames(arch)) {
-    const a = byName.get(w.name);
-    const n = w.shape.reduce((x, y) => x * y, 1);
-    if (!a || a.length !== n) throw new TypeError(`autoencoder weights: ${w.name} is missing or not of shape [${w.shape.join(', ')}]`);
-    (out[w.layer] as unknown as Record<string, Float32Array>)[w.key] = a;
-  }
-  return out;
-}
-
 
 /** The fitted autoencoder: scores, per-feature errors, the saved state. */
 export class AutoencoderModel implements ExplainableModel {
