@@ -104,7 +104,9 @@ export async function lofCase(c: LofCase, log: (s: string) => void): Promise<Lof
     if (threads.size > 0) {
       gc();
       const t0 = performance.now();
-      const model = await lof.fit(X, params(), { neighbors: (M, k) => threads.neighbors(M, k) });
+      // Search first (split), then fit with the result as a value: the CLI's order.
+      const p = params();
+      const model = await lof.fit(X, p, { neighbors: await threads.neighbors(X, lof.neighborCount!(p, X.rows)) });
       out.threaded_ms = performance.now() - t0;
       out.threads = threads.size + 1;
       const a = model.trainingScores!;

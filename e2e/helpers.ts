@@ -56,6 +56,8 @@ export interface HookState {
   workers: number | null;
   /** The fitted model's details (n_support_, offset_, …). */
   modelDetails: Record<string, unknown> | null;
+  /** Bytes of row data (matrices) that crossed the main thread in the last run: 0 by design. */
+  rowBytes: number | null;
   threshold: number;
   flagged: number | null;
   metrics: (CliMetrics & Record<string, unknown>) | null;

@@ -84,6 +84,8 @@ test('scoring chunked across three workers gives the CLI\'s scores bit for bit',
   await lab.upload(file);
   const s = await lab.waitDone('sixty-thousand.csv', 150_000);
   expect(s.workers).toBe(3);
+  // Ids, not data, through the main thread: every worker fetched its rows from the data worker.
+  expect(s.rowBytes).toBe(0);
   expect(await lab.scores()).toEqual(cliScores([file, '--detector', 'iforest', '--seed', '42']));
   // A contamination fraction: the fit scores every row itself (offset_), so no chunks are needed.
   await lab.tid('param-contamination').fill('0.05');
@@ -97,6 +99,7 @@ test('scoring chunked across three workers gives the CLI\'s scores bit for bit',
   await expect(lab.tid('applied-model')).toBeVisible();
   await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   expect((await lab.state()).workers).toBe(3);
+  expect((await lab.state()).rowBytes).toBe(0);
   expect(await lab.scores()).toEqual(cliScores([file, '--model', modelPath]));
 });
 

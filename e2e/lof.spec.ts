@@ -61,6 +61,8 @@ test('LOF on 6,000 rows: the neighbour search is split across the worker pool, w
   await lab.runAndWait(120_000);
   const s = await lab.state();
   expect(s.workers).toBe(2);
+  // The search's shares and the fit all read their rows from the data worker: none crossed the page.
+  expect(s.rowBytes).toBe(0);
   const cli = cliJson(['score', file, '--detector', 'lof']);
   expect(s.threshold).toBe(cli.threshold);
   expect(s.flagged).toBe(cli.flagged);

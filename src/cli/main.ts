@@ -22,7 +22,8 @@ import { ThresholdSweep, prCurveFull, rocCurveFull, type Metrics } from '../core
 import { readCsvFile } from './read.js';
 import { writeScoredCsv } from './write.js';
 import { ScoringThreads } from './threads.js';
-import { kNeighbors } from '../core/neighbors/index.js';
+import type { Neighbors } from '../core/neighbors/index.js';
+import { resolveParams } from '../core/detectors/params.js';
 
 /**
  * Whether LOF's and kNN's neighbour search is worth splitting across threads: starting a thread
@@ -189,18 +190,21 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const train = trainDs ? featureMatrix(trainDs, columns, missing) : target;
 
   const backend = spec.usesTensors ? await chooseBackend(backendPref) : null;
+  // A large neighbour search (LOF, kNN) is split across the threads first; fit gets its result as a value.
+  let neighbors: Neighbors | undefined;
+  const X = train.matrix;
+  if (!savedModel && spec.usesNeighbors && spec.neighborCount && splitWorthIt(X.rows, X.cols)) {
+    const k = spec.neighborCount(resolveParams(spec.params, params, spec.id), X.rows);
+    const t = getThreads();
+    if (t.size > 0 && k >= 1 && k < X.rows) neighbors = await t.neighbors(X, k);
+  }
   const result = await fitAndScore(
     {
       detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel,
       scorer: threads && threads.size > 0 ? (m, X) => threads.score(m, X) : undefined,
     },
     {
-      seed, backend: backend?.backend,
-      neighbors: async (X, k) => {
-        if (!splitWorthIt(X.rows, X.cols)) return kNeighbors(X, k);
-        const t = getThreads();
-        return t.size > 0 ? t.neighbors(X, k) : kNeighbors(X, k);
-      },
+      seed, backend: backend?.backend, neighbors,
     },
   );
   const { model, scores, decision } = result;

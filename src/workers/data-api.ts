@@ -6,10 +6,103 @@ import { parseCsvParts, parsePlainPart, partThreads, type ByteSource } from '../
 import { blobBytes } from './chunks';
 import type { PartApi } from './parse-part.worker';
 import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core/data/dataset';
-import { featureMatrix, resolveLabels, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
+import { featurePlan, planMatrix, resolveLabels, type FeaturePlan, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
+import type { Matrix } from '../core/data/matrix';
+import { copyPacked, packBuffers, unpackModel, type PackedModel } from '../core/detectors/model-pack';
 
 const datasets = new Map<number, Dataset>();
 let nextId = 1;
+
+/**
+ * Which rows of a dataset: all, a range [start, end), the first `count`, the rows whose label
+ * (column, positive value) is `value`, or the listed rows. Resolved here, so the main thread
+ * never holds row lists or row data.
+ */
+export type RowSelection =
+  | { kind: 'all' }
+  | { kind: 'range'; start: number; end: number }
+  | { kind: 'first'; count: number }
+  | { kind: 'label'; column: string; positive: string | null; value: 0 | 1 }
+  | { kind: 'rows'; rows: number[] };
+
+/** What a matrix is cut from: a dataset's columns with a missing-value policy. */
+export interface FeatureSource {
+  datasetId: number;
+  columns: string[];
+  missing: MissingPolicy;
+}
+
+/** The last feature plan (fill values computed once per dataset, columns and policy). */
+let plan: { key: string; plan: FeaturePlan } | null = null;
+
+function planFor(src: FeatureSource): FeaturePlan {
+  const key = `${src.datasetId}|${src.missing}|${JSON.stringify(src.columns)}`;
+  if (plan?.key !== key) plan = { key, plan: featurePlan(get(src.datasetId), src.columns, src.missing) };
+  return plan.plan;
+}
+
+function selectedRows(src: FeatureSource, sel: RowSelection): [number, number] | Int32Array | undefined {
+  const n = get(src.datasetId).rows;
+  switch (sel.kind) {
+    case 'all': return undefined;
+    case 'range': return [sel.start, sel.end];
+    case 'first': return [0, Math.max(0, Math.min(n, sel.count))];
+    case 'rows': return Int32Array.from(sel.rows);
+    case 'label': {
+      const { labels } = resolveLabels(get(src.datasetId), sel.column, sel.positive);
+      const rows: number[] = [];
+      for (let i = 0; i < labels.length; i++) if (labels[i] === sel.value) rows.push(i);
+      return Int32Array.from(rows);
+    }
+    default: throw new RangeError(`unknown row selection ${(sel as { kind: string }).kind}`);
+  }
+}
+
+/** How many rows a selection holds. */
+export function rowCount(src: FeatureSource, sel: RowSelection): number {
+  const rows = selectedRows(src, sel);
+  if (rows === undefined) return get(src.datasetId).rows;
+  return rows instanceof Int32Array ? rows.length : rows[1] - rows[0];
+}
+
+/**
+ * The feature matrix of some rows (missing cells filled as for all rows), for a detector
+ * worker: sent over that worker's own port, never through the main thread.
+ */
+export function matrix(src: FeatureSource, sel: RowSelection = { kind: 'all' }): { matrix: Matrix; columns: string[]; imputed: Features['imputed'] } {
+  const p = planFor(src);
+  const m = planMatrix(p, selectedRows(src, sel));
+  return Comlink.transfer({ matrix: m, columns: p.columns, imputed: p.imputed }, [m.data.buffer as ArrayBuffer]);
+}
+
+/** Fitted models by id, packed: the detector workers load them from here (and put them here), so models never cross the main thread. */
+const models = new Map<string, PackedModel>();
+
+export function putModel(id: string, packed: PackedModel): void {
+  models.set(id, packed);
+}
+
+export function getModel(id: string): PackedModel {
+  const m = models.get(id);
+  if (!m) throw new Error(`model ${id} is no longer kept`);
+  const copy = copyPacked(m);
+  return Comlink.transfer(copy, packBuffers(copy));
+}
+
+export function hasModel(id: string): boolean {
+  return models.has(id);
+}
+
+/** The model file's text (saving or downloading), with the feature column names. */
+export function modelJSON(id: string, columns?: string[]): string {
+  const m = models.get(id);
+  if (!m) throw new Error(`model ${id} is no longer kept`);
+  return JSON.stringify({ ...unpackModel(m), ...(columns ? { columns } : {}) });
+}
+
+export function dropModel(id: string): void {
+  models.delete(id);
+}
 
 export interface Loaded {
   id: number;
@@ -104,6 +197,7 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
 
 export function drop(id: number): void {
   datasets.delete(id);
+  if (plan?.key.startsWith(`${id}|`)) plan = null;
 }
 
 function get(id: number): Dataset {
@@ -117,9 +211,10 @@ export function labels(id: number, column: string, positive?: string | null): La
   return Comlink.transfer(result, [result.labels.buffer]);
 }
 
-export function features(id: number, columns: string[], policy: MissingPolicy): Features {
-  const result = featureMatrix(get(id), columns, policy);
-  return Comlink.transfer(result, [result.matrix.data.buffer]);
+/** What a feature matrix of these columns would be: names and imputations, no rows (the page shows them). */
+export function featureInfo(id: number, columns: string[], policy: MissingPolicy): Omit<Features, 'matrix'> {
+  const p = planFor({ datasetId: id, columns, missing: policy });
+  return { columns: p.columns, imputed: p.imputed };
 }
 
 /** Copies of numeric columns (NaN = missing), for plotting. */

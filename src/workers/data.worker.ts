@@ -1,9 +1,21 @@
 /**
  * The parse worker: reads the File itself with papaparse (streamed), keeps the
- * Datasets, and hands the main thread and the detector workers only what they
- * ask for (summaries, label vector, feature matrix, plot columns), transferred.
+ * Datasets and the fitted models (packed) by id, and hands out only what is
+ * asked: summaries, label vector and plot columns to the page; feature
+ * matrices and models to the detector workers, each over its own MessagePort
+ * (`connect`), so row data never passes through the main thread.
  */
 import * as Comlink from 'comlink';
 import * as data from './data-api';
 
-Comlink.expose(data);
+/** The data API plus `connect`: serve it on a port handed to a detector worker. */
+export const api = {
+  ...data,
+  connect(port: MessagePort): void {
+    Comlink.expose(data, port);
+  },
+};
+
+export type DataWorkerApi = typeof api;
+
+Comlink.expose(api);

@@ -1,15 +1,27 @@
-/** Plain functions of a detector worker (see detector.worker.ts); no messaging in here. */
+/**
+ * Plain functions of a detector worker (see detector.worker.ts); no messaging in here.
+ *
+ * Fitted models live here, by id: `fit` keeps the model (and puts it, packed, in the
+ * data worker, where any other detector worker loads it from), and scoring, explaining
+ * and the plot's surface take the id. Feature matrices come from the data worker over
+ * this worker's own port (`connectData`), never from the main thread.
+ */
 import * as Comlink from 'comlink';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend, type BackendChoice, type BackendPreference } from '../core/compute/backend';
-import { fitAndScore, fitModel } from '../core/detectors/run';
-import { loadModel } from '../core/detectors/registry';
+import { fitModel } from '../core/detectors/run';
+import { getDetector, loadModel } from '../core/detectors/registry';
+import { resolveParams } from '../core/detectors/params';
+import { packBuffers, packModel, unpackModel } from '../core/detectors/model-pack';
 import type { Matrix } from '../core/data/matrix';
+import type { Imputation } from '../core/data/prepare';
 import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { isExplainable } from '../core/detectors/autoencoder';
 import { neighborsFor, type Neighbors } from '../core/neighbors';
+import type * as DataApi from './data-api';
+import type { FeatureSource, RowSelection } from './data-api';
 
 let backend: Promise<BackendChoice> | null = null;
 
@@ -28,97 +40,179 @@ export function init(preference: BackendPreference): Promise<BackendChoice> {
   return backend;
 }
 
-export interface RunReply {
-  model: ModelJSON;
-  scores: Float64Array;
-  /** Whether the detector has a decision_function (= threshold − score; the page derives it). */
-  hasDecision: boolean;
-  info: ModelInfo;
-  timings: { fit: number; score: number };
-  backend: string;
+let data: Comlink.Remote<typeof DataApi> | null = null;
+
+/** This worker's line to the data worker (a MessagePort the pool set up). */
+export function connectData(port: MessagePort): void {
+  data = Comlink.wrap<typeof DataApi>(port);
 }
 
-export interface RunJob {
+function dataApi(): Comlink.Remote<typeof DataApi> {
+  if (!data) throw new Error('detector worker: not connected to the data worker');
+  return data;
+}
+
+/** Models used here, by id (the last few; any other is loaded again from the data worker). */
+const models = new Map<string, FittedModel>();
+const KEEP_MODELS = 4;
+
+function keep(id: string, model: FittedModel): void {
+  models.delete(id);
+  models.set(id, model);
+  while (models.size > KEEP_MODELS) models.delete(models.keys().next().value!);
+}
+
+async function modelFor(id: string): Promise<FittedModel> {
+  const m = models.get(id);
+  if (m) return m;
+  const loaded = loadModel(unpackModel(await dataApi().getModel(id)));
+  keep(id, loaded);
+  return loaded;
+}
+
+/** Put a model in the data worker, packed (typed arrays, transferred). */
+async function store(id: string, model: FittedModel): Promise<void> {
+  const packed = packModel(model.toJSON());
+  await dataApi().putModel(id, Comlink.transfer(packed, packBuffers(packed)));
+}
+
+/** The training rows of the last fit, kept to score a share of them without fetching them again. */
+let kept: { id: string; X: Matrix; all: boolean } | null = null;
+
+export interface FitJob {
+  modelId: string;
+  source: FeatureSource;
+  /** The rows to fit on. */
+  fitRows: RowSelection;
   detector: string;
   params: Record<string, unknown>;
-  train: Matrix;
-  score?: Matrix;
-  model?: ModelJSON;
   seed: number;
+  /** A neighbour search done beforehand across the pool (LOF, kNN), as a value. */
+  neighbors?: Neighbors;
+  /** Rows [start, end) of the source this worker scores right after fitting; null: none. */
+  score: [number, number] | null;
 }
 
-export async function run(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void, neighbors?: (X: Matrix, k: number) => Promise<Neighbors>): Promise<RunReply> {
-  const choice = await (backend ?? init('auto'));
-  const result = await fitAndScore(
-    { detector: job.detector, params: job.params, train: job.train, score: job.score, model: job.model, decision: false },
-    { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors },
-  );
-  const { scores } = result;
-  const reply: RunReply = {
-    model: result.model.toJSON(),
-    scores,
-    hasDecision: typeof result.model.decisionFunction === 'function',
-    info: result.model.info,
-    timings: result.timings,
-    backend: choice.backend,
-  };
-  return Comlink.transfer(reply, [scores.buffer as ArrayBuffer]);
+export interface FitReply {
+  modelId: string;
+  threshold: number;
+  info: ModelInfo;
+  hasDecision: boolean;
+  /** Scores of `score` rows, or of every source row when fit computed them anyway (complete). */
+  scores: Float64Array | null;
+  complete: boolean;
+  columns: string[];
+  imputed: Imputation[];
+  fitMs: number;
+  scoreMs: number;
+  backend: string;
+  trainRows: number;
 }
 
-/** The last model fitted by `fit` with its training rows, kept here so they need not travel back. */
-let kept: { model: FittedModel; X: Matrix } | null = null;
-
-/**
- * Fit on all rows and keep model and rows in this worker (the pool then scores a
- * chunk here with scoreKept while other workers score theirs). The training
- * scores come back when the fit computed them anyway (contamination fraction).
- */
-export async function fit(job: RunJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void, neighbors?: (X: Matrix, k: number) => Promise<Neighbors>): Promise<{ model: ModelJSON; trainingScores: Float64Array | null; hasDecision: boolean; info: ModelInfo; fitMs: number; backend: string }> {
+export async function fit(job: FitJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void): Promise<FitReply> {
   const choice = await (backend ?? init('auto'));
   const t0 = performance.now();
-  const model = await fitModel(job.detector, job.params, job.train, { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors });
-  const trainingScores = model.trainingScores ?? null;
-  // With every training row scored already there is nothing left to score here.
-  kept = trainingScores ? null : { model, X: job.train };
-  const reply = { model: model.toJSON(), trainingScores, hasDecision: typeof model.decisionFunction === 'function', info: model.info, fitMs: performance.now() - t0, backend: choice.backend };
-  return Comlink.transfer(reply, trainingScores ? [trainingScores.buffer as ArrayBuffer] : []);
+  const f = await dataApi().matrix(job.source, job.fitRows);
+  const X = f.matrix;
+  const model = await fitModel(job.detector, job.params, X, { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors: job.neighbors });
+  keep(job.modelId, model);
+  await store(job.modelId, model);
+  const all = job.fitRows.kind === 'all';
+  const t1 = performance.now();
+  let scores: Float64Array | null = null;
+  let complete = false;
+  if (all && model.trainingScores && model.trainingScores.length === X.rows) {
+    scores = model.trainingScores;
+    complete = true;
+  } else if (job.score) {
+    const [a, b] = job.score;
+    const rows = all ? { data: X.data.subarray(a * X.cols, b * X.cols), rows: b - a, cols: X.cols } : (await dataApi().matrix(job.source, { kind: 'range', start: a, end: b })).matrix;
+    scores = await model.score(rows, { backend: choice.backend });
+    complete = all ? a === 0 && b === X.rows : false;
+  }
+  kept = all && !complete ? { id: job.modelId, X, all } : null;
+  const reply: FitReply = {
+    modelId: job.modelId, threshold: model.threshold, info: model.info, hasDecision: typeof model.decisionFunction === 'function',
+    scores, complete, columns: f.columns, imputed: f.imputed, fitMs: t1 - t0, scoreMs: performance.now() - t1, backend: choice.backend, trainRows: X.rows,
+  };
+  return Comlink.transfer(reply, scores ? [scores.buffer as ArrayBuffer] : []);
 }
 
-/** Score rows [start, end) of the rows kept by `fit`, then let them go. */
-export async function scoreKept(start: number, end: number): Promise<Float64Array> {
-  if (!kept) throw new Error('no fitted model is kept in this worker');
-  const { model, X } = kept;
-  kept = null;
+/** Score rows [start, end) of a source with a model kept here or in the data worker. */
+export async function score(modelId: string, source: FeatureSource, range: [number, number]): Promise<{ scores: Float64Array; threshold: number; info: ModelInfo; hasDecision: boolean }> {
   const choice = await (backend ?? init('auto'));
-  const scores = await model.score({ data: X.data.subarray(start * X.cols, end * X.cols), rows: end - start, cols: X.cols }, { backend: choice.backend });
+  const model = await modelFor(modelId);
+  let X: Matrix;
+  if (kept && kept.id === modelId && kept.X.rows >= range[1]) {
+    X = { data: kept.X.data.subarray(range[0] * kept.X.cols, range[1] * kept.X.cols), rows: range[1] - range[0], cols: kept.X.cols };
+  } else X = (await dataApi().matrix(source, { kind: 'range', start: range[0], end: range[1] })).matrix;
+  const scores = await model.score(X, { backend: choice.backend });
+  // The model's info after scoring says how this worker computed the scores.
+  return Comlink.transfer({ scores, threshold: model.threshold, info: model.info, hasDecision: typeof model.decisionFunction === 'function' }, [scores.buffer as ArrayBuffer]);
+}
+
+/** Let go of the training rows kept by the last fit. */
+export function release(): void {
+  kept = null;
+}
+
+/** A model file opened in the page: built here (which checks its state), kept, and put in the data worker. */
+export async function importModel(modelId: string, json: ModelJSON): Promise<{ threshold: number; info: ModelInfo; hasDecision: boolean }> {
+  const model = loadModel(json);
+  keep(modelId, model);
+  await store(modelId, model);
+  return { threshold: model.threshold, info: model.info, hasDecision: typeof model.decisionFunction === 'function' };
+}
+
+/**
+ * Scores of a size × size grid over columns ix, iy of a 2-column model (the plot's score
+ * surface, as scikit-learn's DecisionBoundaryDisplay): cell centres, row-major from the
+ * bottom-left (y outer, x inner). Built here: no dataset rows involved.
+ */
+export async function scoreGrid(modelId: string, g: { cols: number; ix: number; iy: number; x: [number, number]; y: [number, number]; size: number }): Promise<Float64Array> {
+  const choice = await (backend ?? init('auto'));
+  const { size, cols, ix, iy, x, y } = g;
+  const data = new Float64Array(size * size * cols);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const k = (r * size + c) * cols;
+      data[k + ix] = x[0] + ((c + 0.5) / size) * (x[1] - x[0]);
+      data[k + iy] = y[0] + ((r + 0.5) / size) * (y[1] - y[0]);
+    }
+  }
+  const scores = await (await modelFor(modelId)).score({ data, rows: size * size, cols }, { backend: choice.backend });
   return Comlink.transfer(scores, [scores.buffer as ArrayBuffer]);
 }
 
-/** Score rows with a fitted model (one chunk of a larger job). */
-export async function scoreWith(model: ModelJSON, X: Matrix): Promise<{ scores: Float64Array; info: ModelInfo; hasDecision: boolean }> {
-  const choice = await (backend ?? init('auto'));
-  const m = loadModel(model);
-  const scores = await m.score(X, { backend: choice.backend });
-  // The model's info after scoring says how this worker computed the scores.
-  return Comlink.transfer({ scores, info: m.info, hasDecision: typeof m.decisionFunction === 'function' }, [scores.buffer as ArrayBuffer]);
-}
-
 /**
- * Why rows scored as they did, for detectors that can say (the autoencoder's
- * per-feature squared reconstruction errors, rows × features); null otherwise.
+ * Why rows scored as they did, for detectors that can say (the autoencoder's per-feature
+ * squared reconstruction errors, rows × features); null otherwise.
  */
-export async function explain(model: ModelJSON, X: Matrix): Promise<Float64Array | null> {
+export async function explain(modelId: string, source: FeatureSource, rows: number[]): Promise<Float64Array | null> {
   const choice = await (backend ?? init('auto'));
-  const m = loadModel(model);
-  if (!isExplainable(m)) return null;
-  const e = await m.explain(X, { backend: choice.backend });
+  const model = await modelFor(modelId);
+  if (!isExplainable(model)) return null;
+  const X = (await dataApi().matrix(source, { kind: 'rows', rows })).matrix;
+  const e = await model.explain(X, { backend: choice.backend });
   return Comlink.transfer(e, [e.buffer as ArrayBuffer]);
 }
 
-/** One share of a neighbour search split across the pool: rows [range) of X against all of X, self excluded. */
-export async function neighbors(X: Matrix, k: number, range: [number, number]): Promise<Neighbors> {
+/** How many neighbours the detector's fit searches on `rows` training rows (0: it searches none). */
+export function neighborCount(detector: string, params: Record<string, unknown>, rows: number): number {
+  const spec = getDetector(detector);
+  return spec.usesNeighbors && spec.neighborCount ? spec.neighborCount(resolveParams(spec.params, params, spec.id), rows) : 0;
+}
+
+/** One share of a neighbour search split across the pool: rows [range) of the training rows against all of them, self excluded. */
+export async function neighbors(source: FeatureSource, fitRows: RowSelection, k: number, range: [number, number]): Promise<Neighbors> {
   const choice = await (backend ?? init('auto'));
+  const X = (await dataApi().matrix(source, fitRows)).matrix;
   // On a GPU backend the float32 candidates come from matMul + topk, refined exactly (same result).
   const nb = await neighborsFor(X, k, undefined, { rows: range, backend: choice.backend });
   return Comlink.transfer(nb, [nb.distances.buffer as ArrayBuffer, nb.indices.buffer as ArrayBuffer]);
+}
+
+export function forget(modelId: string): void {
+  models.delete(modelId);
+  if (kept?.id === modelId) kept = null;
 }

@@ -1,49 +1,82 @@
 /**
  * The worker pool: `hardwareConcurrency − 1` detector workers (at least 2),
- * started lazily, each picking its tfjs backend once. A run fits on one worker
- * and, for large data on a pool of several, scores in chunks across all of
- * them. Cancel terminates the busy workers (a worker cannot be interrupted
- * mid-computation); they are rebuilt on the next call.
+ * started lazily, each picking its tfjs backend once and connected to the data
+ * worker by its own MessagePort. The main thread passes ids, never rows: a run
+ * names a dataset, its columns and which rows to fit on; each detector worker
+ * fetches its matrix from the data worker; the fitted model stays in the worker
+ * (and, packed, in the data worker) under an id that scoring, explaining and the
+ * plot's surface use. Large data is scored in chunks across all workers; a
+ * neighbour search (LOF, kNN) is split across them first and handed to the fit
+ * as a value. Cancel terminates the busy workers (a worker cannot be
+ * interrupted mid-computation); they are rebuilt on the next call, and models
+ * come back from the data worker.
+ *
+ * `rowBytes` counts the bytes of row data (matrices) in every message between
+ * the page and the detector workers: by design it stays 0.
  */
 import * as Comlink from 'comlink';
 import type { BackendChoice, BackendPreference } from '../core/compute/backend';
-import { rowRanges, sliceRows, type Matrix } from '../core/data/matrix';
+import { rowRanges } from '../core/data/matrix';
+import type { Imputation, MissingPolicy } from '../core/data/prepare';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
+import { joinNeighbors, type Neighbors } from '../core/neighbors/common';
 import type * as DetectorApi from './detector-api';
-import { splitNeighbors, type Neighbors } from '../core/neighbors';
-import { detectorMeta } from '../core/detectors/specs';
+import type { FeatureSource, RowSelection } from './data-api';
+import { dataPort, dataWorker } from './data-client';
+import { countingEndpoint } from './traffic';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;
 
 interface Slot {
   worker: Worker;
   api: Remote;
+  /** Connected to the data worker, backend chosen. */
   backend: Promise<BackendChoice>;
   /** Rejects when the worker dies, so a call never hangs on a dead worker. */
   died: Promise<never>;
 }
 
+export interface PoolJob {
+  datasetId: number;
+  columns: string[];
+  missing: MissingPolicy;
+  /** Rows of the dataset. */
+  rows: number;
+  /** The rows to fit on, and how many they are. */
+  fitRows: RowSelection;
+  trainRows: number;
+  detector: string;
+  params: Record<string, unknown>;
+  seed: number;
+  /** Score every row with this model (kept in the workers) instead of fitting. */
+  modelId?: string;
+}
+
 export interface PoolResult {
-  model: ModelJSON;
+  modelId: string;
+  threshold: number;
   scores: Float64Array;
   /** Whether the detector has a decision_function (= threshold − score). */
   hasDecision: boolean;
   info: ModelInfo;
+  columns: string[];
+  imputed: Imputation[];
   timings: { fit: number; score: number; total: number };
   backend: string;
-  /** Workers that scored a share of the rows. */
+  /** Workers that shared the run (scoring chunks or the neighbour search). */
   workers: number;
+  /** Bytes of row data that crossed the main thread during this run (0 by design). */
+  rowBytes: number;
 }
 
-export interface PoolJob {
-  detector: string;
-  params: Record<string, unknown>;
-  train: Matrix;
-  seed: number;
-  /** A fitted model to score `train` with, instead of fitting. */
-  model?: ModelJSON;
-  /** Rows to score when they are not the training rows (fit on `train`, score these). */
-  score?: Matrix;
+/** A grid over two of a model's columns, built in the worker (the plot's background). */
+export interface GridSpec {
+  cols: number;
+  ix: number;
+  iy: number;
+  x: [number, number];
+  y: [number, number];
+  size: number;
 }
 
 /** Rows above which scoring is split across the pool. */
@@ -55,6 +88,9 @@ export class DetectorPool {
   readonly size: number;
   private slots: (Slot | null)[];
   private preference: BackendPreference;
+  private seq = 0;
+  /** Bytes of row data seen crossing the main thread, all runs together. */
+  rowBytes = 0;
 
   constructor(preference: BackendPreference = 'auto', size?: number) {
     const hc = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
@@ -75,7 +111,7 @@ export class DetectorPool {
     let s = this.slots[i];
     if (!s) {
       const worker = new Worker(new URL('./detector.worker.ts', import.meta.url), { type: 'module', name: `detector-${i}` });
-      const api = Comlink.wrap<typeof DetectorApi>(worker);
+      const api = Comlink.wrap<typeof DetectorApi>(countingEndpoint(worker, (b) => { this.rowBytes += b; }));
       const died = new Promise<never>((_, reject) => {
         worker.addEventListener('error', (e) => {
           reject(new Error(`detector worker ${i} crashed: ${e.message || 'unknown error'}`));
@@ -83,7 +119,13 @@ export class DetectorPool {
         });
       });
       died.catch(() => undefined);
-      s = { worker, api, backend: api.init(this.preference), died };
+      const preference = this.preference;
+      const backend = (async () => {
+        const port = await dataPort();
+        await api.connectData(Comlink.transfer(port, [port]));
+        return api.init(preference);
+      })();
+      s = { worker, api, backend, died };
       this.slots[i] = s;
     }
     return s;
@@ -101,41 +143,45 @@ export class DetectorPool {
     });
   }
 
-  /** Score rows with a fitted model on one worker (small jobs: a plot's background grid). */
-  async score(model: ModelJSON, X: Matrix): Promise<Float64Array> {
+  /** A model file opened in the page (checked against the schema already): built and kept in a worker. */
+  async importModel(json: ModelJSON): Promise<{ modelId: string; threshold: number; info: ModelInfo; hasDecision: boolean }> {
     const s = this.slot(0);
-    const r = await Promise.race([s.api.scoreWith(model, Comlink.transfer(X, [X.data.buffer as ArrayBuffer])), s.died]);
-    return r.scores;
+    await Promise.race([s.backend, s.died]);
+    const modelId = `model-${++this.seq}`;
+    const r = await Promise.race([s.api.importModel(modelId, json), s.died]);
+    return { modelId, ...r };
   }
 
-  /**
-   * Score chunks of rows (copies, transferred) on their workers with a fitted model, writing each
-   * chunk's scores into `scores` at its start; the first chunk's reply says how they were computed.
-   */
-  private async scoreChunks(
-    model: ModelJSON, chunks: { start: number; m: Matrix; slot: number }[], scores: Float64Array,
-    guard: <T>(s: Slot, p: Promise<T>) => Promise<T>, onRows: (rows: number) => void,
-  ): Promise<{ info: ModelInfo; hasDecision: boolean }> {
-    const replies = await Promise.all(chunks.map(async (c) => {
-      const s = this.slot(c.slot);
-      const r = await guard(s, s.api.scoreWith(model, Comlink.transfer(c.m, [c.m.data.buffer as ArrayBuffer])));
-      scores.set(r.scores, c.start);
-      onRows(c.m.rows);
-      return r;
-    }));
-    return { info: replies[0]?.info, hasDecision: replies[0]?.hasDecision };
+  /** The model file's text, for saving or downloading (the only time a model is written out). */
+  modelJSON(modelId: string, columns?: string[]): Promise<string> {
+    return dataWorker().modelJSON(modelId, columns);
   }
 
-  /** Per-feature explanation of a few rows (null when the detector has none). */
-  async explain(model: ModelJSON, X: Matrix): Promise<Float64Array | null> {
+  /** Let go of a model in every worker and in the data worker. */
+  forget(modelId: string): void {
+    for (const s of this.slots) void s?.api.forget(modelId).catch(() => undefined);
+    void dataWorker().dropModel(modelId).catch(() => undefined);
+  }
+
+  /** Scores of a grid over two of the model's columns (the plot's score surface), row-major from the bottom-left. */
+  async scoreGrid(modelId: string, grid: GridSpec): Promise<Float64Array> {
     const s = this.slot(0);
-    return Promise.race([s.api.explain(model, Comlink.transfer(X, [X.data.buffer as ArrayBuffer])), s.died]);
+    await Promise.race([s.backend, s.died]);
+    return Promise.race([s.api.scoreGrid(modelId, grid), s.died]);
   }
 
-  /** Fit and score; `signal` aborts by terminating the workers. */
+  /** Per-feature explanation of a few rows of a dataset (null when the detector has none). */
+  async explain(modelId: string, source: FeatureSource, rows: number[]): Promise<Float64Array | null> {
+    const s = this.slot(0);
+    await Promise.race([s.backend, s.died]);
+    return Promise.race([s.api.explain(modelId, source, rows), s.died]);
+  }
+
+  /** Fit (or apply `job.modelId`) and score every row; `signal` aborts by terminating the workers. */
   async run(job: PoolJob, options: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void; onEpoch?: (e: EpochReport) => void } = {}): Promise<PoolResult> {
     const { signal, onProgress } = options;
     const t0 = performance.now();
+    const bytes0 = this.rowBytes;
     const aborted = new Promise<never>((_, reject) => {
       signal?.addEventListener('abort', () => {
         this.terminateAll();
@@ -144,61 +190,83 @@ export class DetectorPool {
     });
     aborted.catch(() => undefined);
     const guard = <T>(s: Slot, p: Promise<T>) => Promise.race([p, s.died, aborted]);
-    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-    const epochs = options.onEpoch ? Comlink.proxy(options.onEpoch) : undefined;
-    const first = this.slot(0);
-    await guard(first, first.backend);
-    const rows = job.train.rows;
-    // A neighbour search is quadratic: the fitting worker hands it back here, and every worker searches a share of the rows.
-    const split = this.size > 1 && !job.model && rows >= NEIGHBOUR_ROWS && detectorMeta(job.detector).usesNeighbors === true;
-    const neighbours = split
-      ? Comlink.proxy((X: Matrix, k: number): Promise<Neighbors> => {
-        let done = 0;
-        return splitNeighbors(X, k, this.size, async (range, share) => {
-          const s = this.slot(share);
-          const copy = X.data.slice();
-          const nb = await guard(s, s.api.neighbors(Comlink.transfer({ data: copy, rows: X.rows, cols: X.cols }, [copy.buffer as ArrayBuffer]), k, range));
-          done += range[1] - range[0];
-          onProgress?.(0.7 * (done / X.rows), `neighbours (${this.size} workers)`);
-          return nb;
-        });
-      })
-      : undefined;
+    const ready = async (i: number) => {
+      const s = this.slot(i);
+      await guard(s, s.backend);
+      return s;
+    };
+    const source: FeatureSource = { datasetId: job.datasetId, columns: job.columns, missing: job.missing };
     const n = this.size;
-    if (job.model && !job.score && n > 1 && rows >= CHUNK_ROWS) {
-      // A saved model on many rows: every worker scores a chunk (no fit).
-      const chunks = rowRanges(rows, n).map(([a, b], k) => ({ start: a, m: sliceRows(job.train, a, b), slot: k }));
-      const scores = new Float64Array(rows);
-      let done = 0;
-      const meta = await this.scoreChunks(job.model, chunks, scores, guard, (k) => onProgress?.((done += k) / rows, 'scoring'));
-      const t1 = performance.now();
-      return { model: job.model, scores, ...meta, timings: { fit: 0, score: t1 - t0, total: t1 - t0 }, backend: (await first.backend).backend, workers: n };
-    }
-    if (n === 1 || rows < CHUNK_ROWS || job.model || job.score) {
-      const buffers = [job.train.data.buffer, ...(job.score ? [job.score.data.buffer] : [])] as ArrayBuffer[];
-      const r = await guard(first, first.api.run(Comlink.transfer(job, buffers), progress, epochs, neighbours));
-      return { model: r.model, scores: r.scores, hasDecision: r.hasDecision, info: r.info, timings: { ...r.timings, total: performance.now() - t0 }, backend: r.backend, workers: split ? n : 1 };
-    }
-    // Copies of the chunks the other workers score; the whole matrix then moves (no copy) to
-    // the first worker, which fits on it and keeps it to score the first chunk meanwhile.
-    const ranges = rowRanges(rows, n);
-    const chunks = ranges.slice(1).map(([a, b], k) => ({ start: a, m: sliceRows(job.train, a, b), slot: k + 1 }));
-    const fitted = await guard(first, first.api.fit(Comlink.transfer(job, [job.train.data.buffer as ArrayBuffer]), progress, epochs, neighbours));
-    const t1 = performance.now();
-    if (fitted.trainingScores) {
-      return { model: fitted.model, scores: fitted.trainingScores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: 0, total: t1 - t0 }, backend: fitted.backend, workers: split ? n : 1 };
-    }
+    const rows = job.rows;
+    const chunked = n > 1 && rows >= CHUNK_ROWS;
+    const ranges: [number, number][] = chunked ? rowRanges(rows, n) : [[0, rows]];
     const scores = new Float64Array(rows);
     let done = 0;
-    const report = (k: number) => {
-      done += k;
-      onProgress?.(0.7 + (0.3 * done) / rows, 'scoring');
+    /** Score rows `ranges[from…]` on their workers with a model kept in the workers. */
+    const scoreRanges = (modelId: string, from: number, base: number, span: number) => Promise.all(ranges.slice(from).map(async (r, k) => {
+      const s = await ready(from + k);
+      const rep = await guard(s, s.api.score(modelId, source, r));
+      scores.set(rep.scores, r[0]);
+      done += r[1] - r[0];
+      onProgress?.(base + (span * done) / rows, 'scoring');
+      return rep;
+    }));
+    const first = await ready(0);
+
+    if (job.modelId) {
+      // A model kept in the workers, applied to (new) rows: every worker scores a chunk, no fit.
+      const [replies, features] = await Promise.all([scoreRanges(job.modelId, 0, 0, 1), dataWorker().featureInfo(job.datasetId, job.columns, job.missing)]);
+      const t1 = performance.now();
+      return {
+        modelId: job.modelId, threshold: replies[0].threshold, scores, hasDecision: replies[0].hasDecision, info: replies[0].info,
+        columns: features.columns, imputed: features.imputed, timings: { fit: 0, score: t1 - t0, total: t1 - t0 },
+        backend: (await first.backend).backend, workers: ranges.length, rowBytes: this.rowBytes - bytes0,
+      };
+    }
+
+    // A neighbour search is quadratic: every worker searches a share of the training rows first, and the fit gets the joined result.
+    let neighbors: Neighbors | undefined;
+    if (n > 1 && job.trainRows >= NEIGHBOUR_ROWS) {
+      const k = await guard(first, first.api.neighborCount(job.detector, job.params, job.trainRows));
+      if (k > 0 && k < job.trainRows) {
+        let searched = 0;
+        const shares = await Promise.all(rowRanges(job.trainRows, n).map(async (range, share) => {
+          const s = await ready(share);
+          const nb = await guard(s, s.api.neighbors(source, job.fitRows, k, range));
+          searched += range[1] - range[0];
+          onProgress?.(0.7 * (searched / job.trainRows), `neighbours (${n} workers)`);
+          return nb;
+        }));
+        neighbors = joinNeighbors(shares);
+      }
+    }
+    const modelId = `model-${++this.seq}`;
+    const progress = onProgress ? Comlink.proxy((f: number, m?: string) => onProgress(neighbors ? 0.7 + 0.2 * f : 0.7 * f, m)) : undefined;
+    const epochs = options.onEpoch ? Comlink.proxy(options.onEpoch) : undefined;
+    const fitJob: DetectorApi.FitJob = {
+      modelId, source, fitRows: job.fitRows, detector: job.detector, params: job.params, seed: job.seed, neighbors, score: ranges[0],
     };
-    await Promise.all([
-      guard(first, first.api.scoreKept(0, ranges[0][1])).then((s) => { scores.set(s, 0); report(s.length); }),
-      this.scoreChunks(fitted.model, chunks, scores, guard, report),
-    ]);
+    const transfers = neighbors ? [neighbors.distances.buffer as ArrayBuffer, neighbors.indices.buffer as ArrayBuffer] : [];
+    const fitted = await guard(first, first.api.fit(Comlink.transfer(fitJob, transfers), progress, epochs));
+    const t1 = performance.now();
+    let workers = neighbors ? n : 1;
+    let result: Float64Array = scores;
+    if (fitted.complete) result = fitted.scores!;
+    else {
+      scores.set(fitted.scores!, 0);
+      done = ranges[0][1];
+      if (ranges.length > 1) {
+        await scoreRanges(modelId, 1, 0.7, 0.3);
+        workers = n;
+      }
+      void first.api.release().catch(() => undefined);
+    }
     const t2 = performance.now();
-    return { model: fitted.model, scores, hasDecision: fitted.hasDecision, info: fitted.info, timings: { fit: fitted.fitMs, score: t2 - t1, total: t2 - t0 }, backend: fitted.backend, workers: n };
+    return {
+      modelId, threshold: fitted.threshold, scores: result, hasDecision: fitted.hasDecision, info: fitted.info,
+      columns: fitted.columns, imputed: fitted.imputed,
+      timings: { fit: fitted.fitMs, score: fitted.scoreMs + (t2 - t1), total: t2 - t0 },
+      backend: fitted.backend, workers, rowBytes: this.rowBytes - bytes0,
+    };
   }
 }

@@ -39,10 +39,10 @@ describe('split neighbour search', () => {
     for (const spec of [lof, knn]) {
       const p = resolveParams(spec.params, {});
       const own = await spec.fit(X, p);
-      let calls = 0;
-      const given = await spec.fit(X, p, { neighbors: (M, k) => { calls++; return provider(M, k); } });
-      expect(calls).toBe(1);
+      const given = await spec.fit(X, p, { neighbors: await provider(X, spec.neighborCount!(p, X.rows)) });
       expect(given.trainingScores).toEqual(own.trainingScores);
+      // Neighbours of the wrong shape are refused, not misread.
+      await expect(spec.fit(X, p, { neighbors: await provider(X, 3) })).rejects.toThrow(/neighbours given are 2000 rows × 3/);
     }
   });
 });

@@ -134,7 +134,7 @@ describe('kNeighborsWasm equals the float64 brute force', () => {
     const viaAuto = await lof.fit(X, resolveParams(lof.params, {}));
     expect(viaAuto.info.compute).toMatch(/WebAssembly/);
     const brute = kNeighbors(X, 20, undefined, { method: 'brute' });
-    const viaBrute = await lof.fit(X, resolveParams(lof.params, {}), { neighbors: async () => brute });
+    const viaBrute = await lof.fit(X, resolveParams(lof.params, {}), { neighbors: brute });
     expect(Array.from(viaAuto.trainingScores!)).toEqual(Array.from(viaBrute.trainingScores!));
   });
 });

@@ -8,8 +8,8 @@ export function ModelActions() {
   const applied = useApp((s) => s.appliedModel);
   const saved = useApp((s) => s.savedModels);
   useEffect(() => { void refreshSavedModels(); }, []);
-  const download = () => {
-    const m = modelDownload();
+  const download = async () => {
+    const m = await modelDownload();
     if (!m) return;
     const url = URL.createObjectURL(new Blob([m.text], { type: 'application/json' }));
     const a = document.createElement('a');
@@ -22,7 +22,7 @@ export function ModelActions() {
     <div className="model-actions small">
       {applied && <div className="muted" data-testid="applied-model">Scores from a fitted model ({applied}), not refitted.</div>}
       <div className="actions">
-        <button type="button" data-testid="download-model" disabled={!result} onClick={download} title="The fitted model as JSON (CLI: --model)">Save model</button>
+        <button type="button" data-testid="download-model" disabled={!result} onClick={() => void download()} title="The fitted model as JSON (CLI: --model)">Save model</button>
         <button type="button" data-testid="save-model-browser" disabled={!result} onClick={() => void saveModelInBrowser()} title="Keep the fitted model in this browser (IndexedDB, tfjs format)">Save in browser</button>
         <label className={`button-like ${result ? '' : 'disabled'}`} title="Load another CSV and score it with this model, without refitting">
           Apply model to another CSV…
@@ -31,7 +31,7 @@ export function ModelActions() {
             onChange={(e) => {
               const f = e.target.files?.[0];
               const r = useApp.getState().result;
-              if (f && r) void loadFile(f, f.name, { model: r.model, source: `fitted on ${useApp.getState().dataset?.name ?? 'earlier data'}` });
+              if (f && r) void loadFile(f, f.name, { model: { modelId: r.modelId, meta: r.model }, source: `fitted on ${useApp.getState().dataset?.name ?? 'earlier data'}` });
               e.target.value = '';
             }}
           />

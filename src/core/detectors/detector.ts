@@ -32,12 +32,13 @@ export interface FitOptions {
    */
   onEpoch?: (e: EpochReport) => void;
   /**
-   * The k nearest neighbours of every row of X among the others (self
-   * excluded), computed elsewhere — split across the page's worker pool or the
-   * CLI's threads. Neighbour detectors (LOF, kNN) use it when given; results are
-   * identical to their own search.
+   * The k nearest neighbours of every training row among the others (self
+   * excluded, k = spec.neighborCount(params, rows)), searched beforehand — split
+   * across the page's worker pool or the CLI's threads — and passed as a value.
+   * Neighbour detectors (LOF, kNN) use it instead of their own search; results
+   * are identical.
    */
-  neighbors?: (X: Matrix, k: number) => Promise<import('../neighbors/common.js').Neighbors>;
+  neighbors?: import('../neighbors/common.js').Neighbors;
 }
 
 /** What FitOptions.onEpoch receives after each training epoch. */
@@ -152,6 +153,14 @@ export function checkTraining(X: Matrix, detector: string, minRows = 1, why = ''
   if (X.cols < 1 || (X.rows < 1 && minRows <= 1)) throw new RangeError(`${detector} needs at least one row and one column, got ${X.rows} × ${X.cols}`);
   if (X.rows < minRows) throw new RangeError(`${detector} needs at least ${minRows} training row${minRows === 1 ? '' : 's'}, got ${X.rows}${why ? `: ${why}` : ''}`);
   checkFinite(X, detector);
+}
+
+/** Neighbours searched elsewhere (FitOptions.neighbors), checked against what fit needs. */
+export function givenNeighbors(nb: import('../neighbors/common.js').Neighbors, rows: number, k: number): import('../neighbors/common.js').Neighbors {
+  if (nb.k !== k || nb.distances.length !== rows * k || nb.indices.length !== rows * k) {
+    throw new RangeError(`the neighbours given are ${nb.distances.length / Math.max(1, nb.k)} rows × ${nb.k}, fit needs ${rows} × ${k}`);
+  }
+  return nb;
 }
 
 /** Check that X has the model's number of columns, at least one row, and finite values. */

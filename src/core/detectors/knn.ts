@@ -12,7 +12,7 @@
 import type { Matrix } from '../data/matrix.js';
 import { neighborsFor, searchLabel } from '../neighbors/index.js';
 import { medianSorted } from '../metrics/quantile.js';
-import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, givenNeighbors, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { knnMeta } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
@@ -29,7 +29,7 @@ export const knn: DetectorSpec = {
     if (X.rows >= 1 && k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}; PyOD refuses too (Expected n_neighbors < n_samples_fit)`);
     checkTraining(X, 'kNN', k + 1);
     throwIfAborted(options.signal);
-    const nb = options.neighbors ? await options.neighbors(X, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
+    const nb = options.neighbors ? givenNeighbors(options.neighbors, X.rows, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
     const scores = reduce(nb.distances, k, X.rows, String(params.method));
     const { threshold } = fitThreshold(contaminationRule('pyod', params.contamination), scores);
     return new KnnModel(params, X.cols, threshold, { k, X: Array.from(X.data) }, scores, searchLabel(nb.method, options.backend));

@@ -22,7 +22,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { duplicateRows, neighborsFor, searchLabel } from '../neighbors/index.js';
-import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { checkFeatures, checkModelJSON, checkTraining, givenNeighbors, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { lofMeta } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
@@ -44,11 +44,11 @@ export const lof: DetectorSpec = {
     // scikit-learn fails here too: "Expected n_neighbors <= n_samples, but n_samples = 1, n_neighbors = 2".
     checkTraining(X, 'Local Outlier Factor', 2, `each row's neighbours are the others; scikit-learn refuses too (Expected n_neighbors <= n_samples, but n_samples = ${n}, n_neighbors = ${n + 1})`);
     const asked = Number(params.n_neighbors);
-    const k = Math.max(1, Math.min(asked, n - 1));
+    const k = lof.neighborCount!(params, n);
     const warnings: string[] = [];
     if (k < asked) warnings.push(`n_neighbors (${asked}) is not less than the number of rows (${n}): ${k} is used`);
     throwIfAborted(options.signal);
-    const nb = options.neighbors ? await options.neighbors(X, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(0.9 * f, 'neighbours') });
+    const nb = options.neighbors ? givenNeighbors(options.neighbors, n, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(0.9 * f, 'neighbours') });
     const kDistance = new Float64Array(n);
     for (let i = 0; i < n; i++) kDistance[i] = nb.distances[i * k + k - 1];
     const lrd = reachDensity(nb.distances, nb.indices, k, kDistance, n);

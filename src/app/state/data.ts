@@ -1,0 +1,130 @@
+/** Loading a file or a sample (parsed in the data worker), labels, feature columns and the plotted columns. */
+import { guessLabelColumn, numericColumns } from '../../core/data/dataset';
+import type { MissingPolicy } from '../../core/data/prepare';
+import { ThresholdSweep } from '../../core/metrics/sweep';
+import { Random } from '../../core/random';
+import { dataWorker, Comlink } from '../../workers/data-client';
+import type { AppliedModel } from './store';
+import { get, message, set } from './store';
+import { applyModel } from './models';
+import { run } from './run';
+import { cancelRun } from './workers';
+
+let loadToken = 0;
+
+/** Parse a file in the worker; on failure the earlier dataset stays loaded. */
+export async function loadFile(file: Blob, name: string, apply?: { model: AppliedModel; source: string }): Promise<void> {
+  cancelRun();
+  const token = ++loadToken;
+  set({ loading: { name, fraction: 0, rows: 0 }, error: null });
+  let loaded;
+  try {
+    // Progress messages can arrive after the load settled: only the live load may show progress.
+    const onProgress = (fraction: number, rows: number) => { if (loadToken === token && get().loading) set({ loading: { name, fraction, rows } }); };
+    loaded = await dataWorker().load(file, name, Comlink.proxy(onProgress));
+  } catch (e) {
+    if (loadToken === token) set({ loading: null, error: message(e) });
+    return;
+  } finally {
+    if (loadToken === token) set({ loading: null });
+  }
+  if (loadToken !== token) {
+    void dataWorker().drop(loaded.id); // a newer file was chosen meanwhile
+    return;
+  }
+  const previous = get().datasetId;
+  if (previous !== null) void dataWorker().drop(previous);
+  const ds = loaded.summary;
+  const labelColumn = guessLabelColumn(ds);
+  const features = numericColumns(ds).filter((c) => c !== labelColumn);
+  set({
+    datasetId: loaded.id, dataset: ds, loading: null, parseMs: loaded.parseMs, parseThreads: loaded.threads, error: null,
+    labelColumn, positive: null, labels: null, labelError: null, features,
+    order: new Random(0).permutation(ds.rows),
+    result: null, explained: null, training: null, plotX: features[0] ?? null, plotY: features[1] ?? features[0] ?? null, plotValues: null,
+    job: { state: 'idle', fraction: 0, message: '' },
+  });
+  // Labels first (small, and the metrics need them when the run ends); the plot's columns arrive alongside the run.
+  await refreshLabels();
+  const plot = refreshPlotValues();
+  if (apply) await applyModel(apply.model, apply.source);
+  else if (features.length > 0) await run();
+  await plot;
+}
+
+export async function loadSample(file: string): Promise<void> {
+  const url = `${import.meta.env.BASE_URL}samples/${file}`;
+  let blob: Blob;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    blob = await res.blob();
+  } catch (e) {
+    set({ error: `sample ${file} could not be loaded: ${message(e)}` });
+    return;
+  }
+  await loadFile(blob, file);
+}
+
+async function refreshLabels(): Promise<void> {
+  const { datasetId, labelColumn, positive } = get();
+  if (datasetId === null || !labelColumn) {
+    set({ labels: null, labelError: null });
+    rebuildSweep();
+    return;
+  }
+  try {
+    const labels = await dataWorker().labels(datasetId, labelColumn, positive);
+    set({ labels, labelError: null, positive: labels.positive });
+  } catch (e) {
+    set({ labels: null, labelError: message(e) });
+  }
+  rebuildSweep();
+}
+
+/** Labels changed: re-sort the scores with them (once), keep the threshold. */
+function rebuildSweep(): void {
+  const { result, labels } = get();
+  if (!result) return;
+  set({ result: { ...result, sweep: new ThresholdSweep(result.scores, labels?.labels) } });
+}
+
+export async function setLabelColumn(column: string | null): Promise<void> {
+  const { features } = get();
+  set({ labelColumn: column, positive: null, features: column ? features.filter((f) => f !== column) : features });
+  await refreshLabels();
+}
+
+export async function setPositive(positive: string): Promise<void> {
+  set({ positive });
+  await refreshLabels();
+}
+
+export function toggleFeature(column: string, on: boolean): void {
+  const { features, dataset } = get();
+  if (!dataset) return;
+  const next = on ? dataset.columns.map((c) => c.name).filter((c) => c === column || features.includes(c)) : features.filter((f) => f !== column);
+  set({ features: next });
+}
+
+export function setMissingPolicy(policy: MissingPolicy): void {
+  set({ missingPolicy: policy });
+}
+
+export async function setPlotAxes(x: string | null, y: string | null): Promise<void> {
+  set({ plotX: x, plotY: y });
+  await refreshPlotValues();
+}
+
+async function refreshPlotValues(): Promise<void> {
+  const { datasetId, plotX, plotY } = get();
+  if (datasetId === null || !plotX || !plotY) return;
+  const key = `${datasetId}:${plotX}:${plotY}`;
+  if (get().plotValues?.key === key) return;
+  const [x, y] = await dataWorker().columns(datasetId, [plotX, plotY]);
+  if (get().datasetId === datasetId && get().plotX === plotX && get().plotY === plotY) set({ plotValues: { x, y, key } });
+}
+
+export function setView(view: 'score' | 'sklearn'): void {
+  set({ view });
+}

@@ -1,0 +1,105 @@
+/** Fitted models: applied to the loaded data, saved (file or IndexedDB) and opened again; their state stays in the workers. */
+import { checkModelSchema } from '../../core/detectors/model-schema';
+import type { ModelJSON } from '../../core/detectors/detector';
+import type { AppliedModel } from './store';
+import { get, message, set } from './store';
+import { run } from './run';
+import { getPool } from './workers';
+
+/** Score the loaded dataset with a fitted model (no refit): its columns must be here. */
+export async function applyModel(model: AppliedModel, source: string): Promise<void> {
+  const { dataset } = get();
+  if (!dataset) return;
+  const columns = model.meta.columns;
+  const missing = columns.filter((c) => !dataset.columns.some((d) => d.name === c && d.kind === 'numeric'));
+  if (columns.length === 0 || missing.length > 0) {
+    set({ job: { state: 'error', fraction: 0, message: `${dataset.name} lacks the model's numeric column${missing.length === 1 ? '' : 's'} ${missing.join(', ') || '(the model names none)'}` } });
+    return;
+  }
+  set({ features: columns, detector: model.meta.detector });
+  await run(model, source);
+}
+
+/** A checked model file handed to a worker, which builds and keeps it. */
+async function importModel(json: ModelJSON): Promise<AppliedModel> {
+  const r = await getPool(get().backendPreference).importModel(json);
+  return { modelId: r.modelId, meta: { detector: json.detector, params: json.params, threshold: r.threshold, columns: json.columns ?? [] } };
+}
+
+/** Read a model file chosen by the user and apply it to the loaded data. */
+export async function openModelFile(file: Blob & { name?: string }): Promise<void> {
+  let json: ModelJSON;
+  try {
+    json = JSON.parse(await file.text()) as ModelJSON;
+    checkModelSchema(json); // the tag, the detector, its params and the state's shape; a worker builds it
+  } catch (e) {
+    set({ error: `${file.name ?? 'model'} is not an Anomaly Lab model: ${message(e)}` });
+    return;
+  }
+  let model: AppliedModel;
+  try {
+    model = await importModel(json);
+  } catch (e) {
+    set({ error: `${file.name ?? 'model'} is not an Anomaly Lab model: ${message(e)}` });
+    return;
+  }
+  await applyModel(model, file.name ?? 'model file');
+}
+
+/** Save the last fitted model in this browser (IndexedDB, tfjs format); returns the saved entries. */
+export async function saveModelInBrowser(): Promise<void> {
+  const r = get().result;
+  if (!r) return;
+  const { saveModel } = await import('../lib/savedModels');
+  const now = new Date();
+  const name = `${get().dataset?.name ?? 'data'} · ${now.toLocaleString('en-GB', { hour12: false })}.${String(now.getMilliseconds()).padStart(3, '0')}`;
+  try {
+    await saveModel(name, JSON.parse(await getPool(get().backendPreference).modelJSON(r.modelId, r.columns)) as ModelJSON);
+    await refreshSavedModels();
+  } catch (e) {
+    set({ error: `could not save the model in this browser: ${message(e)}` });
+  }
+}
+
+export async function refreshSavedModels(): Promise<void> {
+  const { listModels } = await import('../lib/savedModels');
+  try {
+    set({ savedModels: await listModels() });
+  } catch {
+    set({ savedModels: [] }); // IndexedDB unavailable (private mode): nothing to list
+  }
+}
+
+/** Score the loaded data with a model saved in this browser. */
+export async function openSavedModel(key: string): Promise<void> {
+  const { loadSavedModel } = await import('../lib/savedModels');
+  let json: ModelJSON;
+  try {
+    json = await loadSavedModel(key);
+    checkModelSchema(json);
+  } catch (e) {
+    set({ error: `saved model ${key} could not be read: ${message(e)}` });
+    return;
+  }
+  let model: AppliedModel;
+  try {
+    model = await importModel(json);
+  } catch (e) {
+    set({ error: `saved model ${key} could not be read: ${message(e)}` });
+    return;
+  }
+  await applyModel(model, `saved in this browser: ${key.split('/').slice(2).join('/')}`);
+}
+
+export async function deleteSavedModel(key: string): Promise<void> {
+  const { removeModel } = await import('../lib/savedModels');
+  await removeModel(key).catch(() => undefined);
+  await refreshSavedModels();
+}
+
+/** The fitted model's file (written out by its worker's data store only now, on request). */
+export async function modelDownload(): Promise<{ name: string; text: string } | null> {
+  const r = get().result;
+  if (!r) return null;
+  return { name: `${r.detector}-model.json`, text: await getPool(get().backendPreference).modelJSON(r.modelId, r.columns) };
+}

@@ -1,0 +1,161 @@
+/** Parameters, which rows to fit on, and running a detector in the pool (ids go, scores come back); training reconciliation. */
+import type { AppliedModel, AppState, FitOn } from './store';
+import { get, message, set } from './store';
+import { detectorMeta } from '../../core/detectors/specs';
+import { resolveParams } from '../../core/detectors/params';
+import { ThresholdSweep } from '../../core/metrics/sweep';
+import type { RowSelection } from '../../workers/data-api';
+import { cancelRun, getPool, jobs } from './workers';
+
+export function setFitOn(fitOn: FitOn, percent?: number): void {
+  set({ fitOn, ...(percent !== undefined ? { fitFirstPercent: percent } : {}) });
+}
+
+/** The training rows for the current choice (resolved in the data worker), how many, and in words; a message when the choice cannot apply. */
+function trainingRows(): { rows: RowSelection; count: number; error?: string; what: string } {
+  const { fitOn, fitFirstPercent, labels, dataset, labelColumn, positive } = get();
+  const all = { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0 };
+  if (fitOn === 'all' || !dataset) return { ...all, what: 'all rows' };
+  if (fitOn === 'normal') {
+    if (!labels || !labelColumn) return { ...all, error: 'fitting on the rows labelled normal needs a label column', what: '' };
+    const count = labels.labels.length - labels.positives;
+    if (count < 2) return { ...all, error: 'fewer than 2 rows are labelled normal', what: '' };
+    return { rows: { kind: 'label', column: labelColumn, positive: positive ?? labels.positive, value: 0 }, count, what: `the ${count} rows labelled normal` };
+  }
+  if (!(fitFirstPercent > 0 && fitFirstPercent <= 100)) return { ...all, error: `the first N% must be in (0, 100], got: ${fitFirstPercent}`, what: '' };
+  const count = trainingRowCount(get());
+  return { rows: { kind: 'first', count }, count, what: `the first ${fitFirstPercent} % (${count} rows)` };
+}
+
+/** How many rows the next fit trains on (the fit-on choice applied), without building the row list. */
+export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' | 'labels' | 'dataset'>): number {
+  const n = s.dataset?.rows ?? 0;
+  if (s.fitOn === 'first') return Math.min(n, Math.max(2, Math.floor((n * s.fitFirstPercent) / 100)));
+  if (s.fitOn === 'normal' && s.labels) return s.labels.labels.length - s.labels.positives;
+  return n;
+}
+
+export function setDetector(id: string): void {
+  set({ detector: id });
+}
+
+export function setParam(detector: string, name: string, value: string): void {
+  const params = get().params;
+  set({ params: { ...params, [detector]: { ...params[detector], [name]: value } } });
+}
+
+export function setSeed(seed: number): void {
+  set({ seed });
+}
+
+/** The form's values for a detector: the user's edits over the page's defaults where they differ from scikit-learn's (pageDefault). */
+function formParams(detector: string, params = get().params): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of detectorMeta(detector).params) if (spec.pageDefault !== undefined) out[spec.name] = String(spec.pageDefault);
+  return { ...out, ...params[detector] };
+}
+
+/** Validation of the parameter form, on the main thread so the message is immediate. */
+export function paramError(detector = get().detector, params = get().params): string | null {
+  try {
+    resolveParams(detectorMeta(detector).params, formParams(detector, params), detector);
+    return null;
+  } catch (e) {
+    return message(e);
+  }
+}
+
+/** Run the chosen detector on the chosen columns in the worker pool (or apply a kept model): ids go, scores come back. */
+export async function run(model?: AppliedModel, source?: string): Promise<void> {
+  const { datasetId, dataset, features, missingPolicy, detector, params, seed, backendPreference } = get();
+  if (datasetId === null) return;
+  cancelRun();
+  const controller = new AbortController();
+  jobs.abort = controller;
+  const raw = formParams(detector, params);
+  const bad = model ? null : paramError();
+  if (bad) {
+    set({ job: { state: 'error', fraction: 0, message: bad } });
+    return;
+  }
+  if (features.length === 0) {
+    set({ job: { state: 'error', fraction: 0, message: 'choose at least one feature column' } });
+    return;
+  }
+  set({ job: { state: 'running', fraction: 0, message: 'preparing features' }, training: null, explained: null });
+  try {
+    const t0 = performance.now();
+    const subset = model ? { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0, what: 'all rows' } : trainingRows();
+    if (subset.error) {
+      set({ job: { state: 'error', fraction: 0, message: subset.error } });
+      return;
+    }
+    const t1 = performance.now();
+    const p = getPool(backendPreference);
+    void p.backends().then((backends) => set({ backends }));
+    const r = await p.run(
+      {
+        datasetId, columns: features, missing: missingPolicy, rows: dataset?.rows ?? 0, fitRows: subset.rows, trainRows: subset.count,
+        detector: model?.meta.detector ?? detector, params: raw, seed, modelId: model?.modelId,
+      },
+      {
+        signal: controller.signal,
+        onProgress: (fraction, msg) => { if (jobs.abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '' } }); },
+        onEpoch: (e) => {
+          if (jobs.abort !== controller) return;
+          const t = get().training;
+          const epochs = t && t.detector === (model?.meta.detector ?? detector) ? [...t.epochs, e] : [e];
+          set({ training: { detector: model?.meta.detector ?? detector, epochs } });
+        },
+      },
+    );
+    const runDetector = model?.meta.detector ?? detector;
+    if (jobs.abort !== controller || get().datasetId !== datasetId) {
+      if (!model) p.forget(r.modelId); // superseded: its model is nobody's
+      return;
+    }
+    // Epoch reports travel on their own channel and may trail the result: the model's history is the final word.
+    const history = r.info.details as { loss?: number[]; val_loss?: (number | null)[] };
+    const streamed = get().training;
+    if (!model && Array.isArray(history.loss) && (streamed?.epochs.length ?? 0) < history.loss.length) {
+      const prev = streamed?.epochs ?? [];
+      const last = prev[prev.length - 1];
+      const epochs = history.loss.map((loss, i) => prev[i] ?? {
+        epoch: i + 1, epochs: last?.epochs ?? history.loss!.length, loss, valLoss: history.val_loss?.[i] ?? null,
+        rowsPerSecond: last?.rowsPerSecond ?? 0, elapsedMs: r.timings.fit,
+      });
+      set({ training: { detector: runDetector, epochs } });
+    }
+    const sweep = new ThresholdSweep(r.scores, get().labels?.labels);
+    const runParams = model ? model.meta.params : resolveParams(detectorMeta(runDetector).params, raw, runDetector);
+    // The model this result replaces goes, unless this run applied it again.
+    const previous = get().result?.modelId;
+    if (previous && previous !== r.modelId) p.forget(previous);
+    set({
+      result: {
+        detector: runDetector, params: runParams, columns: r.columns, scores: r.scores, hasDecision: r.hasDecision,
+        modelThreshold: r.threshold, sweep, info: r.info, modelId: r.modelId,
+        model: { detector: runDetector, params: runParams, threshold: r.threshold, columns: r.columns }, imputed: r.imputed, missing: missingPolicy, fittedOn: subset.what,
+        backend: r.backend, workers: r.workers, rowBytes: r.rowBytes,
+        timings: { features: t1 - t0, fit: r.timings.fit, score: r.timings.score, total: performance.now() - t0 },
+      },
+      threshold: r.threshold,
+      appliedModel: model ? source ?? 'saved model' : null,
+      job: { state: 'done', fraction: 1, message: '' },
+    });
+    jobs.abort = null;
+  } catch (e) {
+    if (controller.signal.aborted) {
+      if (jobs.abort === null || jobs.abort === controller) set({ job: { state: 'idle', fraction: 0, message: 'cancelled' } });
+      return;
+    }
+    set({ job: { state: 'error', fraction: 0, message: message(e) } });
+  }
+}
+
+/** Seconds left in a training, from the mean epoch time so far (null before the first epoch). */
+export function trainingSecondsLeft(t: AppState['training']): number | null {
+  const last = t?.epochs[t.epochs.length - 1];
+  if (!last) return null;
+  return ((last.epochs - last.epoch) * last.elapsedMs) / last.epoch / 1000;
+}
