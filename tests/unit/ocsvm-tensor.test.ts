@@ -41,7 +41,10 @@ describe('One-class SVM tensor paths (tfjs cpu)', () => {
       let worst = 0;
       for (let i = 0; i < typed.length; i++) worst = Math.max(worst, Math.abs(typed[i] - tensor[i]));
       expect(worst / s).toBeLessThan(1e-4);
-      expect(model.info.compute).toContain('float32');
+      // The scoring call says how it computed; the model itself is not changed by scoring.
+      expect(tensor.compute).toContain('float32');
+      expect(typed.compute).toBe(model.info.compute);
+      expect(model.info.compute).not.toContain('float32');
     });
   }
 

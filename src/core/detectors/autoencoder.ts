@@ -53,7 +53,7 @@ import { fitStandardScaler } from '../data/scale.js';
 import { base64ToBytes, bytesToBase64 } from '../data/base64.js';
 import type { Matrix } from '../data/matrix.js';
 import { DEFAULT_SEED, Random } from '../random.js';
-import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { Scores, checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { ACTIVATIONS, autoencoderMeta, type ActivationName } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
@@ -303,6 +303,11 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** The fitted autoencoder: scores, per-feature errors, the saved state. */
+/** How the autoencoder computes on this tfjs backend. */
+function tfCompute(tf: Tf): string {
+  return `tfjs ${tf.getBackend()} (float32)`;
+}
+
 export class AutoencoderModel implements ExplainableModel {
   readonly detector = 'autoencoder';
   readonly info: ModelInfo;
@@ -338,10 +343,11 @@ export class AutoencoderModel implements ExplainableModel {
   }
 
   /** Mean squared reconstruction error per row of standardised features, shape (rows,), higher = more anomalous. */
-  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Scores> {
     checkFeatures(X, this.features, 'autoencoder');
     throwIfAborted(options.signal);
-    return Float64Array.from(await this.errors(X, 'score', options));
+    const tf = await loadTf();
+    return Scores.with(Float64Array.from(await this.errors(X, 'score', options)), tfCompute(tf));
   }
 
   /** Per-feature squared reconstruction errors, shape (rows × features), row-major; each row averages to its score. */
@@ -354,13 +360,11 @@ export class AutoencoderModel implements ExplainableModel {
   /** Scores of rows already standardised (the training rows at the end of fit). */
   async scoreStandardised(Z: Float32Array, rows: number, signal?: AbortSignalLike): Promise<Float64Array> {
     const tf = await loadTf();
-    this.setCompute(tf);
     return Float64Array.from(await reconstructionErrors(tf, this.state.architecture, this.folded, Z, rows, this.features, 'score', signal));
   }
 
   private async errors(X: Matrix, what: 'score' | 'explain', options: ScoreOptions): Promise<Float32Array> {
     const tf = await loadTf();
-    this.setCompute(tf);
     const d = this.features;
     const out = new Float32Array(what === 'score' ? X.rows : X.rows * d);
     // Standardise a slab at a time, so a large X never has a full float32 copy.
@@ -375,9 +379,6 @@ export class AutoencoderModel implements ExplainableModel {
     return out;
   }
 
-  private setCompute(tf: Tf): void {
-    this.info.compute = `tfjs ${tf.getBackend()} (float32)`;
-  }
 
   toJSON(): ModelJSON {
     return { format: 'anomaly-lab-model', version: 1, detector: 'autoencoder', params: this.params, threshold: this.threshold, features: this.features, state: this.state };

@@ -59,9 +59,30 @@ export interface ScoreOptions {
   path?: 'auto' | 'typed' | 'tensor';
 }
 
+/**
+ * What `score` returns: the scores (a Float64Array, usable as one) and how this call computed
+ * them — 'float64 typed arrays', 'tfjs webgpu gathers (float32)'… — since one model may score on
+ * typed arrays in one place and on tensors in another. Structured cloning (postMessage) keeps the
+ * numbers only.
+ */
+export class Scores extends Float64Array<ArrayBuffer> {
+  #compute = '';
+
+  get compute(): string {
+    return this.#compute;
+  }
+
+  /** `values` as Scores: a view on the same memory (no copy). */
+  static with(values: Float64Array, compute: string): Scores {
+    const s = new Scores(values.buffer as ArrayBuffer, values.byteOffset, values.length);
+    s.#compute = compute;
+    return s;
+  }
+}
+
 /** What a fitted model says about itself: shown in the page and the CLI's JSON. */
 export interface ModelInfo {
-  /** How the numbers were computed, e.g. 'float64 typed arrays' or 'tfjs webgpu (float32)'. */
+  /** How the model was fitted and scores by default, e.g. 'float64 typed arrays'; a scoring call says its own path in Scores.compute. */
   compute: string;
   /** Things the user should know (zero-variance columns, clipped parameters…). */
   warnings: string[];
@@ -99,8 +120,8 @@ export interface FittedModel {
   /** Scores of the training rows when fit computed them anyway (PyOD's decision_scores_). */
   readonly trainingScores?: Float64Array;
   readonly info: ModelInfo;
-  /** Scores of shape (rows,), higher = more anomalous. */
-  score(X: Matrix, options?: ScoreOptions): Promise<Float64Array>;
+  /** Scores of shape (rows,), higher = more anomalous, with how this call computed them (`compute`); the model itself is not changed. */
+  score(X: Matrix, options?: ScoreOptions): Promise<Scores>;
   /**
    * scikit-learn's decision_function, shape (rows,), negative = outlier; only
    * where scikit-learn defines one. Always equal to `(decisionOffset ?? threshold) − score(X)`

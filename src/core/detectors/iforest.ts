@@ -27,7 +27,7 @@
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { DEFAULT_SEED, Random } from '../random.js';
-import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { Scores, checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params, ParamValue } from './params.js';
 import { iforestMeta } from './specs.js';
 import { contaminationRule, fitThreshold, needsScores } from './threshold.js';
@@ -335,7 +335,7 @@ class IForestModel implements FittedModel {
   }
 
   /** −score_samples: higher = more anomalous, in (0, 1]. */
-  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Scores> {
     checkFeatures(X, this.features, 'Isolation Forest');
     if (this.complete === undefined) this.complete = completeLayout(this.forest, this.maxDepth);
     const useTensor = !!this.complete && useTensorPath(options);
@@ -346,8 +346,7 @@ class IForestModel implements FittedModel {
     // every score_samples is −0.5 (decision_function 0 with offset_ −0.5), not 0/0.
     if (norm === 0) out.fill(0.5);
     else for (let i = 0; i < X.rows; i++) out[i] = pow2neg(depths[i] / norm);
-    if (useTensor) this.info.compute = `tfjs ${options.backend ?? 'tensor'} gathers (float32)`;
-    return out;
+    return Scores.with(out, useTensor ? `tfjs ${options.backend ?? 'tensor'} gathers (float32)` : this.info.compute);
   }
 
   /** scikit-learn's decision_function: score_samples − offset_, negative = outlier. */

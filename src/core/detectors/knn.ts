@@ -12,7 +12,7 @@
 import type { Matrix } from '../data/matrix.js';
 import { neighborsFor, searchLabel } from '../neighbors/index.js';
 import { medianSorted } from '../metrics/quantile.js';
-import { checkFeatures, checkModelJSON, checkTraining, givenNeighbors, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { Scores, checkFeatures, checkModelJSON, checkTraining, givenNeighbors, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { knnMeta } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
@@ -66,11 +66,10 @@ class KnnModel implements FittedModel {
   }
 
   /** PyOD's decision_function on new rows: their neighbours among the training rows. */
-  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Scores> {
     checkFeatures(X, this.features, 'kNN');
     const nb = await neighborsFor(this.train, this.state.k, X, { signal: options.signal, onProgress: options.onProgress, backend: options.backend, path: options.path });
-    if (nb.method === 'tensor') this.info.compute = searchLabel('tensor', options.backend);
-    return reduce(nb.distances, this.state.k, X.rows, String(this.params.method));
+    return Scores.with(reduce(nb.distances, this.state.k, X.rows, String(this.params.method)), nb.method === 'tensor' ? searchLabel('tensor', options.backend) : this.info.compute);
   }
 
   toJSON(): ModelJSON {

@@ -22,7 +22,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { duplicateRows, neighborsFor, searchLabel } from '../neighbors/index.js';
-import { checkFeatures, checkModelJSON, checkTraining, givenNeighbors, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { Scores, checkFeatures, checkModelJSON, checkTraining, givenNeighbors, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { lofMeta } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
@@ -131,13 +131,12 @@ class LofModel implements FittedModel {
   }
 
   /** LOF of new rows against the training rows (scikit-learn's novelty score, negated). */
-  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Scores> {
     checkFeatures(X, this.features, 'Local Outlier Factor');
     const k = this.state.k;
     const nb = await neighborsFor(this.train, k, X, { signal: options.signal, onProgress: options.onProgress, backend: options.backend, path: options.path });
-    if (nb.method === 'tensor') this.info.compute = searchLabel('tensor', options.backend);
     const lrdX = reachDensity(nb.distances, nb.indices, k, this.kDistance, X.rows);
-    return lofScores(nb.indices, k, this.lrd, lrdX, X.rows);
+    return Scores.with(lofScores(nb.indices, k, this.lrd, lrdX, X.rows), nb.method === 'tensor' ? searchLabel('tensor', options.backend) : this.info.compute);
   }
 
   async decisionFunction(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {

@@ -37,7 +37,7 @@ import { kernelBlock, resolveGamma, type KernelName, type KernelParams } from '.
 import { fitNystroem, nystroemTransform, nystroemTransformTensor, sgdOneClass, type NystroemMap } from '../compute/nystroem.js';
 import { solveOneClass } from '../compute/smo.js';
 import { DEFAULT_SEED, Random } from '../random.js';
-import { checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { Scores, checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { OCSVM_EXACT_MAX_ROWS, ocsvmMeta } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
@@ -165,9 +165,8 @@ export const ocsvm: DetectorSpec = {
       };
       // The training rows' features are at hand: score them now.
       const scores = featureScores(sgd.coef, sgd.offset, F, n);
-      const fitted = finish(params, d, state, warnings, scores, Date.now() - t0, options);
-      if (tensorFeatures) fitted.info.compute = `tfjs ${tensorFeatures} Nystroem features (float32), SGD in float64 (approximate)`;
-      return fitted;
+      const compute = tensorFeatures ? `tfjs ${tensorFeatures} Nystroem features (float32), SGD in float64 (approximate)` : undefined;
+      return finish(params, d, state, warnings, scores, Date.now() - t0, options, compute);
     }
     // Training rows: the solver's gradient Σ αⱼ K(xᵢ, xⱼ) is their score already (float32 kernel values summed in float64: within ~1e-6 of a fresh float64 pass, which decisionFunction(X) makes).
     const scores = new Float64Array(n);
@@ -204,11 +203,11 @@ function featureScores(coef: ArrayLike<number>, offset: number, F: Float32Array,
  */
 export const LIBSVM_THRESHOLD = -Number.MIN_VALUE;
 
-function finish(params: Params, d: number, state: OcsvmState, warnings: string[], scores: Float64Array, fitMs: number, options: FitOptions): FittedModel {
+function finish(params: Params, d: number, state: OcsvmState, warnings: string[], scores: Float64Array, fitMs: number, options: FitOptions, compute?: string): FittedModel {
   // 'auto': libsvm's predict (decision_function ≤ 0 flagged); a fraction: PyOD's threshold_ over the training scores.
   const { threshold } = fitThreshold(contaminationRule('pyod', params.contamination, LIBSVM_THRESHOLD), scores);
   options.onProgress?.(1, 'fitted');
-  return new OcsvmModel(params, d, threshold, state, warnings, fitMs, scores);
+  return new OcsvmModel(params, d, threshold, state, warnings, fitMs, scores, compute);
 }
 
 class OcsvmModel implements FittedModel {
@@ -230,6 +229,8 @@ class OcsvmModel implements FittedModel {
     warnings: string[],
     fitMs: number | null,
     readonly trainingScores?: Float64Array,
+    /** How it was fitted, when not the default for its method (Nystroem features on tensors). */
+    compute?: string,
   ) {
     this.decisionOffset = threshold === LIBSVM_THRESHOLD ? 0 : threshold;
     this.scoreSamplesOffset = state.method === 'exact' ? state.rho : state.offset;
@@ -250,7 +251,7 @@ class OcsvmModel implements FittedModel {
     }
     if (fitMs !== null) details.fit_ms = fitMs;
     this.info = {
-      compute: state.method === 'exact' ? "float64 typed arrays, libsvm's SMO" : 'float64 typed arrays, Nystroem + SGD (approximate)',
+      compute: compute ?? (state.method === 'exact' ? "float64 typed arrays, libsvm's SMO" : 'float64 typed arrays, Nystroem + SGD (approximate)'),
       warnings,
       details,
     };
@@ -299,16 +300,16 @@ class OcsvmModel implements FittedModel {
     return w;
   }
 
-  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Scores> {
     checkFeatures(X, this.features, 'One-class SVM');
     const data = this.state.scaler ? applyStandardScaler(X, this.state.scaler) : X.data;
     // Exact models: tensors on GPU backends only (float64 elsewhere). Nystroem models are approximate anyway and their
     // features are float32: on wasm too, where the matMuls beat the typed loops several times over.
     if (useTensorPath(options, this.state.method === 'nystroem' ? TENSOR_FIT_BACKENDS : GPU_BACKENDS)) {
-      this.info.compute = `tfjs ${options.backend ?? 'tensor'} kernel blocks (float32)${this.state.method === 'nystroem' ? ', Nystroem + SGD (approximate)' : ''}`;
-      return this.scoreTensor(data, X.rows, options);
+      const compute = `tfjs ${options.backend ?? 'tensor'} kernel blocks (float32)${this.state.method === 'nystroem' ? ', Nystroem + SGD (approximate)' : ''}`;
+      return Scores.with(await this.scoreTensor(data, X.rows, options), compute);
     }
-    return this.scoreTyped(data, X.rows, options.signal, options.onProgress);
+    return Scores.with(this.scoreTyped(data, X.rows, options.signal, options.onProgress), this.info.compute);
   }
 
   async decisionFunction(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {

@@ -12,6 +12,8 @@ export interface RunResult {
   model: FittedModel;
   /** Scores of `score` rows (or the training rows), higher = more anomalous. */
   scores: Float64Array;
+  /** How the scores were computed (the scoring call's path; the fit's when they came from fit). */
+  compute: string;
   /** scikit-learn's decision_function where the detector defines one. */
   decision: Float64Array | null;
   timings: { fit: number; score: number };
@@ -50,9 +52,10 @@ export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Pr
   const target = req.score ?? req.train;
   const reuse = !req.score && !req.model && model.trainingScores && model.trainingScores.length === target.rows;
   const sOpts = { signal: options.signal, backend: options.backend, onProgress: (f: number) => options.onProgress?.(0.7 + 0.3 * f, 'scoring') };
-  const scores = reuse ? model.trainingScores! : req.scorer ? await req.scorer(model, target) : await model.score(target, sOpts);
+  const scored = reuse || req.scorer ? null : await model.score(target, sOpts);
+  const scores = scored ?? (reuse ? model.trainingScores! : await req.scorer!(model, target));
   const decision = req.decision === false ? null : decisionFromScores(model, scores);
   const t2 = performance.now();
   options.onProgress?.(1, 'done');
-  return { model, scores, decision, timings: { fit: t1 - t0, score: t2 - t1 } };
+  return { model, scores, compute: scored?.compute || model.info.compute, decision, timings: { fit: t1 - t0, score: t2 - t1 } };
 }

@@ -20,7 +20,7 @@ import { columnMeanStd } from '../data/scale.js';
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { medianSorted } from '../metrics/quantile.js';
-import { checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
+import { Scores, checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { zscoreMeta } from './specs.js';
 import { contaminationRule, fitThreshold, needsScores } from './threshold.js';
@@ -76,14 +76,11 @@ class ZScoreModel implements FittedModel {
     };
   }
 
-  async score(X: Matrix, options: ScoreOptions = {}): Promise<Float64Array> {
+  async score(X: Matrix, options: ScoreOptions = {}): Promise<Scores> {
     checkFeatures(X, this.features, 'z-score');
     throwIfAborted(options.signal);
-    if (useTensorPath({ backend: options.backend })) {
-      this.info.compute = `tfjs ${options.backend} (float32)`;
-      return scoreTensor(X, this.state);
-    }
-    return scoreTyped(X, this.state);
+    if (useTensorPath({ backend: options.backend })) return Scores.with(await scoreTensor(X, this.state), `tfjs ${options.backend} (float32)`);
+    return Scores.with(scoreTyped(X, this.state), this.info.compute);
   }
 
   toJSON(): ModelJSON {
