@@ -394,6 +394,12 @@ function printHuman(out: { detector: string; backend: string; compute: string; r
   w(`time: parse ${out.timings_ms.parse} ms, fit ${out.timings_ms.fit} ms, score ${out.timings_ms.score} ms`);
 }
 
+// A reader that stops early (`anomaly-lab … | head -1`) closes the pipe: end quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).catch((e: unknown) => {
   const err = e as Error;
   if (e instanceof UsageError || e instanceof DataError || e instanceof RangeError || e instanceof TypeError) {

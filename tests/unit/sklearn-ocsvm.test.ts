@@ -49,9 +49,9 @@ const SLOW = { timeout: 120_000 };
  * near 0: free support vectors sit at decision_function ≈ 0, where rounding decides the sign,
  * so predictions are compared only where |decision_function| exceeds that.
  *
- * Training rows are scored with `--train FILE` (a fresh float64 pass, as scikit-learn's
- * decision_function(X)); `score FILE` alone reuses the solver's gradient (float32 kernel
- * cache), which the last test of the first block holds to the same tolerance.
+ * Training rows are scored with `--train FILE` and with `score FILE` alone: both a fresh
+ * float64 pass, as scikit-learn's decision_function(X); the last test of the first block holds
+ * `score FILE` to the same tolerance.
  */
 const DEC = { rel: 1e-9, abs: 1e-10 };
 const scaleAbs = (scale: number) => 1e-9 * Math.max(1, Math.abs(scale));

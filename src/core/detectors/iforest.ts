@@ -63,14 +63,15 @@ export function pow2neg(x: number): number {
 
 /** max_samples as scikit-learn resolves it: 'auto' = min(256, n); a fraction of n; a count clipped to n. */
 export function resolveMaxSamples(maxSamples: ParamValue, n: number): { value: number; warning?: string } {
-  if (maxSamples === 'auto') return { value: Math.min(256, n) };
-  const v = Number(maxSamples);
-  if (isFraction(maxSamples)) {
+  const size = parseSize('max_samples', maxSamples);
+  if (size === 'auto') return { value: Math.min(256, n) };
+  if (size.fraction) {
     // scikit-learn: int(max_samples * n), which fails later (in numpy) when that is 0; said plainly here.
-    const value = Math.floor(v * n);
+    const value = Math.floor(size.value * n);
     if (value < 1) throw new RangeError(`max_samples ${String(maxSamples)} of ${n} row${n === 1 ? '' : 's'} is 0 rows: give a larger fraction or a count`);
     return { value };
   }
+  const v = size.value;
   if (v > n) return { value: n, warning: `max_samples (${v}) is greater than the number of rows (${n}); ${n} is used for all trees` };
   return { value: v };
 }
@@ -81,31 +82,33 @@ export function depthLimit(maxSamples: number): number {
 }
 
 /**
- * Whether a size is a float (a fraction) rather than a count. scikit-learn tells by type: a float
- * must lie in (0, 1] and an int counts rows. Here text with a point or an exponent ("0.5", "1.0",
- * "2.0", "1e2") is a float, as is a non-integer number; the number 1 is the fraction 1 (1.0: all).
+ * max_samples / max_features as scikit-learn reads them: an int counts (rows or columns, ≥ 1), a
+ * float is a fraction and must lie in (0, 1]. scikit-learn tells them by type; here text with a
+ * point or an exponent ("0.5", "1.0", "2.0", "1e2") is a float and other text ("1", "256") an int,
+ * so "1" is one row and "1.0" all of them. A JavaScript number has no such mark: a non-integer is
+ * a fraction, the number 1 is the fraction 1 (all), other integers count.
  */
-function isFloat(v: ParamValue): boolean {
-  if (typeof v === 'string') return /[.eE]/.test(v);
-  return typeof v === 'number' && (!Number.isInteger(v) || v === 1);
-}
-
-function isFraction(v: ParamValue): boolean {
-  if (typeof v === 'string') return /[.eE]/.test(v) && Number(v) <= 1;
-  return typeof v === 'number' && v <= 1;
-}
-
-function checkSamplesParam(name: string, v: ParamValue): ParamValue {
-  if (v === 'auto' && name === 'max_samples') return v;
+function parseSize(name: 'max_samples' | 'max_features', v: ParamValue): 'auto' | { fraction: boolean; value: number } {
+  if (v === 'auto' && name === 'max_samples') return 'auto';
   const x = Number(v);
+  const what = name === 'max_samples' ? 'rows' : 'columns';
   if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(x)) throw new TypeError(`${name} must be ${name === 'max_samples' ? "'auto', " : ''}an integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
-  if (isFloat(v)) {
+  const float = typeof v === 'string' ? /[.eE]/.test(v) : !Number.isInteger(x) || x === 1;
+  if (float) {
     // scikit-learn's constraint: an int >= 1 or a float in (0, 1]; 2.0 is refused, not read as 2.
-    if (!(x > 0 && x <= 1)) throw new RangeError(`${name} must be ${name === 'max_samples' ? "'auto', " : ''}an integer >= 1 or a float in (0, 1], got: ${JSON.stringify(v)} (a float is a fraction of the ${name === 'max_samples' ? 'rows' : 'columns'})`);
-    return typeof v === 'string' ? v.trim() : v;
+    if (!(x > 0 && x <= 1)) throw new RangeError(`${name} must be ${name === 'max_samples' ? "'auto', " : ''}an integer >= 1 or a float in (0, 1], got: ${JSON.stringify(v)} (a float is a fraction of the ${what})`);
+    return { fraction: true, value: x };
   }
   if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
-  return x;
+  return { fraction: false, value: x };
+}
+
+/** The distinct values of a row draw, ascending. */
+function distinct(rows: Int32Array): Int32Array {
+  rows.sort();
+  let k = 0;
+  for (let i = 0; i < rows.length; i++) if (i === 0 || rows[i] !== rows[i - 1]) rows[k++] = rows[i];
+  return rows.slice(0, k);
 }
 
 /** The flat forest: node arrays for all trees back to back. A leaf has feature −1. */
@@ -134,10 +137,10 @@ export const iforest: DetectorSpec = {
     const d = X.cols;
     checkTraining(X, 'Isolation Forest');
     const nEstimators = Number(params.n_estimators);
-    const ms = resolveMaxSamples(checkSamplesParam('max_samples', params.max_samples), n);
-    const mf = checkSamplesParam('max_features', params.max_features);
-    const nFeatures = isFraction(mf) ? Math.max(1, Math.floor(Number(mf) * d)) : Math.min(d, Number(mf));
-    if (!isFraction(mf) && Number(mf) > d) throw new RangeError(`max_features must be at most the number of columns (${d}), got: ${String(mf)}`);
+    const ms = resolveMaxSamples(params.max_samples, n);
+    const mf = parseSize('max_features', params.max_features) as { fraction: boolean; value: number };
+    if (!mf.fraction && mf.value > d) throw new RangeError(`max_features must be at most the number of columns (${d}), got: ${String(params.max_features)}`);
+    const nFeatures = mf.fraction ? Math.max(1, Math.floor(mf.value * d)) : mf.value;
     const maxSamples = ms.value;
     const maxDepth = depthLimit(maxSamples);
     const rng = new Random(options.seed ?? DEFAULT_SEED);
@@ -152,9 +155,12 @@ export const iforest: DetectorSpec = {
         options.onProgress?.(t / nEstimators, 'growing trees');
       }
       // Rows of this tree: partial Fisher–Yates over a running permutation (uniform, O(max_samples)).
-      const rows = new Int32Array(maxSamples);
+      let rows: Int32Array = new Int32Array(maxSamples);
       if (params.bootstrap === true) {
         for (let i = 0; i < maxSamples; i++) rows[i] = rng.int(n);
+        // scikit-learn fits a bootstrap draw as sample weights: a row drawn twice is one row of
+        // weight 2, so a tree grows on the distinct rows and a leaf counts them (n_node_samples).
+        rows = distinct(rows);
       } else {
         rng.partialShuffle(perm, maxSamples);
         rows.set(perm.subarray(0, maxSamples));

@@ -105,7 +105,6 @@ export const ocsvm: DetectorSpec = {
     throwIfAborted(options.signal);
     const t0 = Date.now();
     let state: OcsvmState;
-    let gradient: Float64Array | null = null;
     let tensorFeatures: string | null = null;
     if (method === 'exact') {
       const res = solveOneClass(data, n, d, kernel, nu, {
@@ -132,7 +131,6 @@ export const ocsvm: DetectorSpec = {
       const sv: number[] = new Array(support.length * d);
       for (let s = 0; s < support.length; s++) for (let k = 0; k < d; k++) sv[s * d + k] = data[support[s] * d + k];
       state = { method: 'exact', kernel, rho: res.rho, sv, coef, support, scaler, iterations: res.iterations };
-      gradient = res.gradient;
     } else {
       const rng = new Random(options.seed ?? DEFAULT_SEED);
       const map = fitNystroem(data, n, d, kernel, Number(params.n_components), rng, options.signal);
@@ -168,9 +166,10 @@ export const ocsvm: DetectorSpec = {
       const compute = tensorFeatures ? `tfjs ${tensorFeatures} Nystroem features (float32), SGD in float64 (approximate)` : undefined;
       return finish(params, d, state, warnings, scores, Date.now() - t0, options, compute);
     }
-    // Training rows: the solver's gradient Σ αⱼ K(xᵢ, xⱼ) is their score already (float32 kernel values summed in float64: within ~1e-6 of a fresh float64 pass, which decisionFunction(X) makes).
-    const scores = new Float64Array(n);
-    for (let i = 0; i < n; i++) scores[i] = state.rho - gradient![i];
+    // Training rows: a fresh float64 pass, as scikit-learn's decision_function(X) makes. The solver's
+    // gradient Σ αⱼ K(xᵢ, xⱼ) holds them too, but from float32 cached kernel values: up to ~2e-6 off,
+    // enough to flip a row near 0 (the pass costs about a third of the solve).
+    const scores = new OcsvmModel(params, d, 0, state, [], null).scoreTyped(data, n, options.signal, (f) => options.onProgress?.(0.8 + 0.2 * f, 'scoring the training rows'));
     return finish(params, d, state, warnings, scores, Date.now() - t0, options);
   },
   load(json: ModelJSON): FittedModel {
