@@ -5,7 +5,11 @@
  * a z-score run; meanwhile poll the renderer processes' RSS for the peak.
  * `browserIforestBench`: upload → plotted Isolation Forest scores (the page's
  * default detector, auto-run after a load), per file in a fresh page, with
- * the page's JS heap from CDP besides the RSS.
+ * the page's JS heap from CDP besides the RSS. `browserUploadBench`: the same
+ * for any detector chosen before the upload (LOF 100k × 10), repeated.
+ * Both drive the page only through `window.__anomalyLab.state()` and
+ * data-testids (csv-input, detector-select, scatter-plot), so the same bench
+ * runs against the page before and after the house change (issue 12).
  *
  * Any failure to build, serve or find the page's test hook is reported as a
  * skip with the reason, never thrown.
@@ -76,6 +80,33 @@ export function rendererRssMb(browserPid: number): number {
     } catch { /* gone */ }
   }
   return kb / 1024;
+}
+
+/**
+ * CPU time (s, user + system) of each renderer process descended from `browserPid`, by pid: the tab
+ * and its workers (threads of the tab's process). Less sensitive to other load on the machine than
+ * wall time: the work done, not the time waited for a core.
+ */
+export function rendererCpuS(browserPid: number): Map<number, number> {
+  const { cmd, descends } = processTable();
+  const tick = 100; // USER_HZ on Linux
+  const out = new Map<number, number>();
+  for (const [pid, c] of cmd) {
+    if (!c.includes('--type=renderer') || !descends(pid, browserPid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) / tick); // utime, stime (fields 14, 15)
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+/** CPU seconds spent between two `rendererCpuS` samples by the processes in both. */
+function cpuDelta(a: Map<number, number>, b: Map<number, number>): number {
+  let s = 0;
+  for (const [pid, t] of b) if (a.has(pid)) s += t - a.get(pid)!;
+  return s;
 }
 
 async function waitForServer(url: string, ms: number, server: ChildProcess): Promise<boolean> {
@@ -281,6 +312,8 @@ export async function browserBench(csvFile: string, log: (s: string) => void): P
 export interface IForestBrowserRun {
   file: string;
   rows: number;
+  /** The detector chosen before the upload (undefined: the page's default, Isolation Forest). */
+  detector?: string;
   skipped?: string;
   /** Wall times from setInputFiles: dataset loaded (rows match), and scores plotted (job done, scatter has points). */
   wall_loaded_ms?: number;
@@ -299,6 +332,14 @@ export interface IForestBrowserRun {
   end_js_heap_used_mb?: number | null;
   /** navigator.hardwareConcurrency in the page (the detector pool has max(2, it − 1) workers). */
   hardware_concurrency?: number | null;
+  /** The page's `workers` and `compute` for the run. */
+  workers?: number | null;
+  compute?: string | null;
+  /** CPU seconds of the renderer processes (tab + workers), setInputFiles → loaded and → plotted. */
+  renderer_cpu_load_s?: number;
+  renderer_cpu_s?: number;
+  /** Bytes of row data the pool counted crossing the main thread (the house change's counter; null before it). */
+  row_bytes?: number | null;
 }
 
 export interface IForestBrowserResult {
@@ -319,7 +360,7 @@ export async function browserIforestBench(files: { file: string; rows: number }[
   const r = await withBrowser(log, async (sess): Promise<IForestBrowserResult> => {
     const runs: IForestBrowserRun[] = [];
     for (const f of files) {
-      runs.push(await iforestOnce(sess, f.file, f.rows, log));
+      runs.push(await uploadOnce(sess, f.file, f.rows, log));
       await new Promise((res) => setTimeout(res, 1000)); // let the closed page's renderer exit
     }
     return { skipped: null, build_ms: sess.build_ms, chromium: sess.version, runs };
@@ -327,12 +368,51 @@ export async function browserIforestBench(files: { file: string; rows: number }[
   return typeof r === 'string' ? { skipped: r, runs: [] } : r;
 }
 
-async function iforestOnce(sess: Session, file: string, rows: number, log: (s: string) => void): Promise<IForestBrowserRun> {
+export interface UploadCase {
+  file: string;
+  rows: number;
+  /** Chosen in the page's form before the upload, so that the auto-run after the load is this detector (default: the page's, Isolation Forest). */
+  detector?: string;
+}
+
+/**
+ * Each case `reps` times, in one browser, a fresh page each time, the cases
+ * interleaved (case 1, case 2, case 1, …): upload → plotted with the page's
+ * timings, peak renderer RSS and main-thread JS heap (see `uploadOnce`).
+ */
+export async function browserUploadBench(cases: UploadCase[], reps: number, log: (s: string) => void): Promise<IForestBrowserResult> {
+  const r = await withBrowser(log, async (sess): Promise<IForestBrowserResult> => {
+    const runs: IForestBrowserRun[] = [];
+    for (let i = 0; i < reps; i++) {
+      for (const c of cases) {
+        runs.push(await uploadOnce(sess, c.file, c.rows, log, c.detector));
+        await new Promise((res) => setTimeout(res, 1000)); // let the closed page's renderer exit
+      }
+    }
+    return { skipped: null, build_ms: sess.build_ms, chromium: sess.version, runs };
+  });
+  return typeof r === 'string' ? { skipped: r, runs: [] } : r;
+}
+
+/**
+ * One upload in a fresh page: `detector` (if given) chosen first, then the CSV;
+ * the page auto-runs the chosen detector once the rows are loaded. Wall times
+ * from setInputFiles to loaded and to plotted; peak renderer RSS and JS heap meanwhile.
+ */
+async function uploadOnce(sess: Session, file: string, rows: number, log: (s: string) => void, detector?: string): Promise<IForestBrowserRun> {
   const name = path.basename(file);
   const opened = await openPage(sess, log);
-  if (typeof opened === 'string') return { file: name, rows, skipped: opened };
+  if (typeof opened === 'string') return { file: name, rows, detector, skipped: opened };
   const page = opened;
   const hardware_concurrency = await hardwareConcurrency(page);
+  const what = detector ?? 'iforest';
+  if (detector) {
+    const chosen = await page.getByTestId('detector-select').selectOption(detector, { timeout: 10_000 }).then(() => true as const, (e: Error) => e.message);
+    if (chosen !== true) {
+      await page.context().close().catch(() => undefined);
+      return { file: name, rows, detector, skipped: `could not choose ${detector}: ${chosen.split('\n')[0]}` };
+    }
+  }
   let poll: NodeJS.Timeout | null = null;
   try {
     const cdp = await page.context().newCDPSession(page).catch(() => null);
@@ -372,7 +452,8 @@ async function iforestOnce(sess: Session, file: string, rows: number, log: (s: s
     const baseline = peak;
     poll = setInterval(sample, 200);
 
-    log(`iforest: browser setInputFiles ${name} …`);
+    log(`${what}: browser setInputFiles ${name} …`);
+    const cpu0 = sess.browserPid === null ? null : rendererCpuS(sess.browserPid);
     const t0 = performance.now();
     await page.getByTestId('csv-input').setInputFiles(file);
     const loaded = await page
@@ -382,20 +463,26 @@ async function iforestOnce(sess: Session, file: string, rows: number, log: (s: s
       }, rows, { timeout: 300_000, polling: 25 })
       .then(() => true, (e: Error) => e.message);
     const wall_loaded_ms = performance.now() - t0;
+    const cpuLoaded = sess.browserPid === null ? null : rendererCpuS(sess.browserPid);
     loading = false;
     const done = await waitPlotted(page, { rows }, 600_000);
     const wall_done_ms = performance.now() - t0;
-    const st = await hookState(page);
+    const cpuDone = sess.browserPid === null ? null : rendererCpuS(sess.browserPid);
+    const st = await hookState<{ detector?: string | null; workers?: number | null; compute?: string | null; rowBytes?: number | null }>(page);
     const points = Number(await page.getByTestId('scatter-plot').getAttribute('data-points').catch(() => null));
     // Let the page settle (plot, sweep) while we keep sampling.
     await new Promise((res) => setTimeout(res, 1500));
     sample();
     await heap();
-    const ok = loaded === true && done === true && st.job === 'done' && st.dataset?.rows === rows;
-    log(`iforest: browser ${name}: ${ok ? `done in ${(wall_done_ms / 1000).toFixed(2)} s (loaded ${(wall_loaded_ms / 1000).toFixed(2)} s)` : `failed: ${loaded !== true ? loaded : done !== true ? done : st.jobMessage ?? st.error}`}`);
+    const ok = loaded === true && done === true && st.job === 'done' && st.dataset?.rows === rows && (!detector || st.detector === detector);
+    const why = loaded !== true ? loaded : done !== true ? done : st.job === 'done' && st.detector !== (detector ?? st.detector) ? `ran ${st.detector}, not ${detector}` : `job ${st.job} ${st.jobMessage ?? ''} ${st.error ?? ''}`;
+    log(`${what}: browser ${name}: ${ok ? `done in ${(wall_done_ms / 1000).toFixed(2)} s (loaded ${(wall_loaded_ms / 1000).toFixed(2)} s; page total ${st.timings?.total_ms?.toFixed(0)} ms${cpuDone && cpu0 ? `; renderer CPU ${cpuDelta(cpu0, cpuDone).toFixed(1)} s` : ''})` : `failed: ${why}`}`);
     return {
-      file: name, rows,
-      skipped: ok ? undefined : `did not finish: ${loaded !== true ? loaded : done !== true ? done : `job ${st.job} ${st.jobMessage ?? ''} ${st.error ?? ''}`}`.slice(0, 300),
+      file: name, rows, detector,
+      skipped: ok ? undefined : `did not finish: ${why}`.slice(0, 300),
+      workers: st.workers ?? null, compute: st.compute ?? null, row_bytes: st.rowBytes ?? null,
+      renderer_cpu_load_s: cpu0 && cpuLoaded ? cpuDelta(cpu0, cpuLoaded) : undefined,
+      renderer_cpu_s: cpu0 && cpuDone ? cpuDelta(cpu0, cpuDone) : undefined,
       wall_loaded_ms, wall_done_ms, job: st.job, message: st.jobMessage, backend: st.backend ?? null, timings: st.timings,
       scatter_points: Number.isFinite(points) ? points : undefined,
       baseline_renderer_rss_mb: sess.browserPid === null ? undefined : baseline,
