@@ -244,7 +244,7 @@ export class DetectorPool {
     const progress = onProgress ? Comlink.proxy((f: number, m?: string) => onProgress(neighbors ? 0.7 + 0.2 * f : 0.7 * f, m)) : undefined;
     const epochs = options.onEpoch ? Comlink.proxy(options.onEpoch) : undefined;
     const fitJob: DetectorApi.FitJob = {
-      modelId, source, fitRows: job.fitRows, detector: job.detector, params: job.params, seed: job.seed, neighbors, score: ranges[0],
+      modelId, source, fitRows: job.fitRows, detector: job.detector, params: job.params, seed: job.seed, neighbors, score: chunked ? null : ranges[0],
     };
     const transfers = neighbors ? [neighbors.distances.buffer as ArrayBuffer, neighbors.indices.buffer as ArrayBuffer] : [];
     const fitted = await guard(first, first.api.fit(Comlink.transfer(fitJob, transfers), progress, epochs));
@@ -252,14 +252,11 @@ export class DetectorPool {
     let workers = neighbors ? n : 1;
     let result: Float64Array = scores;
     if (fitted.complete) result = fitted.scores!;
+    else if (fitted.scores) scores.set(fitted.scores, 0);
     else {
-      scores.set(fitted.scores!, 0);
-      done = ranges[0][1];
-      if (ranges.length > 1) {
-        await scoreRanges(modelId, 1, 0.7, 0.3);
-        workers = n;
-      }
-      void first.api.release().catch(() => undefined);
+      // Every worker scores its chunk at once, each reading its rows from the data worker.
+      await scoreRanges(modelId, 0, 0.7, 0.3);
+      workers = n;
     }
     const t2 = performance.now();
     return {
