@@ -114,12 +114,14 @@ async function threadedScore(model: Fitted, X: Mat, single: Float64Array, reps: 
   const warmRows = Math.min(X.rows, THREAD_ROWS);
   const times: number[] = [];
   let diff = 0;
+  // The rows served to the threads as a dataset (the CLI serves its parsed one); the warm-up scores a prefix of it.
+  const source = pool.addMatrix(X);
   try {
-    await pool.score(model, { data: X.data.subarray(0, warmRows * X.cols), rows: warmRows, cols: X.cols });
+    await pool.score(model, source, { data: X.data.subarray(0, warmRows * X.cols), rows: warmRows, cols: X.cols });
     for (let i = 0; i < reps; i++) {
       gc();
       const t0 = performance.now();
-      const s = await pool.score(model, X);
+      const s = await pool.score(model, source, X);
       times.push(performance.now() - t0);
       for (let r = 0; r < X.rows; r++) diff = Math.max(diff, Math.abs(s[r] - single[r]));
       log(`${label} (${pool.size} + this one) run ${i + 1}: ${times[i].toFixed(0)} ms`);
@@ -133,7 +135,7 @@ async function threadedScore(model: Fitted, X: Mat, single: Float64Array, reps: 
   const t0 = performance.now();
   const cold = new ScoringThreads();
   try {
-    await cold.score(model, X);
+    await cold.score(model, source, X);
   } finally {
     cold.close();
   }

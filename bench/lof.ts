@@ -102,11 +102,12 @@ export async function lofCase(c: LofCase, log: (s: string) => void): Promise<Lof
   const threads = new ScoringThreads();
   try {
     if (threads.size > 0) {
+      const source = threads.addMatrix(X); // the rows served to the threads (the CLI serves its parsed dataset)
       gc();
       const t0 = performance.now();
       // Search first (split), then fit with the result as a value: the CLI's order.
       const p = params();
-      const model = await lof.fit(X, p, { neighbors: await threads.neighbors(X, lof.neighborCount!(p, X.rows)) });
+      const model = await lof.fit(X, p, { neighbors: await threads.neighbors(source, X, lof.neighborCount!(p, X.rows)) });
       out.threaded_ms = performance.now() - t0;
       out.threads = threads.size + 1;
       const a = model.trainingScores!;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Bundles the CLI ahead of time (esbuild), so `anomaly-lab` starts without transpiling
- * TypeScript: src/cli/main.ts → dist-cli/<hash>/main.mjs, with its worker threads
- * (thread-main.ts → thread.mjs, parse-thread-main.ts → parse-thread.mjs) beside it, where
+ * TypeScript: src/cli/main.ts → dist-cli/<hash>/main.mjs, with its worker threads (the
+ * detector and parse helper APIs of src/workers behind comlink's Node adapter: thread-main.ts
+ * → thread.mjs, parse-thread-main.ts → parse-thread.mjs) beside it, where
  * `new URL('./thread.mjs', import.meta.url)` finds them. npm packages stay external
  * (resolved from node_modules as with tsx). Runs on `npm ci` / `npm install` (the
  * `prepare` script) and before the unit tests (`npm test`).

@@ -139,19 +139,29 @@ async function score(args: string[]): Promise<void> {
   if (o.contamination !== undefined) params.contamination = o.contamination;
 
   // Large files: start the scoring threads now, so they are up by the time the model is fitted.
-  let size = 0;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    // readCsvFile reports a missing file
-  }
-  let threads = size > 20e6 ? new ScoringThreads() : null;
-  // A neighbour search (LOF, kNN) may want them too, on files of any size: started then.
-  const getThreads = (): ScoringThreads => (threads ??= new ScoringThreads());
+  const size = fileSize(file);
+  const threads = size > 20e6 ? new ScoringThreads() : null;
+  // A neighbour search (LOF, kNN) may want them too, on files of any size. Where it may well be split
+  // (from ~2 MB: 45k rows × 10 short numbers), they start now, while the file is read: a thread fetches
+  // its rows from this one, which cannot serve them while it searches its own share, so it waits for
+  // the threads to be up (~0.35 s) before it starts.
+  const search: { threads: ScoringThreads | null } = { threads: null };
+  const getThreads = (): ScoringThreads => threads ?? (search.threads ??= new ScoringThreads());
+  if (!savedModel && getDetector(detectorId).usesNeighbors && fileSize(typeof o.train === 'string' ? o.train : file) > 2e6) getThreads();
   try {
     await scoreFile(file, o, { detectorId, savedModel, params, seed, missing, backendPref, threads, getThreads });
   } finally {
     threads?.close();
+    search.threads?.close();
+  }
+}
+
+/** A file's size in bytes; 0 when it cannot be read (readCsvFile reports that). */
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -196,12 +206,14 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   if (!savedModel && spec.usesNeighbors && spec.neighborCount && splitWorthIt(X.rows, X.cols)) {
     const k = spec.neighborCount(resolveParams(spec.params, params, spec.id), X.rows);
     const t = getThreads();
-    if (t.size > 0 && k >= 1 && k < X.rows) neighbors = await t.neighbors(X, k);
+    if (t.size > 0 && k >= 1 && k < X.rows) neighbors = await t.neighbors({ datasetId: t.add(trainDs ?? ds), columns, missing }, X, k);
   }
+  // The threads read the rows they score from the data API, by the dataset's id.
+  const source = threads && threads.size > 0 ? { datasetId: threads.add(ds), columns, missing } : null;
   const result = await fitAndScore(
     {
       detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel,
-      scorer: threads && threads.size > 0 ? (m, X) => threads.score(m, X) : undefined,
+      scorer: threads && source ? (m, X) => threads.score(m, source, X) : undefined,
     },
     {
       seed, backend: backend?.backend, neighbors,
@@ -222,7 +234,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     detector: detectorId,
     params: model.params,
     backend: backend?.backend ?? 'none',
-    compute: model.info.compute,
+    compute: result.compute,
     rows: ds.rows,
     columns,
     label: labelName,

@@ -1,27 +1,23 @@
-/** A CLI parse thread: reads one byte range of a CSV file as a part (messaging only here). */
+/**
+ * A CLI parse thread: the page's parse helper API (src/workers/parse-part-api.ts), exposed
+ * with comlink's Node adapter, plus `parseFile`: parse() on a byte range of a file read here.
+ * (Not a Blob from fs.openAsBlob sent over: Node 20 aborts reading one that another thread
+ * opened, and reads it slower.) Messaging only here.
+ */
 import { parentPort } from 'node:worker_threads';
-import { parsePlainPart, type PartPlan } from '../core/data/csv-parts.js';
-import { fileByteChunks } from './read.js';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { PartPlan } from '../core/data/csv-parts.js';
+import * as part from '../workers/parse-part-api.js';
+import { fileSource } from './file-source.js';
 
-interface PartJob {
-  file: string;
-  name: string;
-  plan: Pick<PartPlan, 'header' | 'delimiter'>;
-  range: [number, number];
-}
+const api = {
+  ...part,
+  /** Bytes [start, end) of `file` read as a part. */
+  parseFile(file: string, range: [number, number], name: string, plan: Pick<PartPlan, 'header' | 'delimiter'>) {
+    return part.parse(fileSource(file, range), name, plan);
+  },
+};
 
-parentPort!.on('message', (job: PartJob) => {
-  void (async () => {
-    try {
-      const part = await parsePlainPart(job.name, job.plan, fileByteChunks(job.file, job.range), job.range[1] - job.range[0]);
-      if (!part) {
-        parentPort!.postMessage({ part: null });
-        return;
-      }
-      parentPort!.postMessage({ part }, part.values.map((v) => v.buffer as ArrayBuffer));
-    } catch (e) {
-      parentPort!.postMessage({ error: (e as Error).message });
-    }
-  })();
-});
-parentPort!.postMessage({ ready: true });
+export type ParseThreadApi = typeof api;
+Comlink.expose(api, nodeEndpoint(parentPort!));

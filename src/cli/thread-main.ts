@@ -1,43 +1,20 @@
-/** A CLI scoring thread: scores the chunks it is sent with a fitted model (plain function, messaging only here). */
-import { parentPort } from 'node:worker_threads';
-import type { ModelJSON } from '../core/detectors/detector.js';
-import { loadModel } from '../core/detectors/registry.js';
-import { kNeighbors } from '../core/neighbors/index.js';
+/**
+ * A CLI worker thread: the detector worker's plain functions (src/workers/detector-api.ts),
+ * exposed with comlink's Node adapter, as detector.worker.ts exposes them in the page.
+ * Messaging only here.
+ */
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import * as detector from '../workers/detector-api.js';
 
-interface NeighborsJob {
-  kind: 'neighbors';
-  data: Float64Array;
-  rows: number;
-  cols: number;
-  k: number;
-  range: [number, number];
-}
+const api = {
+  ...detector,
+  /** The line to the data API: a worker_threads port, wrapped for comlink. */
+  connectData(port: MessagePort): void {
+    detector.connectData(nodeEndpoint(port));
+  },
+};
 
-interface Job {
-  kind?: 'score';
-  model: ModelJSON;
-  data: Float64Array;
-  rows: number;
-  cols: number;
-}
-
-parentPort!.on('message', (job: Job | NeighborsJob) => {
-  if (job.kind === 'neighbors') {
-    try {
-      const nb = kNeighbors({ data: job.data, rows: job.rows, cols: job.cols }, job.k, undefined, { rows: job.range });
-      parentPort!.postMessage({ distances: nb.distances, indices: nb.indices, method: nb.method }, [nb.distances.buffer as ArrayBuffer, nb.indices.buffer as ArrayBuffer]);
-    } catch (e) {
-      parentPort!.postMessage({ error: (e as Error).message });
-    }
-    return;
-  }
-  void (async () => {
-    try {
-      const scores = await loadModel(job.model).score({ data: job.data, rows: job.rows, cols: job.cols });
-      parentPort!.postMessage({ scores }, [scores.buffer as ArrayBuffer]);
-    } catch (e) {
-      parentPort!.postMessage({ error: (e as Error).message });
-    }
-  })();
-});
-parentPort!.postMessage({ ready: true });
+export type ThreadApi = typeof api;
+Comlink.expose(api, nodeEndpoint(parentPort!));

@@ -1,4 +1,4 @@
-// A scoring thread of the CLI: runs the TypeScript in thread-main.ts through tsx, like bin/anomaly-lab.js.
+// A CLI worker thread (the detector API, thread-main.ts) from the TypeScript sources through tsx, like bin/anomaly-lab.js.
 import { register } from 'tsx/esm/api';
 
 register();

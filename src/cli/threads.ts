@@ -1,87 +1,190 @@
 /**
- * Scoring split across threads in the CLI, as the page splits it across its
- * worker pool: this thread scores one chunk, each worker thread another.
- * Chunks are independent rows, so the scores are bit-identical to one pass.
+ * The CLI's worker threads, as the page's detector pool: each thread runs the detector
+ * worker's plain functions (src/workers/detector-api.ts) behind comlink's Node adapter
+ * (thread-main.ts), and gets its rows and models from the data API (src/workers/data-api.ts),
+ * which this thread serves to it on a MessageChannel of its own: one transport, the page's.
+ * Scoring is split in row chunks, a neighbour search in shares of rows; chunks and shares are
+ * independent, so the results are bit-identical to one pass.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { rowRanges, sliceRows, type Matrix } from '../core/data/matrix.js';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { rowRanges, type Matrix } from '../core/data/matrix.js';
+import type { Dataset, NumericColumn } from '../core/data/dataset.js';
 import type { FittedModel } from '../core/detectors/detector.js';
+import { packModel } from '../core/detectors/model-pack.js';
 import { kNeighbors, splitNeighbors, type Neighbors } from '../core/neighbors/index.js';
+import * as data from '../workers/data-api.js';
+import type { FeatureSource } from '../workers/data-api.js';
+import type { ThreadApi } from './thread-main.js';
 
 /** Rows below which one thread scores everything (starting threads costs more). */
 export const THREAD_ROWS = 200_000;
 
+/** A worker thread behind comlink; `died` rejects when it fails or exits, so no call waits on a dead thread. */
+export interface Thread<T> {
+  api: Comlink.Remote<T>;
+  worker: Worker;
+  died: Promise<never>;
+}
+
+/** Start a thread running `url` (an entry that exposes an API with comlink's nodeEndpoint). */
+export function startThread<T>(url: URL, what: string): Thread<T> {
+  const worker = new Worker(url);
+  const died = new Promise<never>((_, reject) => {
+    worker.once('error', (e: Error) => reject(new Error(`${what} thread failed: ${e.message}`)));
+    worker.once('exit', (code) => reject(new Error(`${what} thread exited (code ${code})`)));
+  });
+  died.catch(() => undefined);
+  return { api: Comlink.wrap<T>(nodeEndpoint(worker)), worker, died };
+}
+
+/** A call to a thread's API that fails when the thread does. */
+function ask<T, R>(t: Thread<T>, call: (api: Comlink.Remote<T>) => Promise<R>): Promise<R> {
+  return Promise.race([call(t.api), t.died]);
+}
+
 export class ScoringThreads {
-  private readonly workers: { worker: Worker; ready: Promise<void> }[];
+  private readonly threads: (Thread<ThreadApi> & { port: MessagePort; connected: Promise<void> })[];
+  private readonly modelIds = new WeakMap<FittedModel, string>();
+  private readonly datasetIds = new WeakMap<Dataset, number>();
+  /** Matrices still to be handed to threads before this thread runs its own share (see `fetched`). */
+  private pending: { left: number; done: () => void } | null = null;
 
   /** Starts `count` threads now, so they are ready when the model is fitted. */
   constructor(count = Math.min(4, os.availableParallelism() - 1)) {
-    this.workers = Array.from({ length: Math.max(0, count) }, () => {
-      const worker = new Worker(new URL('./thread.mjs', import.meta.url));
-      const ready = new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-      });
-      return { worker, ready };
+    // The data API as served to each thread: matrices counted as they go out.
+    const served = {
+      ...data,
+      matrix: (src: FeatureSource, sel?: data.RowSelection) => {
+        try {
+          return data.matrix(src, sel);
+        } finally {
+          this.matrixServed();
+        }
+      },
+    };
+    this.threads = Array.from({ length: Math.max(0, count) }, () => {
+      const t = startThread<ThreadApi>(new URL('./thread.mjs', import.meta.url), 'scoring');
+      const { port1, port2 } = new MessageChannel();
+      Comlink.expose(served, nodeEndpoint(port1));
+      const connected = ask(t, (api) => api.connectData(Comlink.transfer(port2, [port2 as unknown as Transferable])));
+      connected.catch(() => undefined);
+      return { ...t, port: port1, connected };
     });
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.threads.length;
   }
 
-  /** Post one job to a thread and wait for its one reply (an `error` field is the thread's failure). */
-  private ask<T>(worker: Worker, message: unknown, transfer: ArrayBuffer[], what: string): Promise<T> {
-    const reply = new Promise<T & { error?: string }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    worker.postMessage(message, transfer);
-    return reply.then((r) => {
-      if (r.error) throw new Error(`${what} thread failed: ${r.error}`);
-      return r;
-    });
+  /** Serve a Dataset to the threads; they read its rows by the returned id (`FeatureSource.datasetId`). */
+  add(ds: Dataset): number {
+    let id = this.datasetIds.get(ds);
+    if (id === undefined) {
+      id = data.add(ds);
+      this.datasetIds.set(ds, id);
+    }
+    return id;
   }
 
-  /** Scores of every row of X, in row order. */
-  async score(model: FittedModel, X: Matrix): Promise<Float64Array> {
-    const parts = this.workers.length + 1;
+  /** Serve a row-major matrix as a Dataset of columns x0, x1, … (benchmarks and tests): its FeatureSource. */
+  addMatrix(X: Matrix): FeatureSource {
+    const columns: NumericColumn[] = Array.from({ length: X.cols }, (_, j) => {
+      const values = new Float64Array(X.rows);
+      let missing = 0, min = Infinity, max = -Infinity, sum = 0, sq = 0;
+      for (let i = 0; i < X.rows; i++) {
+        const v = X.data[i * X.cols + j];
+        values[i] = v;
+        if (v !== v) missing++;
+        else {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+          sum += v;
+          sq += v * v;
+        }
+      }
+      const n = X.rows - missing;
+      const mean = sum / n;
+      return { name: `x${j}`, kind: 'numeric', values, missing, min, max, mean, std: Math.sqrt(Math.max(0, sq / n - mean * mean)), distinct: null };
+    });
+    const datasetId = this.add({ name: 'matrix', rows: X.rows, columns, delimiter: ',' });
+    return { datasetId, columns: columns.map((c) => c.name), missing: 'median' };
+  }
+
+  private matrixServed(): void {
+    const p = this.pending;
+    if (p && --p.left === 0) {
+      this.pending = null;
+      // After comlink has posted the reply (it does so in a microtask once `matrix` returns).
+      setImmediate(p.done);
+    }
+  }
+
+  /**
+   * Resolves once `n` matrices have gone out to the threads: this thread may then run its own
+   * share without yielding, as the threads are not waiting on it for their rows any more.
+   */
+  private fetched(n: number): Promise<void> {
+    if (n === 0) return Promise.resolve();
+    const p = new Promise<void>((resolve) => { this.pending = { left: n, done: resolve }; });
+    return Promise.race([p, ...this.threads.map((t) => t.died)]);
+  }
+
+  /** The model's id in the data API, where the threads load it from (put there packed on first use). */
+  private modelId(model: FittedModel): string {
+    let id = this.modelIds.get(model);
+    if (!id) {
+      id = `cli-${Math.random().toString(36).slice(2)}`;
+      data.putModel(id, packModel(model.toJSON()));
+      this.modelIds.set(model, id);
+    }
+    return id;
+  }
+
+  /** Scores of every row of `source` (X: the same rows, as held here), in row order. */
+  async score(model: FittedModel, source: FeatureSource, X: Matrix): Promise<Float64Array> {
+    const parts = this.threads.length + 1;
     if (parts === 1 || X.rows < THREAD_ROWS) return model.score(X);
     const [own, ...theirs] = rowRanges(X.rows, parts);
-    const json = model.toJSON();
+    const id = this.modelId(model);
     const out = new Float64Array(X.rows);
-    await Promise.all(this.workers.map((w) => w.ready));
-    // Post every chunk first: scoring our own chunk below runs without yielding.
-    const jobs = theirs.map(([start, end], w) => {
-      const { data, rows, cols } = sliceRows(X, start, end);
-      return this.ask<{ scores: Float64Array }>(this.workers[w].worker, { model: json, data, rows, cols }, [data.buffer as ArrayBuffer], 'scoring')
-        .then((r) => out.set(r.scores, start));
-    });
+    const fetched = this.fetched(theirs.length);
+    const jobs = Promise.all(theirs.map((range, t) => ask(this.threads[t], async (api) => {
+      await this.threads[t].connected;
+      return api.score(id, source, range);
+    }).then((r) => out.set(r.scores, range[0]))));
+    await Promise.race([fetched, jobs]);
     out.set(await model.score({ data: X.data.subarray(0, own[1] * X.cols), rows: own[1], cols: X.cols }), 0);
-    await Promise.all(jobs);
+    await jobs;
     return out;
   }
 
   /**
-   * Each row's k nearest neighbours among the others, the rows split between
-   * this thread and the worker threads (each gets a copy of X). The shares are
-   * exact searches over all of X, so the result equals one search.
+   * Each row's k nearest neighbours among the others (all rows of `source`; X: the same rows,
+   * as held here), the rows split between this thread and the worker threads. The shares are
+   * exact searches over all rows, so the result equals one search.
    */
-  async neighbors(X: Matrix, k: number): Promise<Neighbors> {
-    await Promise.all(this.workers.map((w) => w.ready));
-    const shares = this.workers.length + 1;
-    // Threads first (their messages go out before this thread starts its own share without yielding).
-    return splitNeighbors(X, k, shares, async (range, share) => {
-      if (share === 0) return new Promise<Neighbors>((resolve) => setImmediate(() => resolve(kNeighbors(X, k, undefined, { rows: range }))));
-      const data = X.data.slice();
-      const r = await this.ask<{ distances: Float64Array; indices: Int32Array; method?: Neighbors['method'] }>(
-        this.workers[share - 1].worker, { kind: 'neighbors', data, rows: X.rows, cols: X.cols, k, range }, [data.buffer as ArrayBuffer], 'neighbour');
-      return { distances: r.distances, indices: r.indices, k, method: r.method ?? 'brute' };
+  async neighbors(source: FeatureSource, X: Matrix, k: number): Promise<Neighbors> {
+    const fetched = this.fetched(this.threads.length);
+    return splitNeighbors(X, k, this.threads.length + 1, async (range, share) => {
+      if (share > 0) {
+        const t = this.threads[share - 1];
+        return ask(t, async (api) => {
+          await t.connected;
+          return api.neighbors(source, { kind: 'all' }, k, range);
+        });
+      }
+      await fetched;
+      return kNeighbors(X, k, undefined, { rows: range });
     });
   }
 
   close(): void {
-    for (const { worker } of this.workers) void worker.terminate();
+    for (const t of this.threads) {
+      t.port.close();
+      void t.worker.terminate();
+    }
   }
 }

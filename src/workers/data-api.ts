@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import { parseCsvChunks } from '../core/data/csv';
 import { parseCsvParts, parsePlainPart, partThreads, type ByteSource } from '../core/data/csv-parts';
 import { blobBytes } from './chunks';
-import type { PartApi } from './parse-part.worker';
+import type * as PartApi from './parse-part-api';
 import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core/data/dataset';
 import { featurePlan, planMatrix, resolveLabels, type FeaturePlan, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
 import type { Matrix } from '../core/data/matrix';
@@ -114,7 +114,7 @@ export interface Loaded {
 
 /** Helpers that read parts of a large file (one per extra core, up to 3), kept for the worker's life. */
 interface Helper {
-  api: Comlink.Remote<PartApi>;
+  api: Comlink.Remote<typeof PartApi>;
   /** Rejects when the worker dies (a crash, out of memory): a part never waits on a dead helper. */
   died: Promise<never>;
 }
@@ -138,7 +138,7 @@ function parseHelpers(count: number): Helper[] {
       });
     });
     died.catch(() => undefined);
-    const api = Comlink.wrap<PartApi>(worker);
+    const api = Comlink.wrap<typeof PartApi>(worker);
     helpers.push({ api, died });
   }
   return helpers.slice(0, count);
@@ -193,6 +193,13 @@ export async function load(file: Blob & { name?: string }, name: string, onProgr
   const id = nextId++;
   datasets.set(id, ds);
   return { id, summary: summarize(ds), parseMs: performance.now() - t0, threads };
+}
+
+/** Keep a Dataset parsed elsewhere (the CLI's main thread) under a new id, as `load` keeps one. */
+export function add(ds: Dataset): number {
+  const id = nextId++;
+  datasets.set(id, ds);
+  return id;
 }
 
 export function drop(id: number): void {

@@ -7,10 +7,7 @@
  * this worker's own port (`connectData`), never from the main thread.
  */
 import * as Comlink from 'comlink';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { chooseBackend, type BackendChoice, type BackendPreference } from '../core/compute/backend';
+import { chooseBackend, type BackendChoice, type BackendOptions, type BackendPreference } from '../core/compute/backend';
 import { fitModel } from '../core/detectors/run';
 import { getDetector, loadModel } from '../core/detectors/registry';
 import { resolveParams } from '../core/detectors/params';
@@ -25,25 +22,28 @@ import type { FeatureSource, RowSelection } from './data-api';
 
 let backend: Promise<BackendChoice> | null = null;
 
-/** Pick this worker's tfjs backend once; the app's setting decides the preference. */
-export function init(preference: BackendPreference): Promise<BackendChoice> {
-  if (!backend) {
-    backend = chooseBackend(preference, {
-      // Served by the app itself: no CDN.
-      wasmPaths: {
-        'tfjs-backend-wasm.wasm': wasmPlain,
-        'tfjs-backend-wasm-simd.wasm': wasmSimd,
-        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-      },
-    });
-  }
+/**
+ * Pick this worker's tfjs backend once; the app's setting decides the preference. The page's
+ * worker entry passes the URLs of tfjs's .wasm files (detector.worker.ts); in Node they are found
+ * in node_modules.
+ */
+export function init(preference: BackendPreference, options: BackendOptions = {}): Promise<BackendChoice> {
+  if (!backend) backend = chooseBackend(preference, options);
   return backend;
+}
+
+/** The backend `init` chose; none (typed-array paths, no tfjs loaded) when init was not called, as in the CLI's threads for a classical detector. */
+async function chosenBackend(): Promise<string | undefined> {
+  return backend ? (await backend).backend : undefined;
 }
 
 let data: Comlink.Remote<typeof DataApi> | null = null;
 
-/** This worker's line to the data worker (a MessagePort the pool set up). */
-export function connectData(port: MessagePort): void {
+/**
+ * This worker's line to the data worker: a MessagePort the pool set up (in the CLI, a
+ * worker_threads port through comlink's nodeEndpoint).
+ */
+export function connectData(port: Comlink.Endpoint): void {
   data = Comlink.wrap<typeof DataApi>(port);
 }
 
@@ -76,9 +76,6 @@ async function store(id: string, model: FittedModel): Promise<void> {
   await dataApi().putModel(id, Comlink.transfer(packed, packBuffers(packed)));
 }
 
-/** The training rows of the last fit, kept to score a share of them without fetching them again. */
-let kept: { id: string; X: Matrix; all: boolean } | null = null;
-
 export interface FitJob {
   modelId: string;
   source: FeatureSource;
@@ -89,7 +86,7 @@ export interface FitJob {
   seed: number;
   /** A neighbour search done beforehand across the pool (LOF, kNN), as a value. */
   neighbors?: Neighbors;
-  /** Rows [start, end) of the source this worker scores right after fitting; null: none. */
+  /** Rows [start, end) of the source this worker scores right after fitting (all rows of a small run); null: none, the pool scores in chunks. */
   score: [number, number] | null;
 }
 
@@ -120,6 +117,7 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
   const all = job.fitRows.kind === 'all';
   const t1 = performance.now();
   let scores: Float64Array | null = null;
+  let compute = model.info.compute;
   let complete = false;
   if (all && model.trainingScores && model.trainingScores.length === X.rows) {
     scores = model.trainingScores;
@@ -127,12 +125,13 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
   } else if (job.score) {
     const [a, b] = job.score;
     const rows = all ? { data: X.data.subarray(a * X.cols, b * X.cols), rows: b - a, cols: X.cols } : (await dataApi().matrix(job.source, { kind: 'range', start: a, end: b })).matrix;
-    scores = await model.score(rows, { backend: choice.backend });
+    const scored = await model.score(rows, { backend: choice.backend });
+    compute = scored.compute;
+    scores = scored;
     complete = all ? a === 0 && b === X.rows : false;
   }
-  kept = all && !complete ? { id: job.modelId, X, all } : null;
   const reply: FitReply = {
-    modelId: job.modelId, threshold: model.threshold, info: model.info, hasDecision: typeof model.decisionFunction === 'function',
+    modelId: job.modelId, threshold: model.threshold, info: { ...model.info, compute }, hasDecision: typeof model.decisionFunction === 'function',
     scores, complete, columns: f.columns, imputed: f.imputed, fitMs: t1 - t0, scoreMs: performance.now() - t1, backend: choice.backend, trainRows: X.rows,
   };
   return Comlink.transfer(reply, scores ? [scores.buffer as ArrayBuffer] : []);
@@ -140,20 +139,13 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
 
 /** Score rows [start, end) of a source with a model kept here or in the data worker. */
 export async function score(modelId: string, source: FeatureSource, range: [number, number]): Promise<{ scores: Float64Array; threshold: number; info: ModelInfo; hasDecision: boolean }> {
-  const choice = await (backend ?? init('auto'));
+  const chosen = await chosenBackend();
   const model = await modelFor(modelId);
-  let X: Matrix;
-  if (kept && kept.id === modelId && kept.X.rows >= range[1]) {
-    X = { data: kept.X.data.subarray(range[0] * kept.X.cols, range[1] * kept.X.cols), rows: range[1] - range[0], cols: kept.X.cols };
-  } else X = (await dataApi().matrix(source, { kind: 'range', start: range[0], end: range[1] })).matrix;
-  const scores = await model.score(X, { backend: choice.backend });
-  // The model's info after scoring says how this worker computed the scores.
-  return Comlink.transfer({ scores, threshold: model.threshold, info: model.info, hasDecision: typeof model.decisionFunction === 'function' }, [scores.buffer as ArrayBuffer]);
-}
-
-/** Let go of the training rows kept by the last fit. */
-export function release(): void {
-  kept = null;
+  // Only this share's rows: the training matrix of a fit is not kept (a chunked run's peak memory is the shares, not all rows twice).
+  const X = (await dataApi().matrix(source, { kind: 'range', start: range[0], end: range[1] })).matrix;
+  const scores = await model.score(X, { backend: chosen });
+  // The scoring call says how this worker computed the scores.
+  return Comlink.transfer({ scores, threshold: model.threshold, info: { ...model.info, compute: scores.compute }, hasDecision: typeof model.decisionFunction === 'function' }, [scores.buffer as ArrayBuffer]);
 }
 
 /** A model file opened in the page: built here (which checks its state), kept, and put in the data worker. */
@@ -205,14 +197,13 @@ export function neighborCount(detector: string, params: Record<string, unknown>,
 
 /** One share of a neighbour search split across the pool: rows [range) of the training rows against all of them, self excluded. */
 export async function neighbors(source: FeatureSource, fitRows: RowSelection, k: number, range: [number, number]): Promise<Neighbors> {
-  const choice = await (backend ?? init('auto'));
+  const chosen = await chosenBackend();
   const X = (await dataApi().matrix(source, fitRows)).matrix;
   // On a GPU backend the float32 candidates come from matMul + topk, refined exactly (same result).
-  const nb = await neighborsFor(X, k, undefined, { rows: range, backend: choice.backend });
+  const nb = await neighborsFor(X, k, undefined, { rows: range, backend: chosen });
   return Comlink.transfer(nb, [nb.distances.buffer as ArrayBuffer, nb.indices.buffer as ArrayBuffer]);
 }
 
 export function forget(modelId: string): void {
   models.delete(modelId);
-  if (kept?.id === modelId) kept = null;
 }

@@ -1,5 +1,16 @@
 /** A detector worker of the pool: exposes the plain functions of detector-api.ts. */
 import * as Comlink from 'comlink';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendPreference } from '../core/compute/backend';
 import * as api from './detector-api';
 
-Comlink.expose(api);
+// tfjs's .wasm files, served by the app itself: no CDN.
+const wasmPaths = {
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+};
+
+Comlink.expose({ ...api, init: (preference: BackendPreference) => api.init(preference, { wasmPaths }) });

@@ -7,11 +7,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers';
 import { zscore } from '../../src/core/detectors/zscore';
 import { resolveParams } from '../../src/core/detectors/params';
+import { packModel } from '../../src/core/detectors/model-pack';
+import * as data from '../../src/workers/data-api';
+import type { ThreadApi } from '../../src/cli/thread-main';
+import type { ParseThreadApi } from '../../src/cli/parse-thread-main';
 import { cliEntry as entry } from '../../bin/cli-entry.js';
 
 const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'anomaly-lab-start-'));
@@ -54,21 +60,35 @@ describe('the CLI bundle', () => {
     }
   }, 120_000);
 
-  it("its worker threads start and score as the main thread does", async () => {
+  it('its worker threads answer the worker APIs (comlink) as this thread does', async () => {
     const X = { data: Float64Array.from({ length: 300 }, (_, i) => Math.sin(i) * (i % 7)), rows: 100, cols: 3 };
     const model = await zscore.fit(X, resolveParams(zscore.params, {}), { seed: 42 });
-    const want = await model.score(X);
-    // A Worker drops messages nobody listens to: listen from the start.
-    const first = (w: Worker) => new Promise<unknown>((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+    const want = Array.from(await model.score(X));
+    // The scoring thread reads rows and the model from the data API, served here on a channel of its own.
+    const columns = [0, 1, 2].map((j) => ({ name: `x${j}`, kind: 'numeric' as const, values: Float64Array.from({ length: X.rows }, (_, i) => X.data[i * 3 + j]), missing: 0, min: 0, max: 0, mean: 0, std: 0, distinct: null }));
+    const datasetId = data.add({ name: 'x.csv', rows: X.rows, columns, delimiter: ',' });
+    data.putModel('start-test', packModel(model.toJSON()));
     const scorer = new Worker(path.join(bundleDir(), 'thread.mjs'));
     const parser = new Worker(path.join(bundleDir(), 'parse-thread.mjs'));
-    const ready = [first(scorer), first(parser)];
+    const { port1, port2 } = new MessageChannel();
     try {
-      expect(await Promise.all(ready)).toEqual([{ ready: true }, { ready: true }]);
-      const reply = first(scorer);
-      scorer.postMessage({ model: model.toJSON(), data: X.data.slice(), rows: X.rows, cols: X.cols });
-      expect(Array.from(((await reply) as { scores: Float64Array }).scores)).toEqual(Array.from(want));
+      Comlink.expose(data, nodeEndpoint(port1));
+      const api = Comlink.wrap<ThreadApi>(nodeEndpoint(scorer));
+      await api.connectData(Comlink.transfer(port2, [port2 as unknown as Transferable]));
+      const r = await api.score('start-test', { datasetId, columns: ['x0', 'x1', 'x2'], missing: 'median' }, [0, X.rows]);
+      expect(Array.from(r.scores)).toEqual(want);
+      // The parse thread reads a part (whole lines after the header) from a Blob and from a file's byte range.
+      const parse = Comlink.wrap<ParseThreadApi>(nodeEndpoint(parser));
+      const head = { header: 'a,b', delimiter: ',' };
+      const body = '1,2\n3.5,\n-4,1e3\n';
+      const fromBlob = await parse.parse(new Blob([body]), 'p.csv', head);
+      expect(fromBlob?.rows).toBe(3);
+      expect(fromBlob?.values.map((v) => Array.from(v))).toEqual([[1, 3.5, -4], [2, NaN, 1000]]);
+      const file = path.join(copy, 'part.csv');
+      fs.writeFileSync(file, `a,b\n${body}`);
+      expect(await parse.parseFile(file, [4, 4 + body.length], 'part.csv', head)).toEqual(fromBlob);
     } finally {
+      port1.close();
       await scorer.terminate();
       await parser.terminate();
     }

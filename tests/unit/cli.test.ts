@@ -118,7 +118,7 @@ describe('CLI scoring threads', () => {
     const threads = new ScoringThreads(2);
     try {
       expect(threads.size).toBe(2);
-      const split = await threads.score(model, X);
+      const split = await threads.score(model, threads.addMatrix(X), X);
       const whole = await model.score(X);
       expect(split.length).toBe(rows);
       let diff = 0;
