@@ -12,16 +12,15 @@
  * warm_start), test_iforest_with_n_jobs_does_not_segfault (sparse, n_jobs),
  * test_base_estimator_property_deprecated (no estimator attribute).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { averagePathLength, iforest } from '../../src/core/detectors/iforest';
 import { resolveParams } from '../../src/core/detectors/params';
 import { fromRows, sliceRows } from '../../src/core/data/matrix';
 import { parseCsvString } from '../../src/core/data/csv';
-import { expectClose, fixture, nums, REPO_ROOT, type JsonFloat } from './helpers';
+import { cliPort, expectRefused, refusalTitle } from './cli-port';
+import { expectClose, fixture, nums, type JsonFloat } from './helpers';
 
 interface Case { param: string; cli: string; python: string; refused: boolean; error?: string; message?: string; warnings?: string[]; max_samples_?: number }
 interface Fx {
@@ -50,57 +49,8 @@ interface ScoreSamples { contamination: number | string; score_samples: number[]
 const all = fixture<Fx>('sklearn_port.json');
 const fx = all.iforest;
 const SEED = String(all.global_random_seed);
-const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
-const dir = mkdtempSync(join(tmpdir(), 'sklearn-iforest-'));
+const { dir, cli, cliAsync, csv, score, predict } = cliPort('iforest', 'sklearn-iforest-');
 const SLOW = { timeout: 120_000 };
-let files = 0;
-
-interface Run { status: number | null; stdout: string; stderr: string }
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function cliAsync(...args: string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', rej);
-    p.on('close', (status) => res({ status, stdout, stderr }));
-  });
-}
-
-/** A CSV of the rows (columns x0, x1, …), with a `label` column when labels are given. */
-function csv(rows: ArrayLike<number>[], labels?: number[]): string {
-  const d = rows[0].length;
-  const head = [...Array.from({ length: d }, (_, j) => `x${j}`), ...(labels ? ['label'] : [])].join(',');
-  const lines = Array.from(rows, (r, i) => [...Array.from(r, String), ...(labels ? [String(labels[i])] : [])].join(','));
-  const path = join(dir, `f${files++}.csv`);
-  writeFileSync(path, `${head}\n${lines.join('\n')}\n`);
-  return path;
-}
-
-/** The numeric columns of a CSV written by --out. */
-function readOut(path: string): Record<string, Float64Array> {
-  const ds = parseCsvString(readFileSync(path, 'utf8'), path);
-  const out: Record<string, Float64Array> = {};
-  for (const c of ds.columns) if (c.kind === 'numeric') out[c.name] = c.values;
-  return out;
-}
-
-/** `score FILE --detector iforest --json --out …` plus args: the JSON and the scored columns; fails on a non-zero exit. */
-function score(file: string, ...args: string[]): { json: Record<string, any>; out: Record<string, Float64Array> } {
-  const out = join(dir, `o${files++}.csv`);
-  const r = cli('score', file, '--detector', 'iforest', '--json', '--out', out, ...args);
-  expect(r.status, `exit status, stderr: ${r.stderr}`).toBe(0);
-  return { json: JSON.parse(r.stdout), out: readOut(out) };
-}
-
-/** scikit-learn's predict (+1 inlier, −1 outlier) from our is_anomaly column. */
-const predict = (out: Record<string, Float64Array>) => Array.from(out.is_anomaly, (a) => (a === 1 ? -1 : 1));
-
 const defaults = (over: Record<string, unknown> = {}) => resolveParams(iforest.params, over, 'iforest');
 const iris = all.iris;
 
@@ -351,23 +301,11 @@ describe('scikit-learn IsolationForest._parameter_constraints, through --param',
   let file = '';
   const data = () => (file ||= csv(X));
   for (const c of fx.constraints.cases) {
-    if (!c.refused && DELIBERATE.has(`${c.param}=${c.cli}`)) {
-      it.concurrent(`refuses ${c.param}=${c.cli}: a deliberate difference (README; scikit-learn accepts it${c.warnings?.length ? `, warning: ${c.warnings[0]}` : ''})`, SLOW, async () => {
+    const refused = refusalTitle(c, DELIBERATE);
+    if (refused) {
+      it.concurrent(refused, SLOW, async () => {
         const r = await cliAsync('score', data(), '--detector', 'iforest', '--param', `${c.param}=${c.cli}`, '--json');
-        expect(r.status, `exit status; stdout ${r.stdout.slice(0, 200)} stderr ${r.stderr}`).toBe(2);
-        const lines = r.stderr.trim().split('\n');
-        expect(lines, 'one line on stderr').toHaveLength(1);
-        expect(lines[0]).toContain(c.param);
-        expect(namesValue(lines[0], c.cli), `names the value ${c.cli}: ${lines[0]}`).toBe(true);
-      });
-    } else if (c.refused) {
-      it.concurrent(`refuses ${c.param}=${c.cli} (scikit-learn: ${c.error}: ${c.message})`, SLOW, async () => {
-        const r = await cliAsync('score', data(), '--detector', 'iforest', '--param', `${c.param}=${c.cli}`, '--json');
-        expect(r.status, `exit status; stdout ${r.stdout.slice(0, 200)} stderr ${r.stderr}`).toBe(2);
-        const lines = r.stderr.trim().split('\n');
-        expect(lines, 'one line on stderr').toHaveLength(1);
-        expect(lines[0]).toContain(c.param);
-        expect(namesValue(lines[0], c.cli), `names the value ${c.cli}: ${lines[0]}`).toBe(true);
+        expectRefused(r, c.param, c.cli);
       });
     } else {
       it.concurrent(`accepts ${c.param}=${c.cli}${c.max_samples_ !== undefined ? ` (max_samples_ ${c.max_samples_})` : ''}`, SLOW, async () => {
@@ -391,13 +329,6 @@ describe('scikit-learn IsolationForest._parameter_constraints, through --param',
     expect(wide, `trees splitting on more than one of iris' 4 features (of ${f.offsets.length - 1})`).toBe(0);
   });
 });
-
-/** Whether a message names the value the user gave: as typed, or as the number it reads as. */
-function namesValue(line: string, cli: string): boolean {
-  if (line.includes(cli)) return true;
-  const v = Number(cli);
-  return cli.trim() !== '' && Number.isFinite(v) && line.includes(String(v));
-}
 
 /** ROC-AUC with ties counted half. */
 function auc(scores: ArrayLike<number>, y: number[]): number {

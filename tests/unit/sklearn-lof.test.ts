@@ -17,13 +17,10 @@
  * test_novelty_true_common_tests (estimator checks), test_sparse,
  * test_lof_input_dtype_preservation (we compute in float64 only).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsvString } from '../../src/core/data/csv';
-import { expectClose, fixture, nums, REPO_ROOT, type JsonFloat } from './helpers';
+import { cliPort, expectRefused, refusalTitle } from './cli-port';
+import { expectClose, fixture, nums, type JsonFloat } from './helpers';
 
 interface Case { param: string; cli: string; python: string; refused: boolean; error?: string; message?: string; warnings?: string[]; n_neighbors_?: number; offset_?: number; negative_outlier_factor_?: number[] }
 interface Outcome { refused: boolean; error?: string; message?: string }
@@ -49,56 +46,9 @@ interface LofValues { negative_outlier_factor_: number[]; score_2_2: number[]; s
 
 const all = fixture<Fx>('sklearn_port.json');
 const fx = all.lof;
-const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
-const dir = mkdtempSync(join(tmpdir(), 'sklearn-lof-'));
+const { dir, cli, cliAsync, csv, readOut, score, predict } = cliPort('lof', 'sklearn-lof-');
 const SLOW = { timeout: 120_000 };
 const REL = 1e-12;
-let files = 0;
-
-interface Run { status: number | null; stdout: string; stderr: string }
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function cliAsync(...args: string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', rej);
-    p.on('close', (status) => res({ status, stdout, stderr }));
-  });
-}
-
-/** A CSV of the rows (columns x0, x1, …), with a `label` column when labels are given. */
-function csv(rows: ArrayLike<number>[], labels?: number[]): string {
-  const d = rows[0].length;
-  const head = [...Array.from({ length: d }, (_, j) => `x${j}`), ...(labels ? ['label'] : [])].join(',');
-  const lines = Array.from(rows, (r, i) => [...Array.from(r, String), ...(labels ? [String(labels[i])] : [])].join(','));
-  const path = join(dir, `f${files++}.csv`);
-  writeFileSync(path, `${head}\n${lines.join('\n')}\n`);
-  return path;
-}
-
-function readOut(path: string): Record<string, Float64Array> {
-  const ds = parseCsvString(readFileSync(path, 'utf8'), path);
-  const out: Record<string, Float64Array> = {};
-  for (const c of ds.columns) if (c.kind === 'numeric') out[c.name] = c.values;
-  return out;
-}
-
-/** `score FILE --detector lof --json --out …` plus args: the JSON and the scored columns; fails on a non-zero exit. */
-function score(file: string, ...args: string[]): { json: Record<string, any>; out: Record<string, Float64Array> } {
-  const out = join(dir, `o${files++}.csv`);
-  const r = cli('score', file, '--detector', 'lof', '--json', '--out', out, ...args);
-  expect(r.status, `exit status, stderr: ${r.stderr}`).toBe(0);
-  return { json: JSON.parse(r.stdout), out: readOut(out) };
-}
-
-const predict = (out: Record<string, Float64Array>) => Array.from(out.is_anomaly, (a) => (a === 1 ? -1 : 1));
-
 function allClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rel = REL, abs = 0, skip: number[] = []): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   const skipped = new Set(skip);
@@ -268,23 +218,11 @@ describe('scikit-learn LocalOutlierFactor._parameter_constraints, through --para
   let file = '';
   const data = () => (file ||= csv(fx.constraints.X));
   for (const c of fx.constraints.cases) {
-    if (!c.refused && DELIBERATE.has(`${c.param}=${c.cli}`)) {
-      it.concurrent(`refuses ${c.param}=${c.cli}: a deliberate difference (README; scikit-learn accepts it${c.warnings?.length ? `, warning: ${c.warnings[0]}` : ''})`, SLOW, async () => {
+    const refused = refusalTitle(c, DELIBERATE);
+    if (refused) {
+      it.concurrent(refused, SLOW, async () => {
         const r = await cliAsync('score', data(), '--detector', 'lof', '--param', `${c.param}=${c.cli}`, '--json');
-        expect(r.status, `exit status; stdout ${r.stdout.slice(0, 200)} stderr ${r.stderr}`).toBe(2);
-        const lines = r.stderr.trim().split('\n');
-        expect(lines, 'one line on stderr').toHaveLength(1);
-        expect(lines[0]).toContain(c.param);
-        expect(namesValue(lines[0], c.cli), `names the value ${c.cli}: ${lines[0]}`).toBe(true);
-      });
-    } else if (c.refused) {
-      it.concurrent(`refuses ${c.param}=${c.cli} (scikit-learn: ${c.error}: ${c.message})`, SLOW, async () => {
-        const r = await cliAsync('score', data(), '--detector', 'lof', '--param', `${c.param}=${c.cli}`, '--json');
-        expect(r.status, `exit status; stdout ${r.stdout.slice(0, 200)} stderr ${r.stderr}`).toBe(2);
-        const lines = r.stderr.trim().split('\n');
-        expect(lines, 'one line on stderr').toHaveLength(1);
-        expect(lines[0]).toContain(c.param);
-        expect(namesValue(lines[0], c.cli), `names the value ${c.cli}: ${lines[0]}`).toBe(true);
+        expectRefused(r, c.param, c.cli);
       });
     } else {
       it.concurrent(`accepts ${c.param}=${c.cli} (n_neighbors_ ${c.n_neighbors_}), negative_outlier_factor_ as scikit-learn's`, SLOW, async () => {
@@ -305,10 +243,4 @@ describe('scikit-learn LocalOutlierFactor._parameter_constraints, through --para
 /** iris permuted as test_lof.py does at import (check_random_state(0).permutation). */
 function fx_iris(): number[][] {
   return all.iris_lof_perm.map((i) => all.iris[i]);
-}
-
-function namesValue(line: string, cli: string): boolean {
-  if (line.includes(cli)) return true;
-  const v = Number(cli);
-  return cli.trim() !== '' && Number.isFinite(v) && line.includes(String(v));
 }

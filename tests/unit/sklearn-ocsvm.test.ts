@@ -13,13 +13,11 @@
  * Not ported: test_negative_weights_* (no sample_weight), test_immutable_coef_property's
  * attribute mutation (its fit is: linear kernel on iris), test_svm_class_weights_deprecation.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsvString } from '../../src/core/data/csv';
-import { expectClose, fixture, REPO_ROOT } from './helpers';
+import { cliPort, expectRefused, refusalTitle, type Scored as CliScored } from './cli-port';
+import { expectClose, fixture } from './helpers';
 
 interface Summary { rho: number; intercept_: number; offset_: number; dual_coef_: number[]; support_: number[]; n_support_: number[]; n_iter_: number }
 interface Case { param: string; cli: string; python: string; refused: boolean; error?: string; message?: string; warnings?: string[]; decision_function?: number[]; predict?: number[] }
@@ -40,8 +38,8 @@ interface Fx {
 
 const all = fixture<Fx>('sklearn_port.json');
 const fx = all.ocsvm;
-const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
-const dir = mkdtempSync(join(tmpdir(), 'sklearn-ocsvm-'));
+const port = cliPort('ocsvm', 'sklearn-ocsvm-');
+const { dir, cli, cliAsync, csv, readOut, predict } = port;
 const SLOW = { timeout: 120_000 };
 /**
  * Tolerances: the README claims decision_function to about 1e-11. Here relative 1e-9, or
@@ -55,52 +53,13 @@ const SLOW = { timeout: 120_000 };
  */
 const DEC = { rel: 1e-9, abs: 1e-10 };
 const scaleAbs = (scale: number) => 1e-9 * Math.max(1, Math.abs(scale));
-let files = 0;
-
-interface Run { status: number | null; stdout: string; stderr: string }
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function cliAsync(...args: string[]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', rej);
-    p.on('close', (status) => res({ status, stdout, stderr }));
-  });
-}
-
-function csv(rows: ArrayLike<number>[], labels?: number[]): string {
-  const d = rows[0].length;
-  const head = [...Array.from({ length: d }, (_, j) => `x${j}`), ...(labels ? ['label'] : [])].join(',');
-  const lines = Array.from(rows, (r, i) => [...Array.from(r, String), ...(labels ? [String(labels[i])] : [])].join(','));
-  const path = join(dir, `f${files++}.csv`);
-  writeFileSync(path, `${head}\n${lines.join('\n')}\n`);
-  return path;
-}
-
-function readOut(path: string): Record<string, Float64Array> {
-  const ds = parseCsvString(readFileSync(path, 'utf8'), path);
-  const out: Record<string, Float64Array> = {};
-  for (const c of ds.columns) if (c.kind === 'numeric') out[c.name] = c.values;
-  return out;
-}
-
-interface Scored { json: Record<string, any>; out: Record<string, Float64Array>; state: Record<string, any> }
+interface Scored extends CliScored { state: Record<string, any> }
 /** `score FILE --detector ocsvm --json --out … --save-model …` plus args; fails on a non-zero exit. */
 function score(file: string, ...args: string[]): Scored {
-  const out = join(dir, `o${files++}.csv`);
-  const model = join(dir, `m${files++}.json`);
-  const r = cli('score', file, '--detector', 'ocsvm', '--json', '--out', out, '--save-model', model, ...args);
-  expect(r.status, `exit status, stderr: ${r.stderr}`).toBe(0);
-  return { json: JSON.parse(r.stdout), out: readOut(out), state: JSON.parse(readFileSync(model, 'utf8')).state };
+  const model = port.tmp('m', '.json');
+  const r = port.score(file, '--save-model', model, ...args);
+  return { ...r, state: JSON.parse(readFileSync(model, 'utf8')).state };
 }
-
-const predict = (out: Record<string, Float64Array>) => Array.from(out.is_anomaly, (a) => (a === 1 ? -1 : 1));
 
 function allClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rel = DEC.rel, abs = DEC.abs): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
@@ -259,15 +218,12 @@ describe('scikit-learn OneClassSVM._parameter_constraints, through --param', () 
   let file = '';
   const data = () => (file ||= csv(fx.constraints.X));
   for (const c of fx.constraints.cases) {
-    if (c.refused) {
-      it.concurrent(`refuses ${c.param}=${c.cli} (scikit-learn: ${c.error}: ${c.message})`, SLOW, async () => {
+    const refused = refusalTitle(c);
+    if (refused) {
+      it.concurrent(refused, SLOW, async () => {
         const r = await cliAsync('score', data(), '--detector', 'ocsvm', '--param', `${c.param}=${c.cli}`, '--json');
-        expect(r.status, `exit status; stdout ${r.stdout.slice(0, 200)} stderr ${r.stderr}`).toBe(2);
-        const lines = r.stderr.trim().split('\n');
-        expect(lines, 'one line on stderr').toHaveLength(1);
-        expect(lines[0]).toContain(c.param);
-        expect(namesValue(lines[0], c.cli), `names the value ${c.cli}: ${lines[0]}`).toBe(true);
-        if (/not finite/.test(c.message ?? '')) expect(lines[0]).toMatch(/dual coefficients or intercepts are not finite/);
+        const line = expectRefused(r, c.param, c.cli);
+        if (/not finite/.test(c.message ?? '')) expect(line).toMatch(/dual coefficients or intercepts are not finite/);
       });
     } else {
       it.concurrent(`accepts ${c.param}=${c.cli}: decision_function and predict as scikit-learn's`, SLOW, async () => {
@@ -283,9 +239,3 @@ describe('scikit-learn OneClassSVM._parameter_constraints, through --param', () 
     }
   }
 });
-
-function namesValue(line: string, cli: string): boolean {
-  if (line.includes(cli)) return true;
-  const v = Number(cli);
-  return cli.trim() !== '' && Number.isFinite(v) && line.includes(String(v));
-}
