@@ -373,7 +373,7 @@ describe('autoencoder: training progress and cancelling', () => {
 describe('autoencoder: the CLI', () => {
   const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
   const dir = mkdtempSync(join(tmpdir(), 'anomaly-lab-ae-'));
-  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT, timeout: 110_000 });
   const rows = ['a,b,c,label'];
   for (let i = 0; i < small.X.rows; i++) rows.push(`${Array.from(small.X.data.subarray(i * 4, i * 4 + 3)).join(',')},${small.labels[i]}`);
   const DATA = join(dir, 'data.csv');

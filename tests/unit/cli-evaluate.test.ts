@@ -21,7 +21,7 @@ interface Run { status: number | null; stdout: string; stderr: string }
 
 function cli(...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 110_000 });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });

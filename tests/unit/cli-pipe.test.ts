@@ -8,7 +8,7 @@ const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
 
 function closedEarly(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 110_000 });
     let stderr = '';
     p.stderr.on('data', (d) => (stderr += d));
     // Close our end before the CLI writes: its next write meets a closed pipe.

@@ -17,13 +17,13 @@ export interface Run { status: number | null; stdout: string; stderr: string }
 export interface Scored { json: Record<string, any>; out: Record<string, Float64Array> }
 
 export function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT, timeout: 110_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function cliAsync(...args: string[]): Promise<Run> {
   return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 110_000 });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));

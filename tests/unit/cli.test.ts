@@ -11,7 +11,7 @@ const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
 const dir = mkdtempSync(join(tmpdir(), 'anomaly-lab-cli-'));
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO_ROOT, timeout: 110_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,7 +45,7 @@ describe('anomaly-lab CLI', () => {
 
   it('--out writes the input columns plus score, is_anomaly and decision_function; evaluate agrees', () => {
     const out = join(dir, 'scored.csv');
-    const j = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--out', out, '--json'], { encoding: 'utf8' }));
+    const j = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--out', out, '--json'], { encoding: 'utf8', timeout: 110_000 }));
     const scored = parseCsvString(readFileSync(out, 'utf8'), 'scored.csv');
     expect(scored.columns.map((c) => c.name)).toEqual(['x', 'y', 'label', 'score', 'is_anomaly', 'decision_function', 'score_samples']);
     const score = scored.columns[3];
@@ -63,7 +63,7 @@ describe('anomaly-lab CLI', () => {
       flagged += flag.values[i];
     }
     expect(flagged).toBe(j.flagged);
-    const ev = JSON.parse(execFileSync(process.execPath, [BIN, 'evaluate', out, '--score', 'score', '--label', 'label', '--threshold', String(j.threshold), '--json'], { encoding: 'utf8' }));
+    const ev = JSON.parse(execFileSync(process.execPath, [BIN, 'evaluate', out, '--score', 'score', '--label', 'label', '--threshold', String(j.threshold), '--json'], { encoding: 'utf8', timeout: 110_000 }));
     expect(ev.metrics).toEqual(j.metrics);
   }, 120_000);
 
@@ -71,12 +71,12 @@ describe('anomaly-lab CLI', () => {
     const model = join(dir, 'model.json');
     const a = join(dir, 'a.csv');
     const b = join(dir, 'b.csv');
-    execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--seed', '7', '--save-model', model, '--out', a]);
-    execFileSync(process.execPath, [BIN, 'score', DATA, '--model', model, '--out', b]);
+    execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--seed', '7', '--save-model', model, '--out', a], { timeout: 110_000 });
+    execFileSync(process.execPath, [BIN, 'score', DATA, '--model', model, '--out', b], { timeout: 110_000 });
     expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
     expect(JSON.parse(readFileSync(model, 'utf8')).columns).toEqual(['x', 'y']);
-    const trained = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--train', DATA, '--detector', 'iforest', '--seed', '7', '--json'], { encoding: 'utf8' }));
-    const self = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--seed', '7', '--json'], { encoding: 'utf8' }));
+    const trained = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--train', DATA, '--detector', 'iforest', '--seed', '7', '--json'], { encoding: 'utf8', timeout: 110_000 }));
+    const self = JSON.parse(execFileSync(process.execPath, [BIN, 'score', DATA, '--detector', 'iforest', '--seed', '7', '--json'], { encoding: 'utf8', timeout: 110_000 }));
     expect(trained.metrics).toEqual(self.metrics);
   }, 120_000);
 
