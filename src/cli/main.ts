@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DataError } from '../core/data/csv.js';
+import { DataError } from '../core/data/errors.js';
 import { guessLabelColumn, getColumn, numericColumns, type Dataset } from '../core/data/dataset.js';
 import { featureMatrix, resolveLabels, MISSING_POLICIES, type Labels, type MissingPolicy } from '../core/data/prepare.js';
 import { DETECTORS, getDetector } from '../core/detectors/registry.js';
@@ -19,9 +19,12 @@ import { fitAndScore } from '../core/detectors/run.js';
 import { scoreSamplesFromScores, type ModelJSON } from '../core/detectors/detector.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../core/compute/backend.js';
 import { ThresholdSweep, prCurveFull, rocCurveFull, type Metrics } from '../core/metrics/index.js';
-import { readCsvFile } from './read.js';
-import { writeScoredCsv } from './write.js';
-import { ScoringThreads } from './threads.js';
+// Loaded by main() for score and evaluate only, so --help and detectors start without the CSV reader,
+// comlink and the worker-thread code (npx anomaly-lab --help: see scripts/build-cli.mjs).
+let readCsvFile: typeof import('./read.js').readCsvFile;
+let writeScoredCsv: typeof import('./write.js').writeScoredCsv;
+let ScoringThreads: typeof import('./threads.js').ScoringThreads;
+type ScoringThreads = import('./threads.js').ScoringThreads;
 import type { Neighbors } from '../core/neighbors/index.js';
 import { resolveParams } from '../core/detectors/params.js';
 
@@ -76,6 +79,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'detectors') return listDetectors();
+  if (command === 'score' || command === 'evaluate') {
+    [{ readCsvFile }, { writeScoredCsv }, { ScoringThreads }] = await Promise.all([import('./read.js'), import('./write.js'), import('./threads.js')]);
+  }
   if (command === 'score') return score(rest);
   if (command === 'evaluate') return evaluate(rest);
   fail(`unknown command '${command}' (use score, evaluate or detectors; --help for more)`);
