@@ -4,7 +4,7 @@
  * policy applied and reported).
  */
 import { medianSorted } from '../metrics/quantile.js';
-import { DataError } from './csv.js';
+import { DataError } from './errors.js';
 import { getColumn, type Dataset } from './dataset.js';
 import type { Matrix } from './matrix.js';
 
