@@ -19,6 +19,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import sklearn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_json import fl, fl_list  # noqa: E402
 from sklearn.metrics import (accuracy_score, average_precision_score, confusion_matrix,
                              f1_score, precision_score, recall_score, roc_auc_score)
 
@@ -30,20 +33,6 @@ if not os.path.isdir(DATASETS):
 
 VERSIONS = {'numpy': np.__version__, 'sklearn': sklearn.__version__, 'pandas': pd.__version__,
             'python': sys.version.split()[0]}
-
-
-def fl(x):
-    """A float for JSON: NaN → None, ±inf → 'inf' / '-inf', -0.0 → 0.0."""
-    x = float(x)
-    if np.isnan(x):
-        return None
-    if np.isinf(x):
-        return 'inf' if x > 0 else '-inf'
-    return x + 0.0
-
-
-def fl_list(a):
-    return [fl(v) for v in np.asarray(a, dtype=np.float64).ravel()]
 
 
 def write(name, obj):

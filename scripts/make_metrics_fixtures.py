@@ -22,6 +22,9 @@ import warnings
 
 import numpy as np
 import sklearn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_json import fl, fl_list  # noqa: E402
 from sklearn.metrics import (accuracy_score, average_precision_score, balanced_accuracy_score,
                              f1_score, fbeta_score, matthews_corrcoef, precision_recall_curve,
                              precision_score, recall_score, roc_auc_score, roc_curve)
@@ -34,19 +37,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'tests', 'fixtures', 'metrics-sklearn.json')
 VERSIONS = {'numpy': np.__version__, 'sklearn': sklearn.__version__, 'python': sys.version.split()[0]}
 BETAS = [0.0, 0.5, 1.0, 2.0, 1e5, float('inf')]
-
-
-def fl(x):
-    x = float(x)
-    if np.isnan(x):
-        return None
-    if np.isinf(x):
-        return 'inf' if x > 0 else '-inf'
-    return x + 0.0
-
-
-def fl_list(a):
-    return [fl(v) for v in np.asarray(a, dtype=np.float64).ravel()]
 
 
 def caught(fn, *args, **kwargs):

@@ -17,6 +17,8 @@ import { featureMatrix, resolveLabels, MISSING_POLICIES, type Labels, type Missi
 import { DETECTORS, getDetector } from '../core/detectors/registry.js';
 import { fitAndScore } from '../core/detectors/run.js';
 import { scoreSamplesFromScores, type ModelJSON } from '../core/detectors/detector.js';
+import { thresholdRelation } from '../core/detectors/threshold.js';
+import { neighborsToSearch } from '../core/detectors/specs.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../core/compute/backend.js';
 import { ThresholdSweep, prCurveFull, rocCurveFull, type Metrics } from '../core/metrics/index.js';
 // Loaded by main() for score and evaluate only, so --help and detectors start without the CSV reader,
@@ -26,7 +28,6 @@ let writeScoredCsv: typeof import('./write.js').writeScoredCsv;
 let ScoringThreads: typeof import('./threads.js').ScoringThreads;
 type ScoringThreads = import('./threads.js').ScoringThreads;
 import type { Neighbors } from '../core/neighbors/index.js';
-import { resolveParams } from '../core/detectors/params.js';
 
 /**
  * Whether LOF's and kNN's neighbour search is worth splitting across threads: starting a thread
@@ -209,8 +210,8 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   // A large neighbour search (LOF, kNN) is split across the threads first; fit gets its result as a value.
   let neighbors: Neighbors | undefined;
   const X = train.matrix;
-  if (!savedModel && spec.usesNeighbors && spec.neighborCount && splitWorthIt(X.rows, X.cols)) {
-    const k = spec.neighborCount(resolveParams(spec.params, params, spec.id), X.rows);
+  const k = savedModel ? 0 : neighborsToSearch(spec, params, X.rows);
+  if (k > 0 && splitWorthIt(X.rows, X.cols)) {
     const t = getThreads();
     if (t.size > 0 && k >= 1 && k < X.rows) neighbors = await t.neighbors({ datasetId: t.add(trainDs ?? ds), columns, missing }, X, k);
   }
@@ -401,8 +402,9 @@ function printHuman(out: { detector: string; backend: string; compute: string; r
   const w = (s: string) => process.stdout.write(`${s}\n`);
   w(`${ds.name}: ${out.rows} rows, ${out.columns.length} feature columns (${out.columns.join(', ')})`);
   for (const imp of out.imputed) w(`  missing: ${imp.cells} cells of '${imp.column}' filled with ${fmt(imp.value)}`);
-  // The One-class SVM's libsvm rule (decision_function ≤ 0 flagged) sits just below 0: said as score ≥ 0.
-  const rule = out.threshold === -Number.MIN_VALUE ? 'score ≥ 0' : `threshold ${fmt(out.threshold)}`;
+  // The One-class SVM's libsvm rule sits just below 0: said as score ≥ 0.
+  const rel = thresholdRelation(out.threshold);
+  const rule = rel.op === '≥' ? `score ≥ ${rel.value}` : `threshold ${fmt(rel.value)}`;
   w(`${out.detector} on ${out.backend} (${out.compute}): ${rule}, ${out.flagged} flagged (${((100 * out.flagged) / out.rows).toFixed(2)} %)`);
   for (const warning of out.warnings) w(`  note: ${warning}`);
   if (out.metrics && labels) {

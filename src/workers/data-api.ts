@@ -58,13 +58,6 @@ function selectedRows(src: FeatureSource, sel: RowSelection): [number, number] |
   }
 }
 
-/** How many rows a selection holds. */
-export function rowCount(src: FeatureSource, sel: RowSelection): number {
-  const rows = selectedRows(src, sel);
-  if (rows === undefined) return get(src.datasetId).rows;
-  return rows instanceof Int32Array ? rows.length : rows[1] - rows[0];
-}
-
 /**
  * The feature matrix of some rows (missing cells filled as for all rows), for a detector
  * worker: sent over that worker's own port, never through the main thread.
@@ -87,10 +80,6 @@ export function getModel(id: string): PackedModel {
   if (!m) throw new Error(`model ${id} is no longer kept`);
   const copy = copyPacked(m);
   return Comlink.transfer(copy, packBuffers(copy));
-}
-
-export function hasModel(id: string): boolean {
-  return models.has(id);
 }
 
 /** The model file's text (saving or downloading), with the feature column names. */

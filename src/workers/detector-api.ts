@@ -9,8 +9,7 @@
 import * as Comlink from 'comlink';
 import { chooseBackend, type BackendChoice, type BackendOptions, type BackendPreference } from '../core/compute/backend';
 import { fitModel } from '../core/detectors/run';
-import { getDetector, loadModel } from '../core/detectors/registry';
-import { resolveParams } from '../core/detectors/params';
+import { loadModel } from '../core/detectors/registry';
 import { packBuffers, packModel, unpackModel } from '../core/detectors/model-pack';
 import type { Matrix } from '../core/data/matrix';
 import type { Imputation } from '../core/data/prepare';
@@ -91,7 +90,6 @@ export interface FitJob {
 }
 
 export interface FitReply {
-  modelId: string;
   threshold: number;
   info: ModelInfo;
   hasDecision: boolean;
@@ -103,7 +101,6 @@ export interface FitReply {
   fitMs: number;
   scoreMs: number;
   backend: string;
-  trainRows: number;
 }
 
 export async function fit(job: FitJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void): Promise<FitReply> {
@@ -131,8 +128,8 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
     complete = all ? a === 0 && b === X.rows : false;
   }
   const reply: FitReply = {
-    modelId: job.modelId, threshold: model.threshold, info: { ...model.info, compute }, hasDecision: typeof model.decisionFunction === 'function',
-    scores, complete, columns: f.columns, imputed: f.imputed, fitMs: t1 - t0, scoreMs: performance.now() - t1, backend: choice.backend, trainRows: X.rows,
+    threshold: model.threshold, info: { ...model.info, compute }, hasDecision: typeof model.decisionFunction === 'function',
+    scores, complete, columns: f.columns, imputed: f.imputed, fitMs: t1 - t0, scoreMs: performance.now() - t1, backend: choice.backend,
   };
   return Comlink.transfer(reply, scores ? [scores.buffer as ArrayBuffer] : []);
 }
@@ -189,11 +186,6 @@ export async function explain(modelId: string, source: FeatureSource, rows: numb
   return Comlink.transfer(e, [e.buffer as ArrayBuffer]);
 }
 
-/** How many neighbours the detector's fit searches on `rows` training rows (0: it searches none). */
-export function neighborCount(detector: string, params: Record<string, unknown>, rows: number): number {
-  const spec = getDetector(detector);
-  return spec.usesNeighbors && spec.neighborCount ? spec.neighborCount(resolveParams(spec.params, params, spec.id), rows) : 0;
-}
 
 /** One share of a neighbour search split across the pool: rows [range) of the training rows against all of them, self excluded. */
 export async function neighbors(source: FeatureSource, fitRows: RowSelection, k: number, range: [number, number]): Promise<Neighbors> {

@@ -20,6 +20,7 @@ import { rowRanges } from '../core/data/matrix';
 import type { Imputation, MissingPolicy } from '../core/data/prepare';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { joinNeighbors, type Neighbors } from '../core/neighbors/common';
+import { detectorMeta, neighborsToSearch } from '../core/detectors/specs';
 import type * as DetectorApi from './detector-api';
 import type { FeatureSource, RowSelection } from './data-api';
 import { dataPort, dataWorker } from './data-client';
@@ -131,6 +132,13 @@ export class DetectorPool {
     return s;
   }
 
+  /** Worker i, connected and with its backend chosen (rejects if it dies meanwhile). */
+  private async ready(i: number): Promise<Slot> {
+    const s = this.slot(i);
+    await Promise.race([s.backend, s.died]);
+    return s;
+  }
+
   /** Each worker's backend (starting the workers if needed). */
   async backends(): Promise<BackendChoice[]> {
     return Promise.all(this.slots.map((_, i) => this.slot(i).backend));
@@ -145,8 +153,7 @@ export class DetectorPool {
 
   /** A model file opened in the page (checked against the schema already): built and kept in a worker. */
   async importModel(json: ModelJSON): Promise<{ modelId: string; threshold: number; info: ModelInfo; hasDecision: boolean }> {
-    const s = this.slot(0);
-    await Promise.race([s.backend, s.died]);
+    const s = await this.ready(0);
     const modelId = `model-${++this.seq}`;
     const r = await Promise.race([s.api.importModel(modelId, json), s.died]);
     return { modelId, ...r };
@@ -165,15 +172,13 @@ export class DetectorPool {
 
   /** Scores of a grid over two of the model's columns (the plot's score surface), row-major from the bottom-left. */
   async scoreGrid(modelId: string, grid: GridSpec): Promise<Float64Array> {
-    const s = this.slot(0);
-    await Promise.race([s.backend, s.died]);
+    const s = await this.ready(0);
     return Promise.race([s.api.scoreGrid(modelId, grid), s.died]);
   }
 
   /** Per-feature explanation of a few rows of a dataset (null when the detector has none). */
   async explain(modelId: string, source: FeatureSource, rows: number[]): Promise<Float64Array | null> {
-    const s = this.slot(0);
-    await Promise.race([s.backend, s.died]);
+    const s = await this.ready(0);
     return Promise.race([s.api.explain(modelId, source, rows), s.died]);
   }
 
@@ -190,11 +195,7 @@ export class DetectorPool {
     });
     aborted.catch(() => undefined);
     const guard = <T>(s: Slot, p: Promise<T>) => Promise.race([p, s.died, aborted]);
-    const ready = async (i: number) => {
-      const s = this.slot(i);
-      await guard(s, s.backend);
-      return s;
-    };
+    const ready = (i: number) => Promise.race([this.ready(i), aborted]);
     const source: FeatureSource = { datasetId: job.datasetId, columns: job.columns, missing: job.missing };
     const n = this.size;
     const rows = job.rows;
@@ -227,7 +228,7 @@ export class DetectorPool {
     // A neighbour search is quadratic: every worker searches a share of the training rows first, and the fit gets the joined result.
     let neighbors: Neighbors | undefined;
     if (n > 1 && job.trainRows >= NEIGHBOUR_ROWS) {
-      const k = await guard(first, first.api.neighborCount(job.detector, job.params, job.trainRows));
+      const k = neighborsToSearch(detectorMeta(job.detector), job.params, job.trainRows);
       if (k > 0 && k < job.trainRows) {
         let searched = 0;
         const shares = await Promise.all(rowRanges(job.trainRows, n).map(async (range, share) => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApp, setThreshold, setContamination, setFlaggedCount, resetThreshold } from '../store';
 import { fmt, fmtInt } from '../lib/format';
+import { thresholdRelation } from '../../core/detectors/threshold';
 import { LinkedNumber } from './LinkedNumber';
 
 const STEPS = 1000;
@@ -19,6 +20,8 @@ export function ThresholdPanel() {
   }
   const { sweep } = result;
   const flagged = sweep.flaggedAt(threshold);
+  // The One-class SVM's libsvm rule sits just below 0: said as score ≥ 0.
+  const rel = thresholdRelation(threshold);
   // The slider keeps its own position while it set the threshold: with fewer rows than
   // steps, neighbouring positions map to one threshold, and deriving the position back
   // from it would pin the knob (arrow keys would never get past a gap between scores).
@@ -27,10 +30,7 @@ export function ThresholdPanel() {
     <section className="panel">
       <h2>Threshold</h2>
       <div className="threshold-value">
-        {/* The One-class SVM's libsvm rule (decision_function ≤ 0 flagged) sits just below 0: say it as ≥ 0. */}
-        {threshold === -Number.MIN_VALUE
-          ? <>score ≥ <strong data-testid="threshold-value" data-value={threshold} title="libsvm's rule: decision_function ≤ 0 is an outlier">0</strong></>
-          : <>score &gt; <strong data-testid="threshold-value" data-value={threshold}>{fmt(threshold, 5)}</strong></>}
+        score {rel.op} <strong data-testid="threshold-value" data-value={threshold}>{fmt(rel.value, 5)}</strong>
         <button type="button" className="link" onClick={resetThreshold} title="The detector's own threshold (contamination parameter)">reset to detector's</button>
       </div>
       <input

@@ -73,6 +73,7 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
   const controller = new AbortController();
   jobs.abort = controller;
   const raw = formParams(detector, params);
+  const runDetector = model?.meta.detector ?? detector;
   const bad = model ? null : paramError();
   if (bad) {
     set({ job: { state: 'error', fraction: 0, message: bad } });
@@ -96,7 +97,7 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
     const r = await p.run(
       {
         datasetId, columns: features, missing: missingPolicy, rows: dataset?.rows ?? 0, fitRows: subset.rows, trainRows: subset.count,
-        detector: model?.meta.detector ?? detector, params: raw, seed, modelId: model?.modelId,
+        detector: runDetector, params: raw, seed, modelId: model?.modelId,
       },
       {
         signal: controller.signal,
@@ -104,12 +105,11 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
         onEpoch: (e) => {
           if (jobs.abort !== controller) return;
           const t = get().training;
-          const epochs = t && t.detector === (model?.meta.detector ?? detector) ? [...t.epochs, e] : [e];
-          set({ training: { detector: model?.meta.detector ?? detector, epochs } });
+          const epochs = t && t.detector === runDetector ? [...t.epochs, e] : [e];
+          set({ training: { detector: runDetector, epochs } });
         },
       },
     );
-    const runDetector = model?.meta.detector ?? detector;
     if (jobs.abort !== controller || get().datasetId !== datasetId) {
       if (!model) p.forget(r.modelId); // superseded: its model is nobody's
       return;

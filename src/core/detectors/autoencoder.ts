@@ -135,7 +135,7 @@ async function fitAutoencoder(X: Matrix, params: Params, options: FitOptions = {
   const n = X.rows;
   const d = X.cols;
   // PyOD's AutoEncoder fails on one row (torch's BatchNorm1d: "Expected more than 1 value per channel when training").
-  checkTraining(X, 'autoencoder', 2);
+  checkTraining(X, 'autoencoder', autoencoderMeta.minRows!(params));
   const layers = layerWidths(d, String(params.hidden_neuron_list));
   const activation = String(params.hidden_activation_name) as ActivationName;
   const batchNorm = params.batch_norm === true;

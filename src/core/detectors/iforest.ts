@@ -28,8 +28,12 @@ import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { DEFAULT_SEED, Random } from '../random.js';
 import { Scores, checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
-import type { Params, ParamValue } from './params.js';
+import { parseSize, type Params, type ParamSpec, type ParamValue } from './params.js';
 import { iforestMeta } from './specs.js';
+
+const sizeSpec = (name: string): ParamSpec => iforestMeta.params.find((p) => p.name === name)!;
+const MAX_SAMPLES = sizeSpec('max_samples');
+const MAX_FEATURES = sizeSpec('max_features');
 import { contaminationRule, fitThreshold, needsScores } from './threshold.js';
 
 const EULER_GAMMA = 0.5772156649015329;
@@ -63,7 +67,7 @@ export function pow2neg(x: number): number {
 
 /** max_samples as scikit-learn resolves it: 'auto' = min(256, n); a fraction of n; a count clipped to n. */
 export function resolveMaxSamples(maxSamples: ParamValue, n: number): { value: number; warning?: string } {
-  const size = parseSize('max_samples', maxSamples);
+  const size = parseSize(MAX_SAMPLES, maxSamples);
   if (size === 'auto') return { value: Math.min(256, n) };
   if (size.fraction) {
     // scikit-learn: int(max_samples * n), which fails later (in numpy) when that is 0; said plainly here.
@@ -79,28 +83,6 @@ export function resolveMaxSamples(maxSamples: ParamValue, n: number): { value: n
 /** The depth limit of every tree: ceil(log2(max(max_samples, 2))). */
 export function depthLimit(maxSamples: number): number {
   return Math.ceil(Math.log2(Math.max(maxSamples, 2)));
-}
-
-/**
- * max_samples / max_features as scikit-learn reads them: an int counts (rows or columns, ≥ 1), a
- * float is a fraction and must lie in (0, 1]. scikit-learn tells them by type; here text with a
- * point or an exponent ("0.5", "1.0", "2.0", "1e2") is a float and other text ("1", "256") an int,
- * so "1" is one row and "1.0" all of them. A JavaScript number has no such mark: a non-integer is
- * a fraction, the number 1 is the fraction 1 (all), other integers count.
- */
-function parseSize(name: 'max_samples' | 'max_features', v: ParamValue): 'auto' | { fraction: boolean; value: number } {
-  if (v === 'auto' && name === 'max_samples') return 'auto';
-  const x = Number(v);
-  const what = name === 'max_samples' ? 'rows' : 'columns';
-  if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(x)) throw new TypeError(`${name} must be ${name === 'max_samples' ? "'auto', " : ''}an integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
-  const float = typeof v === 'string' ? /[.eE]/.test(v) : !Number.isInteger(x) || x === 1;
-  if (float) {
-    // scikit-learn's constraint: an int >= 1 or a float in (0, 1]; 2.0 is refused, not read as 2.
-    if (!(x > 0 && x <= 1)) throw new RangeError(`${name} must be ${name === 'max_samples' ? "'auto', " : ''}an integer >= 1 or a float in (0, 1], got: ${JSON.stringify(v)} (a float is a fraction of the ${what})`);
-    return { fraction: true, value: x };
-  }
-  if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
-  return { fraction: false, value: x };
 }
 
 /** The distinct values of a row draw, ascending. */
@@ -138,7 +120,7 @@ export const iforest: DetectorSpec = {
     checkTraining(X, 'Isolation Forest');
     const nEstimators = Number(params.n_estimators);
     const ms = resolveMaxSamples(params.max_samples, n);
-    const mf = parseSize('max_features', params.max_features) as { fraction: boolean; value: number };
+    const mf = parseSize(MAX_FEATURES, params.max_features) as { fraction: boolean; value: number };
     if (!mf.fraction && mf.value > d) throw new RangeError(`max_features must be at most the number of columns (${d}), got: ${String(params.max_features)}`);
     const nFeatures = mf.fraction ? Math.max(1, Math.floor(mf.value * d)) : mf.value;
     const maxSamples = ms.value;

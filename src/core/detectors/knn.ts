@@ -27,7 +27,7 @@ export const knn: DetectorSpec = {
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const k = Number(params.n_neighbors);
     if (X.rows >= 1 && k > X.rows - 1) throw new RangeError(`n_neighbors must be less than the number of rows (${X.rows}), got: ${k}; PyOD refuses too (Expected n_neighbors < n_samples_fit)`);
-    checkTraining(X, 'kNN', k + 1);
+    checkTraining(X, 'kNN', knnMeta.minRows!(params));
     throwIfAborted(options.signal);
     const nb = options.neighbors ? givenNeighbors(options.neighbors, X.rows, k) : await neighborsFor(X, k, undefined, { backend: options.backend, signal: options.signal, onProgress: (f) => options.onProgress?.(f, 'neighbours') });
     const scores = reduce(nb.distances, k, X.rows, String(params.method));

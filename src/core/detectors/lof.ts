@@ -42,7 +42,7 @@ export const lof: DetectorSpec = {
   async fit(X: Matrix, params: Params, options: FitOptions = {}): Promise<FittedModel> {
     const n = X.rows;
     // scikit-learn fails here too: "Expected n_neighbors <= n_samples, but n_samples = 1, n_neighbors = 2".
-    checkTraining(X, 'Local Outlier Factor', 2, `each row's neighbours are the others; scikit-learn refuses too (Expected n_neighbors <= n_samples, but n_samples = ${n}, n_neighbors = ${n + 1})`);
+    checkTraining(X, 'Local Outlier Factor', lofMeta.minRows!(params), `each row's neighbours are the others; scikit-learn refuses too (Expected n_neighbors <= n_samples, but n_samples = ${n}, n_neighbors = ${n + 1})`);
     const asked = Number(params.n_neighbors);
     const k = lof.neighborCount!(params, n);
     const warnings: string[] = [];

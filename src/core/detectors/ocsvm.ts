@@ -40,7 +40,7 @@ import { DEFAULT_SEED, Random } from '../random.js';
 import { Scores, checkFeatures, checkModelJSON, checkTraining, decisionFromScores, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { OCSVM_EXACT_MAX_ROWS, ocsvmMeta } from './specs.js';
-import { contaminationRule, fitThreshold } from './threshold.js';
+import { AT_LEAST_ZERO, contaminationRule, fitThreshold, thresholdRelation } from './threshold.js';
 
 /** Above this many training rows 'auto' takes the Nystroem + SGD route (kept in specs.ts, which the page reads). */
 export const EXACT_MAX_ROWS = OCSVM_EXACT_MAX_ROWS;
@@ -178,7 +178,7 @@ export const ocsvm: DetectorSpec = {
     if (!s || (s.method !== 'exact' && s.method !== 'nystroem') || !Array.isArray(s.coef)) throw new TypeError('One-class SVM model state is malformed');
     if (s.method === 'exact' && s.sv.length !== s.coef.length * m.features) throw new TypeError('One-class SVM model state is malformed (support vectors)');
     // Models saved before libsvm's rule was followed hold threshold 0 for 'auto'.
-    const threshold = m.params.contamination === 'auto' && m.threshold === 0 ? LIBSVM_THRESHOLD : m.threshold;
+    const threshold = m.params.contamination === 'auto' && m.threshold === 0 ? AT_LEAST_ZERO : m.threshold;
     return new OcsvmModel(m.params, m.features, threshold, s, [], null);
   },
 };
@@ -195,16 +195,9 @@ function featureScores(coef: ArrayLike<number>, offset: number, F: Float32Array,
   return out;
 }
 
-/**
- * The threshold for contamination 'auto': libsvm's predict calls decision_function = 0 an outlier
- * (−1), so every score ≥ 0 is flagged. With the contract's `score > threshold`, that is the
- * largest double below 0; decision_function stays −score (decisionOffset 0).
- */
-export const LIBSVM_THRESHOLD = -Number.MIN_VALUE;
-
 function finish(params: Params, d: number, state: OcsvmState, warnings: string[], scores: Float64Array, fitMs: number, options: FitOptions, compute?: string): FittedModel {
   // 'auto': libsvm's predict (decision_function ≤ 0 flagged); a fraction: PyOD's threshold_ over the training scores.
-  const { threshold } = fitThreshold(contaminationRule('pyod', params.contamination, LIBSVM_THRESHOLD), scores);
+  const { threshold } = fitThreshold(contaminationRule('pyod', params.contamination, AT_LEAST_ZERO), scores);
   options.onProgress?.(1, 'fitted');
   return new OcsvmModel(params, d, threshold, state, warnings, fitMs, scores, compute);
 }
@@ -231,7 +224,8 @@ class OcsvmModel implements FittedModel {
     /** How it was fitted, when not the default for its method (Nystroem features on tensors). */
     compute?: string,
   ) {
-    this.decisionOffset = threshold === LIBSVM_THRESHOLD ? 0 : threshold;
+    // 'auto' (libsvm's score ≥ 0) keeps decision_function = −score; a fraction shifts it as the threshold does.
+    this.decisionOffset = thresholdRelation(threshold).value;
     this.scoreSamplesOffset = state.method === 'exact' ? state.rho : state.offset;
     this.coef = Float64Array.from(state.coef);
     if (state.method === 'exact') {

@@ -22,6 +22,8 @@ export interface ParamSpec {
   options?: string[];
   /** The page's default where it differs from scikit-learn's (e.g. standardising before an SVM); the CLI keeps `default`. */
   pageDefault?: ParamValue;
+  /** 'size': what a count counts and a fraction is a fraction of ('rows' when absent). */
+  of?: 'rows' | 'columns';
   /** Tuning knobs the page folds under "more parameters" (solver tolerances, cache sizes…). */
   advanced?: boolean;
 }
@@ -53,6 +55,7 @@ export function parseParam(spec: ParamSpec, raw: unknown): ParamValue {
       const v = typeof s === 'number' ? s : Number(s);
       if (typeof s === 'boolean' || s === '' || !Number.isFinite(v)) throw new TypeError(`${spec.name} must be ${spec.options?.includes('auto') ? "'auto', " : ''}an integer or a fraction in (0, 1], got: ${JSON.stringify(raw)}`);
       if (!(v > 0)) throw bad('must be positive');
+      parseSize(spec, s as number | string);
       return s as number | string;
     }
     case 'contamination': {
@@ -84,6 +87,32 @@ export function parseParam(spec: ParamSpec, raw: unknown): ParamValue {
     default:
       throw new TypeError(`unknown parameter type ${(spec as ParamSpec).type}`);
   }
+}
+
+/** A 'size' parameter read: 'auto', or a count (an int >= 1) or a fraction (a float in (0, 1]). */
+export type Size = 'auto' | { fraction: boolean; value: number };
+
+/**
+ * A 'size' value as scikit-learn reads max_samples / max_features: an int counts (rows or columns,
+ * ≥ 1), a float is a fraction and must lie in (0, 1]. scikit-learn tells them by type; here text
+ * with a point or an exponent ("0.5", "1.0", "2.0", "1e2") is a float and other text ("1", "256")
+ * an int, so "1" is one row and "1.0" all of them. A JavaScript number has no such mark: a
+ * non-integer is a fraction, the number 1 is the fraction 1 (all), other integers count.
+ */
+export function parseSize(spec: ParamSpec, v: ParamValue): Size {
+  const auto = spec.options?.includes('auto') === true;
+  if (v === 'auto' && auto) return 'auto';
+  const x = Number(v);
+  const name = spec.name;
+  if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(x)) throw new TypeError(`${name} must be ${auto ? "'auto', " : ''}an integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
+  const float = typeof v === 'string' ? /[.eE]/.test(v) : !Number.isInteger(x) || x === 1;
+  if (float) {
+    // scikit-learn's constraint: an int >= 1 or a float in (0, 1]; 2.0 is refused, not read as 2.
+    if (!(x > 0 && x <= 1)) throw new RangeError(`${name} must be ${auto ? "'auto', " : ''}an integer >= 1 or a float in (0, 1], got: ${JSON.stringify(v)} (a float is a fraction of the ${spec.of ?? 'rows'})`);
+    return { fraction: true, value: x };
+  }
+  if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer or a fraction in (0, 1], got: ${JSON.stringify(v)}`);
+  return { fraction: false, value: x };
 }
 
 /** Defaults overlaid with the given values, each checked; unknown names are an error. */

@@ -11,7 +11,7 @@
  * @example
  * detectorMeta('lof').params.map((p) => p.name); // ['n_neighbors', 'contamination']
  */
-import { contaminationParam, type ParamSpec, type Params } from './params.js';
+import { contaminationParam, resolveParams, type ParamSpec, type Params } from './params.js';
 
 /** A detector as the page, the pool and the CLI's flags know it (DetectorSpec adds fit and load). */
 export interface DetectorMeta {
@@ -59,7 +59,7 @@ export const iforestMeta: DetectorMeta = {
     { name: 'n_estimators', type: 'int', default: 100, min: 1, max: 10000, help: 'Number of trees' },
     { name: 'max_samples', type: 'size', default: 'auto', options: ['auto'], help: "Rows per tree: 'auto' = min(256, n), an integer count, or a fraction in (0, 1]" },
     contaminationParam("'auto' uses offset −0.5 (the paper's); a fraction in (0, 0.5] flags that share of the training rows"),
-    { name: 'max_features', type: 'size', default: '1.0', help: 'Features per tree: an integer count or a fraction in (0, 1] (1.0 = all)' },
+    { name: 'max_features', type: 'size', default: '1.0', of: 'columns', help: 'Features per tree: an integer count or a fraction in (0, 1] (1.0 = all)' },
     { name: 'bootstrap', type: 'bool', default: false, help: 'Draw each tree\'s rows with replacement' },
   ],
   notes: [
@@ -177,4 +177,12 @@ export function detectorMeta(id: string): DetectorMeta {
   const d = DETECTOR_METAS.find((x) => x.id === id);
   if (!d) throw new RangeError(`unknown detector '${id}' (available: ${DETECTOR_METAS.map((x) => x.id).join(', ')})`);
   return d;
+}
+
+/**
+ * How many neighbours a detector's fit searches on `rows` training rows with these (raw) parameters;
+ * 0 for a detector that searches none. The page's pool and the CLI split that search before the fit.
+ */
+export function neighborsToSearch(meta: DetectorMeta, params: Record<string, unknown>, rows: number): number {
+  return meta.usesNeighbors && meta.neighborCount ? meta.neighborCount(resolveParams(meta.params, params, meta.id), rows) : 0;
 }

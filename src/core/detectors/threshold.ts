@@ -20,7 +20,7 @@
  * const rule = contaminationRule('sklearn_offset', params.contamination, 0.5);
  * const { threshold, offset } = fitThreshold(rule, trainingScores); // offset = scikit-learn's offset_
  */
-import { quantileSorted, thresholdFromContamination } from '../metrics/quantile.js';
+import { nextDown, quantileSorted, thresholdFromContamination } from '../metrics/quantile.js';
 import type { ParamValue } from './params.js';
 
 export type ThresholdRule =
@@ -73,4 +73,15 @@ export function fitThreshold(rule: ThresholdRule, scores?: ArrayLike<number>): F
 function needScores(rule: ThresholdRule, scores: ArrayLike<number> | undefined): ArrayLike<number> {
   if (!scores || scores.length === 0) throw new RangeError(`the ${rule.kind} threshold needs the training scores`);
   return scores;
+}
+
+/**
+ * libsvm's predict calls decision_function = 0 an outlier: score ≥ 0 flagged. In the contract's
+ * `score > threshold` that is the largest double below 0 (the One-class SVM's 'auto' threshold).
+ */
+export const AT_LEAST_ZERO = nextDown(0);
+
+/** A threshold as people read it: `score ≥ 0` for AT_LEAST_ZERO (not −4.94e−324), else `score > t`. */
+export function thresholdRelation(threshold: number): { op: '>' | '≥'; value: number } {
+  return threshold === AT_LEAST_ZERO ? { op: '≥', value: 0 } : { op: '>', value: threshold };
 }

@@ -67,3 +67,13 @@ export function countBelow(sorted: ArrayLike<number>, x: number): number {
   }
   return lo;
 }
+
+/** The largest double below x (x itself for −∞ and NaN). */
+export function nextDown(x: number): number {
+  if (x !== x || x === -Infinity) return x;
+  if (x === 0) return -Number.MIN_VALUE;
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] += x > 0 ? -1n : 1n;
+  return f[0];
+}

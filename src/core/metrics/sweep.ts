@@ -4,7 +4,7 @@
  * Moving the threshold slider never touches the scores again.
  */
 import { balancedAccuracy, classificationWarnings, fbetaFrom, matthewsCorrcoef, precisionRecallF1, type Confusion, type PRF } from './classification.js';
-import { countAtMost, quantileSorted } from './quantile.js';
+import { countAtMost, nextDown, quantileSorted } from './quantile.js';
 import { averagePrecisionSplit, rankingWarnings, rocAucSplit, splitSortedByLabel, type SplitScores } from './ranking.js';
 
 export interface Metrics extends Confusion, PRF {
@@ -137,16 +137,6 @@ export class ThresholdSweep {
     if (p === this.n) return { threshold: nextDown(this.min), rule: 'every label positive: every row flagged (score > the largest number below the lowest score)' };
     return { threshold: this.thresholdForContamination(c), rule: `contamination = share of positive labels (${c})` };
   }
-}
-
-/** The largest double below x (x itself for −∞ and NaN). */
-export function nextDown(x: number): number {
-  if (x !== x || x === -Infinity) return x;
-  if (x === 0) return -Number.MIN_VALUE;
-  const f = new Float64Array([x]);
-  const bits = new BigInt64Array(f.buffer);
-  bits[0] += x > 0 ? -1n : 1n;
-  return f[0];
 }
 
 /** The `metrics` object of the CLI's JSON and the page's panel. */
