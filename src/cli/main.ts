@@ -28,6 +28,7 @@ let writeScoredCsv: typeof import('./write.js').writeScoredCsv;
 let ScoringThreads: typeof import('./threads.js').ScoringThreads;
 type ScoringThreads = import('./threads.js').ScoringThreads;
 import type { Neighbors } from '../core/neighbors/index.js';
+import { WriteError, checkWritable, ioReason, isSystemError, sameFileConflict, writeTextAtomic } from './output-file.js';
 
 /**
  * Whether LOF's and kNN's neighbour search is worth splitting across threads: starting a thread
@@ -46,6 +47,9 @@ const HELP = `anomaly-lab — anomaly detection on CSV files
 Usage:
   anomaly-lab score FILE.csv --detector ID [options]
   anomaly-lab evaluate FILE.csv --score COL --label COL [--threshold T | --contamination C] [--positive V] [--beta B] [--curves C.csv]
+  anomaly-lab nab RESULTS_DIR --windows W.json [--profiles P.json] [--profile NAME] [--threshold T] [--data DIR]
+                                 NAB's score of results in NAB's layout (<category>/[<prefix>_]<file>.csv with
+                                 timestamp, anomaly_score); the threshold optimised over the corpus unless given
   anomaly-lab detectors          list detectors and their parameters
 
 score options:
@@ -60,6 +64,7 @@ score options:
   --save-model M.json    write the fitted model
   --model M.json         score with a saved model instead of fitting
   --out scored.csv       write the input columns plus score, is_anomaly (and decision_function, score_samples)
+  --no-formula-escape    in --out, write text cells that start with = + - @ (formulas to a spreadsheet) as they are, without a leading '
   --missing POLICY       fill missing feature cells with the column median | mean | zero (default median)
   --backend B            tfjs backend: auto | wasm | cpu (default auto)
   --json                 print one JSON object on stdout
@@ -85,7 +90,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'score') return score(rest);
   if (command === 'evaluate') return evaluate(rest);
-  fail(`unknown command '${command}' (use score, evaluate or detectors; --help for more)`);
+  if (command === 'nab') return (await import('./nab.js')).nab(rest);
+  fail(`unknown command '${command}' (use score, evaluate, nab or detectors; --help for more)`);
 }
 
 function listDetectors(): void {
@@ -116,6 +122,7 @@ async function score(args: string[]): Promise<void> {
     'save-model': { type: 'string' },
     model: { type: 'string' },
     out: { type: 'string' },
+    'no-formula-escape': { type: 'boolean', default: false },
     missing: { type: 'string', default: 'median' },
     backend: { type: 'string', default: 'auto' },
     beta: { type: 'string' },
@@ -131,6 +138,11 @@ async function score(args: string[]): Promise<void> {
   const backendPref = o.backend as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(backendPref)) fail(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got: ${backendPref}`);
   parseBeta(o.beta as string | undefined);
+  // Outputs: never one of the inputs, and writable, before any work.
+  checkOutputs(
+    [['--out', o.out], ['--save-model', o['save-model']], ['--curves', o.curves]],
+    [['the input file', file], ['the --train file', o.train], ['the --model file', o.model]],
+  );
 
   let savedModel: ModelJSON | undefined;
   if (o.model) savedModel = readModel(o.model as string);
@@ -228,14 +240,16 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   );
   const { model, scores, decision } = result;
   if (o['save-model']) {
-    fs.writeFileSync(o['save-model'] as string, JSON.stringify({ ...model.toJSON(), columns }, null, 1));
+    await writeTextAtomic(o['save-model'] as string, JSON.stringify({ ...model.toJSON(), columns }, null, 1));
   }
   const sweep = new ThresholdSweep(scores, labels?.labels);
   const threshold = model.threshold;
   const flagged = sweep.flaggedAt(threshold);
   const metrics = sweep.metricsAt(threshold, parseBeta(o.beta as string | undefined));
-  if (o.curves) writeCurves(o.curves as string, sweep);
-  if (o.out) await writeScoredCsv(o.out as string, ds, scores, threshold, decision, scoreSamplesFromScores(model, scores));
+  if (o.curves) await writeCurves(o.curves as string, sweep);
+  if (o.out) {
+    await writeScoredCsv(o.out as string, file, ds, { scores, threshold, decision, scoreSamples: scoreSamplesFromScores(model, scores) }, { formulaEscape: !o['no-formula-escape'] });
+  }
 
   const out = {
     detector: detectorId,
@@ -294,6 +308,7 @@ async function evaluate(args: string[]): Promise<void> {
   if (!o.label) fail('evaluate needs --label COL');
   if (o.threshold !== undefined && o.contamination !== undefined) fail('give --threshold or --contamination, not both');
   const beta = parseBeta(o.beta as string | undefined);
+  checkOutputs([['--curves', o.curves]], [['the input file', positionals[0]]]);
   let threshold = NaN;
   let contamination = NaN;
   if (o.threshold !== undefined) {
@@ -322,7 +337,7 @@ async function evaluate(args: string[]): Promise<void> {
     rule = `contamination ${contamination}`;
   } else ({ threshold, rule } = sweep.thresholdForPositiveShare()!);
   const metrics = sweep.metricsAt(threshold, beta)!;
-  if (o.curves) writeCurves(o.curves as string, sweep);
+  if (o.curves) await writeCurves(o.curves as string, sweep);
   const out = {
     score: col.name,
     label: o.label as string,
@@ -364,18 +379,25 @@ function positiveValue(ds: Dataset, labelName: string, labels: Labels): number |
  * An undefined value (FPR without negatives, TPR without positives, the last
  * PR point's threshold) is an empty cell, as pandas writes NaN.
  */
-function writeCurves(file: string, sweep: ThresholdSweep): void {
+async function writeCurves(file: string, sweep: ThresholdSweep): Promise<void> {
   if (!sweep.split) fail('--curves needs a label column (--label COL)');
   const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
   const lines = ['curve,threshold,x,y'];
   for (const [name, c] of [['roc', rocCurveFull(sweep.split)], ['pr', prCurveFull(sweep.split)]] as const) {
     for (let k = 0; k < c.x.length; k++) lines.push(`${name},${cell(c.thresholds[k])},${cell(c.x[k])},${cell(c.y[k])}`);
   }
-  try {
-    fs.writeFileSync(file, `${lines.join('\n')}\n`);
-  } catch (e) {
-    fail(`--curves ${file} cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  await writeTextAtomic(file, `${lines.join('\n')}\n`);
+}
+
+/**
+ * Refuse, before any work, an output that is one of the inputs (same file, however named) or that two
+ * outputs share, and an output that cannot be written (a missing folder, a folder): one line, exit 2.
+ */
+function checkOutputs(outputs: [string, unknown][], inputs: [string, unknown][]): void {
+  const given = (list: [string, unknown][]) => list.filter((e): e is [string, string] => typeof e[1] === 'string');
+  const conflict = sameFileConflict(given(outputs), given(inputs));
+  if (conflict) fail(conflict);
+  for (const [, file] of given(outputs)) checkWritable(file);
 }
 
 function round(ms: number): number {
@@ -420,12 +442,27 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-main(process.argv.slice(2)).catch((e: unknown) => {
+/** Every failure ends here, from main() or thrown anywhere else: one line on stderr and exit 2, or a stack and exit 1 for a bug. */
+function report(e: unknown): void {
   const err = e as Error;
-  if (e instanceof UsageError || e instanceof DataError || e instanceof RangeError || e instanceof TypeError) {
+  // A reader that closed the pipe (stdout, or --out /dev/stdout): end quietly, as Unix tools do.
+  if ((e as NodeJS.ErrnoException | null)?.code === 'EPIPE') process.exit(0);
+  if (e instanceof UsageError || e instanceof DataError || e instanceof WriteError || e instanceof RangeError || e instanceof TypeError) {
     process.stderr.write(`anomaly-lab: ${err.message}\n`);
+    process.exit(2);
+  }
+  // Any other failed system call (reading, writing): its reason in one line, never a stack.
+  if (isSystemError(e)) {
+    process.stderr.write(`anomaly-lab: ${e.syscall}${e.path ? ` ${e.path}` : ''}: ${ioReason(e)}\n`);
     process.exit(2);
   }
   process.stderr.write(`anomaly-lab: internal error: ${err?.stack ?? String(e)}\n`);
   process.exit(1);
-});
+}
+
+// tfjs-backend-wasm's Emscripten glue adds an 'uncaughtException' listener that rethrows, so an error
+// thrown outside main()'s promise printed its 40 KB minified line and exited 7: with a capture callback,
+// Node calls ours instead of any 'uncaughtException' listener (and for unhandled rejections too).
+process.setUncaughtExceptionCaptureCallback(report);
+
+main(process.argv.slice(2)).catch(report);

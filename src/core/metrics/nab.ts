@@ -108,28 +108,29 @@ function firstRow(ms: Float64Array, t: number): number {
  * `times`: one timestamp per row, as NAB's text (parsed with parseNabTime, UTC) or as milliseconds.
  * A window edge matches the first row with the same instant (duplicate or out-of-order timestamps: the
  * first occurrence wins, as NAB's `timestamps.index`). Throws a DataError naming the series and the
- * window when an edge is not in the series, a window ends before it starts, or two windows overlap.
+ * window when an edge is not in the series, a window ends before it starts, or two windows overlap;
+ * `source` is what those messages call the series (default `name`; the CLI passes the results file).
  */
-export function prepareSeries(name: string, times: readonly string[] | Float64Array, windows: readonly (readonly [string, string])[]): LabelledSeries {
-  const ms = timesOf(name, times);
+export function prepareSeries(name: string, times: readonly string[] | Float64Array, windows: readonly (readonly [string, string])[], source = name): LabelledSeries {
+  const ms = timesOf(source, times);
   const n = ms.length;
   const matched: NabWindow[] = windows.map(([a, b]) => {
     const edge = (s: string): number => {
       const t = parseNabTime(String(s));
-      if (Number.isNaN(t)) throw new DataError(`${name}: window [${a}, ${b}]: '${s}' is not a date and time`, name);
+      if (Number.isNaN(t)) throw new DataError(`${source}: window [${a}, ${b}]: '${s}' is not a date and time`, source);
       const row = firstRow(ms, t);
-      if (row < 0) throw new DataError(`${name}: window [${a}, ${b}]: time '${s}' is not in the series`, name);
+      if (row < 0) throw new DataError(`${source}: window [${a}, ${b}]: time '${s}' is not in the series`, source);
       return row;
     };
     const start = edge(a);
     const end = edge(b);
-    if (end < start) throw new DataError(`${name}: window [${a}, ${b}] ends (row ${end + 1}) before it starts (row ${start + 1}) in the series`, name, end + 1);
+    if (end < start) throw new DataError(`${source}: window [${a}, ${b}] ends (row ${end + 1}) before it starts (row ${start + 1}) in the series`, source, end + 1);
     return { start, end, limits: [String(a), String(b)] };
   });
   matched.sort((p, q) => p.start - q.start);
   for (let k = 1; k < matched.length; k++) {
     const [p, q] = [matched[k - 1], matched[k]];
-    if (q.start <= p.end) throw new DataError(`${name}: windows [${p.limits.join(', ')}] and [${q.limits.join(', ')}] overlap`, name, q.start + 1);
+    if (q.start <= p.end) throw new DataError(`${source}: windows [${p.limits.join(', ')}] and [${q.limits.join(', ')}] overlap`, source, q.start + 1);
   }
   const probation = probationRows(n);
   const windowOf = new Int32Array(n).fill(-1);
@@ -334,11 +335,42 @@ function buildSweep(items: readonly NabScored[]): Sweep {
     for (let w = 0; w < s.windows.length; w++) scored[w0 + w] = s.windows[w].end >= s.probation ? 1 : 0;
     w0 += s.windows.length;
   }
-  // Highest score first; equal scores keep corpus order (NAB's stable sort).
-  const order = new Uint32Array(total);
-  for (let i = 0; i < total; i++) order[i] = i;
-  order.sort((a, b) => score[b] - score[a] || a - b);
-  return { order, score, sigmoid, window, windows, scored };
+  return { order: descendingOrder(score), score, sigmoid, window, windows, scored };
+}
+
+/**
+ * Row indices by score, highest first, equal scores in index order (NAB's stable sort): an LSD radix
+ * sort on the scores' bits (non-negative doubles order as their bit patterns), 4 passes of 16 bits —
+ * ~10× faster than a comparator sort on 365k rows.
+ */
+function descendingOrder(score: Float64Array): Uint32Array {
+  const n = score.length;
+  const bits = new Uint32Array(2 * n);
+  const f = new Float64Array(bits.buffer);
+  // + 0 turns −0 into +0; complementing the bits turns ascending into descending.
+  for (let i = 0; i < n; i++) f[i] = score[i] + 0;
+  for (let i = 0; i < 2 * n; i++) bits[i] = ~bits[i] >>> 0;
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let next = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (const [word, shift] of [[little ? 0 : 1, 0], [little ? 0 : 1, 16], [little ? 1 : 0, 0], [little ? 1 : 0, 16]] as const) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(bits[2 * i + word] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const j = order[k];
+      next[count[(bits[2 * j + word] >>> shift) & 0xffff]++] = j;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
 }
 
 /**
