@@ -13,4 +13,9 @@ const wasmPaths = {
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 };
 
+// Held for this worker's whole life, under the unique name the pool gave it: the pool asks for the same
+// lock, which it is granted only once this worker is gone (closed itself, crashed, out of memory) — a
+// page is told of a worker's end in no other way (pool.ts, watchExit).
+if (self.name && navigator.locks) void navigator.locks.request(`anomaly-lab:${self.name}`, () => new Promise<never>(() => undefined)).catch(() => undefined);
+
 Comlink.expose({ ...api, init: (preference: BackendPreference) => api.init(preference, { wasmPaths }) });

@@ -9,7 +9,11 @@
  * neighbour search (LOF, kNN) is split across them first and handed to the fit
  * as a value. Cancel terminates the busy workers (a worker cannot be
  * interrupted mid-computation); they are rebuilt on the next call, and models
- * come back from the data worker.
+ * come back from the data worker. A worker that fails (an uncaught error: its
+ * 'error' event; or gone: closed, crashed, out of memory, which a page learns
+ * only from the Web Lock the worker held being granted to the pool) rejects
+ * whatever waits on it with a WorkerLost and is replaced the same way; `run`
+ * retries a job whose worker went away once on the next backend.
  *
  * `rowBytes` counts the bytes of row data (matrices) in every message between
  * the page and the detector workers: by design it stays 0.
@@ -25,6 +29,7 @@ import type * as DetectorApi from './detector-api';
 import type { FeatureSource, RowSelection } from './data-api';
 import { dataPort, dataWorker } from './data-client';
 import { countingEndpoint } from './traffic';
+import { WorkerLost, nextBackend } from './worker-lost';
 
 type Remote = Comlink.Remote<typeof DetectorApi>;
 
@@ -33,8 +38,21 @@ interface Slot {
   api: Remote;
   /** Connected to the data worker, backend chosen. */
   backend: Promise<BackendChoice>;
-  /** Rejects when the worker dies, so a call never hangs on a dead worker. */
+  /** The backend once chosen (what a job that loses this worker is retried after). */
+  choice?: BackendChoice;
+  /** Rejects with a WorkerLost when the worker throws outside a call or goes away, so a call never hangs on it. */
   died: Promise<never>;
+  /** Set when the pool terminates the worker itself (cancel, a new preference): its end is no failure. */
+  retired: AbortController;
+  /** Called when the worker is gone (see watchExit). */
+  exited?: () => void;
+}
+
+/** Calls `onExit` once the worker holding the Web Lock `name` is gone; nothing where the browser has no Web Locks. */
+function watchExit(name: string, signal: AbortSignal, onExit: () => void): void {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks || signal.aborted) return;
+  locks.request(`anomaly-lab:${name}`, { signal }, () => { if (!signal.aborted) onExit(); }).catch(() => undefined);
 }
 
 export interface PoolJob {
@@ -80,6 +98,14 @@ export interface GridSpec {
   size: number;
 }
 
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message?: string) => void;
+  onEpoch?: (e: EpochReport) => void;
+  /** Told when the job was retried after losing its worker (what happened, and where it runs now). */
+  onNote?: (note: string) => void;
+}
+
 /** Rows above which scoring is split across the pool. */
 const CHUNK_ROWS = 50_000;
 /** Rows from which a neighbour search (LOF, kNN) is split across the pool. */
@@ -111,25 +137,50 @@ export class DetectorPool {
   private slot(i: number): Slot {
     let s = this.slots[i];
     if (!s) {
-      const worker = new Worker(new URL('./detector.worker.ts', import.meta.url), { type: 'module', name: `detector-${i}` });
+      // A name of its own: the worker holds a Web Lock of that name for its life (detector.worker.ts).
+      const name = `detector-${i}-${Math.random().toString(36).slice(2, 10)}`;
+      const worker = new Worker(new URL('./detector.worker.ts', import.meta.url), { type: 'module', name });
       const api = Comlink.wrap<typeof DetectorApi>(countingEndpoint(worker, (b) => { this.rowBytes += b; }));
-      const died = new Promise<never>((_, reject) => {
+      const retired = new AbortController();
+      const slot: Slot = { worker, api, backend: null!, died: null!, retired };
+      slot.died = new Promise<never>((_, reject) => {
+        const lose = (kind: 'error' | 'exit', what: string) => {
+          if (retired.signal.aborted) return;
+          reject(new WorkerLost(`the detector worker ${kind === 'exit' ? 'stopped' : 'failed'}${slot.choice ? ` on ${slot.choice.backend}` : ''}: ${what}`, kind, slot.choice?.backend));
+          // Replaced: the next call starts a fresh worker (connected to the data worker, models reloaded from there).
+          this.retire(i, slot);
+        };
         worker.addEventListener('error', (e) => {
-          reject(new Error(`detector worker ${i} crashed: ${e.message || 'unknown error'}`));
-          this.slots[i] = null;
+          e.preventDefault();
+          lose('error', e.message || 'an uncaught error');
         });
+        worker.addEventListener('messageerror', () => lose('error', 'a message could not be read'));
+        // A page is told nothing when a worker closes itself or crashes: the lock it held is then
+        // granted to this request, which is the sign (asked once the worker is up and holds it).
+        slot.exited = () => lose('exit', 'it closed or crashed');
       });
-      died.catch(() => undefined);
+      slot.died.catch(() => undefined);
       const preference = this.preference;
-      const backend = (async () => {
+      slot.backend = (async () => {
         const port = await dataPort();
         await api.connectData(Comlink.transfer(port, [port]));
-        return api.init(preference);
+        const choice = await api.init(preference);
+        slot.choice = choice;
+        watchExit(name, retired.signal, () => slot.exited?.());
+        return choice;
       })();
-      s = { worker, api, backend, died };
+      slot.backend.catch(() => undefined);
+      s = slot;
       this.slots[i] = s;
     }
     return s;
+  }
+
+  /** Terminate a slot's worker on purpose (its end then counts as no failure) and free the slot. */
+  private retire(i: number, s: Slot): void {
+    s.retired.abort();
+    s.worker.terminate();
+    if (this.slots[i] === s) this.slots[i] = null;
   }
 
   /** Worker i, connected and with its backend chosen (rejects if it dies meanwhile). */
@@ -145,10 +196,7 @@ export class DetectorPool {
   }
 
   terminateAll(): void {
-    this.slots.forEach((s, i) => {
-      s?.worker.terminate();
-      this.slots[i] = null;
-    });
+    this.slots.forEach((s, i) => { if (s) this.retire(i, s); });
   }
 
   /** A model file opened in the page (checked against the schema already): built and kept in a worker. */
@@ -182,16 +230,38 @@ export class DetectorPool {
     return Promise.race([s.api.explain(modelId, source, rows), s.died]);
   }
 
-  /** Fit (or apply `job.modelId`) and score every row; `signal` aborts by terminating the workers. */
-  async run(job: PoolJob, options: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void; onEpoch?: (e: EpochReport) => void } = {}): Promise<PoolResult> {
+  /**
+   * Fit (or apply `job.modelId`) and score every row; `signal` aborts by terminating the workers.
+   * A worker that fails under the job (WorkerLost) is replaced, and the job's workers with it. One
+   * that went away (exit: closed, crashed, lost its GPU device) has the job retried once on the
+   * next backend (webgpu → wasm → cpu; the pool stays there until the preference is set again),
+   * and `onNote` says so; an uncaught error in a worker, or a second loss, rejects.
+   */
+  async run(job: PoolJob, options: RunOptions = {}): Promise<PoolResult> {
+    try {
+      return await this.attempt(job, options);
+    } catch (e) {
+      if (!(e instanceof WorkerLost) || options.signal?.aborted) throw e;
+      this.terminateAll();
+      const next = nextBackend(e.backend);
+      if (e.kind !== 'exit' || !next) throw e;
+      this.preference = next;
+      options.onNote?.(`${e.message}; the run was retried on ${next}`);
+      return this.attempt(job, options);
+    }
+  }
+
+  private async attempt(job: PoolJob, options: RunOptions): Promise<PoolResult> {
     const { signal, onProgress } = options;
     const t0 = performance.now();
     const bytes0 = this.rowBytes;
     const aborted = new Promise<never>((_, reject) => {
-      signal?.addEventListener('abort', () => {
+      const abort = () => {
         this.terminateAll();
         reject(new DOMException('cancelled', 'AbortError'));
-      });
+      };
+      if (signal?.aborted) abort();
+      else signal?.addEventListener('abort', abort, { once: true });
     });
     aborted.catch(() => undefined);
     const guard = <T>(s: Slot, p: Promise<T>) => Promise.race([p, s.died, aborted]);

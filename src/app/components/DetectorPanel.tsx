@@ -96,6 +96,7 @@ export function DetectorPanel() {
           {job.state === 'running' ? `${job.message || 'running'} ${(100 * job.fraction).toFixed(0)} %` : job.state === 'error' ? `error: ${job.message}` : job.state === 'done' ? 'done' : job.message || 'idle'}
         </span>
       </div>
+      {job.note && <div className="note small" role="status" data-testid="job-note">{job.note}</div>}
       {job.state === 'running' && <div className="progress"><div className="bar" style={{ width: `${(100 * job.fraction).toFixed(1)}%` }} /></div>}
       {result && (
         <div className="model-info small" data-testid="model-info">

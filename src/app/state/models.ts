@@ -4,16 +4,35 @@ import type { ModelJSON } from '../../core/detectors/detector';
 import type { AppliedModel } from './store';
 import { get, message, set } from './store';
 import { run } from './run';
-import { getPool } from './workers';
+import { cancelRun, getPool } from './workers';
+
+/** Why a model with these columns cannot score the loaded data (null: it can, or nothing is loaded). */
+function columnsError(columns: readonly string[]): string | null {
+  const { dataset } = get();
+  if (!dataset) return null;
+  const missing = columns.filter((c) => !dataset.columns.some((d) => d.name === c && d.kind === 'numeric'));
+  if (columns.length > 0 && missing.length === 0) return null;
+  return `${dataset.name} lacks the model's numeric column${missing.length === 1 ? '' : 's'} ${missing.join(', ') || '(the model names none)'}`;
+}
+
+/**
+ * A model opened while a job runs. A model that cannot apply (unreadable, or without the loaded
+ * data's columns) leaves the job running: its error goes to the banner, which stays until dismissed
+ * (no job writes there). One that can apply cancels the job before it is built, as Run does: the
+ * user asked for its scores now, and its import should not queue behind the running fit.
+ */
+function openError(what: string, why: string): void {
+  set({ error: `${what} could not be applied: ${why}` });
+}
 
 /** Score the loaded dataset with a fitted model (no refit): its columns must be here. */
 export async function applyModel(model: AppliedModel, source: string): Promise<void> {
   const { dataset } = get();
   if (!dataset) return;
   const columns = model.meta.columns;
-  const missing = columns.filter((c) => !dataset.columns.some((d) => d.name === c && d.kind === 'numeric'));
-  if (columns.length === 0 || missing.length > 0) {
-    set({ job: { state: 'error', fraction: 0, message: `${dataset.name} lacks the model's numeric column${missing.length === 1 ? '' : 's'} ${missing.join(', ') || '(the model names none)'}` } });
+  const bad = columnsError(columns);
+  if (bad) {
+    set({ job: { state: 'error', fraction: 0, message: bad } });
     return;
   }
   set({ features: columns, detector: model.meta.detector });
@@ -36,6 +55,9 @@ export async function openModelFile(file: Blob & { name?: string }): Promise<voi
     set({ error: `${file.name ?? 'model'} is not an Anomaly Lab model: ${message(e)}` });
     return;
   }
+  const bad = columnsError(json.columns ?? []);
+  if (bad) return openError(file.name ?? 'the model', bad);
+  cancelRun();
   let model: AppliedModel;
   try {
     model = await importModel(json);
@@ -81,6 +103,9 @@ export async function openSavedModel(key: string): Promise<void> {
     set({ error: `saved model ${key} could not be read: ${message(e)}` });
     return;
   }
+  const bad = columnsError(json.columns ?? []);
+  if (bad) return openError(`saved model ${key}`, bad);
+  cancelRun();
   let model: AppliedModel;
   try {
     model = await importModel(json);

@@ -84,6 +84,8 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
     return;
   }
   set({ job: { state: 'running', fraction: 0, message: 'preparing features' }, training: null, explained: null });
+  /** What the pool had to do to finish the job (a retry on another backend), shown with the outcome. */
+  const notes: string[] = [];
   try {
     const t0 = performance.now();
     const subset = model ? { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0, what: 'all rows' } : trainingRows();
@@ -93,7 +95,7 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
     }
     const t1 = performance.now();
     const p = getPool(backendPreference);
-    void p.backends().then((backends) => set({ backends }));
+    void p.backends().then((backends) => set({ backends })).catch(() => undefined);
     const r = await p.run(
       {
         datasetId, columns: features, missing: missingPolicy, rows: dataset?.rows ?? 0, fitRows: subset.rows, trainRows: subset.count,
@@ -101,7 +103,12 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
       },
       {
         signal: controller.signal,
-        onProgress: (fraction, msg) => { if (jobs.abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '' } }); },
+        onProgress: (fraction, msg) => { if (jobs.abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '', note: get().job.note } }); },
+        onNote: (note) => {
+          // The job lost its worker and starts again on another backend: its training restarts too.
+          notes.push(note);
+          if (jobs.abort === controller) set({ job: { state: 'running', fraction: 0, message: 'retrying', note: notes.join(' · ') }, training: null });
+        },
         onEpoch: (e) => {
           if (jobs.abort !== controller) return;
           const t = get().training;
@@ -141,15 +148,19 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
       },
       threshold: r.threshold,
       appliedModel: model ? source ?? 'saved model' : null,
-      job: { state: 'done', fraction: 1, message: '' },
+      job: { state: 'done', fraction: 1, message: '', ...(notes.length ? { note: notes.join(' · ') } : {}) },
     });
     jobs.abort = null;
+    // The workers may have been replaced (a retry on another backend): the status bar shows them as they are now.
+    if (notes.length) void p.backends().then((backends) => set({ backends })).catch(() => undefined);
   } catch (e) {
     if (controller.signal.aborted) {
       if (jobs.abort === null || jobs.abort === controller) set({ job: { state: 'idle', fraction: 0, message: 'cancelled' } });
       return;
     }
-    set({ job: { state: 'error', fraction: 0, message: message(e) } });
+    if (jobs.abort !== controller) return; // superseded by a newer run, a cancel or a new file: theirs is the state to show
+    jobs.abort = null; // nothing left to cancel: Run is enabled again (a failed worker was replaced by the pool)
+    set({ job: { state: 'error', fraction: 0, message: message(e), ...(notes.length ? { note: notes.join(' · ') } : {}) } });
   }
 }
 

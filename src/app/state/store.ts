@@ -74,7 +74,8 @@ export interface AppState {
   detector: string;
   params: Record<string, Record<string, string>>;
   seed: number;
-  job: { state: JobState; fraction: number; message: string };
+  /** `note`: what happened on the way, kept with the outcome (a run retried on another backend after its worker stopped). */
+  job: { state: JobState; fraction: number; message: string; note?: string };
   result: RunResult | null;
   // threshold
   threshold: number;
