@@ -30,7 +30,7 @@ describe('specs.ts: the metadata the page reads', () => {
       for (const [key, value] of Object.entries(meta)) expect(spec[key as keyof typeof spec], `${meta.id}.${key}`).toBe(value);
     }
     expect(detectorMeta(DEFAULT_DETECTOR).id).toBe('iforest');
-    expect(() => detectorMeta('nope')).toThrow("unknown detector 'nope' (available: iforest, lof, knn, ocsvm, zscore, autoencoder)");
+    expect(() => detectorMeta('nope')).toThrow("unknown detector 'nope' (available: iforest, lof, knn, ocsvm, zscore, autoencoder, windowed_gaussian)");
   });
 
   it("the constants the page uses are the implementations' own", () => {
@@ -48,25 +48,29 @@ describe('model-schema.ts: a saved model checked without building it', () => {
   for (const spec of DETECTORS) {
     it(`${spec.id}: a fitted model passes; a damaged state is named`, async () => {
       expect(hasStateSchema(spec.id)).toBe(true);
-      const model = await spec.fit(X, resolveParams(spec.params, quick[spec.id] ?? {}, spec.id), { seed: 1 });
-      const json = JSON.parse(JSON.stringify({ ...model.toJSON(), columns: ['a', 'b'] })) as ModelJSON;
-      expect(checkModelSchema(json)).toBe(json);
-      expect(() => checkModelSchema({ ...json, state: {} })).toThrow(/^model file: model\.state\.\w+ /);
-      expect(() => checkModelSchema({ ...json, features: 3 })).toThrow(/^model file: model\.(state\.|columns)/);
+      // A one-column detector (spec.columns, windowed_gaussian) fits on the first column.
+      const cols = spec.columns ?? X.cols;
+      const Xs = cols === X.cols ? X : { data: Float64Array.from({ length: X.rows * cols }, (_, i) => X.data[Math.floor(i / cols) * X.cols + (i % cols)]), rows: X.rows, cols };
+      const model = await spec.fit(Xs, resolveParams(spec.params, quick[spec.id] ?? {}, spec.id), { seed: 1 });
+      const json = JSON.parse(JSON.stringify({ ...model.toJSON(), columns: ['a', 'b'].slice(0, cols) })) as ModelJSON;
+      expect(checkModelSchema(json)).toEqual(json);
+      expect(() => checkModelSchema({ ...json, state: {} })).toThrow(/^model file: state\.\w+ /);
+      expect(() => checkModelSchema({ ...json, features: 3 })).toThrow(/^model file: (state\.|columns)/);
     });
   }
 
   it('the format, the detector, params, features, columns and threshold, each named', () => {
     const base = { format: 'anomaly-lab-model', version: 1, detector: 'zscore', params: { robust: false, contamination: 'auto' }, threshold: 3, features: 1, state: { center: [0], scale: [1] } };
-    expect(checkModelSchema(base)).toBe(base);
-    expect(() => checkModelSchema(null)).toThrow('not an Anomaly Lab model file (format tag missing)');
-    expect(() => checkModelSchema({ ...base, version: 2 })).toThrow('model format version 2 is not supported (expected 1)');
+    expect(checkModelSchema(base)).toEqual(base);
+    expect(() => checkModelSchema(null)).toThrow('model file is not an Anomaly Lab model (not a JSON object), got: null');
+    expect(() => checkModelSchema({ ...base, format: 'x' })).toThrow('model file is not an Anomaly Lab model (format tag missing)');
+    expect(() => checkModelSchema({ ...base, version: 2 })).toThrow('model file: format version 2 is not supported (expected 1)');
     expect(() => checkModelSchema({ ...base, detector: 'svm' })).toThrow("model file: unknown detector 'svm'");
     expect(() => checkModelSchema({ ...base, params: { robust: 'maybe' } })).toThrow('model file: params: robust must be true or false, got: "maybe"');
     expect(() => checkModelSchema({ ...base, params: { k: 1 } })).toThrow("model file: params: zscore has no parameter 'k'");
-    expect(() => checkModelSchema({ ...base, features: 0 })).toThrow('model file: model.features must be >= 1, got: 0');
-    expect(() => checkModelSchema({ ...base, columns: ['a', 'b'] })).toThrow('model file: model.columns must be 1 column names, got: an array of 2');
-    expect(() => checkModelSchema({ ...base, threshold: null })).toThrow('model file: model.threshold must be a finite number, got: null');
-    expect(() => checkModelSchema({ ...base, state: { center: [0], scale: [1, 2] } })).toThrow('model file: model.state.scale must hold 1 numbers (one per feature), got 2');
+    expect(() => checkModelSchema({ ...base, features: 0 })).toThrow('model file: features must be in 1…1048576, got: 0');
+    expect(() => checkModelSchema({ ...base, columns: ['a', 'b'] })).toThrow('model file: columns must be a list of 1 column names (one per feature), got: an array of 2');
+    expect(() => checkModelSchema({ ...base, threshold: null })).toThrow('model file: threshold must be a finite number, got: null');
+    expect(() => checkModelSchema({ ...base, state: { center: [0], scale: [1, 2] } })).toThrow('model file: state.scale must hold 1 numbers (one per feature), got 2');
   });
 });

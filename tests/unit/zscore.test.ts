@@ -120,7 +120,7 @@ describe('z-score parameters and errors', () => {
     const json = model.toJSON();
     expect(() => zscore.load({ ...json, detector: 'iforest' })).toThrow(/not 'zscore'/);
     expect(() => zscore.load({ ...json, version: 2 as 1 })).toThrow(/version 2/);
-    expect(() => zscore.load({ ...json, state: { center: [1], scale: [1] } })).toThrow(/malformed/);
+    expect(() => zscore.load({ ...json, state: { center: [1], scale: [1] } })).toThrow(`model file: state.center must hold ${Z.cols} numbers (one per feature), got 1`);
     expect(() => loadModel({ ...json, detector: 'nope' })).toThrow(/unknown detector 'nope' \(available: .*zscore/);
   });
 

@@ -10,6 +10,7 @@ import type { Matrix } from '../data/matrix.js';
 import type { Params } from './params.js';
 import type { DetectorMeta } from './specs.js';
 import type { AbortSignalLike } from '../abort.js';
+import { ModelFileError, checkModelSchema } from './model-schema.js';
 
 /** Abort handling lives in the leaf src/core/abort.ts; re-exported for the detectors. */
 export { AbortError, throwIfAborted, type AbortSignalLike } from '../abort.js';
@@ -140,13 +141,16 @@ export interface DetectorSpec extends DetectorMeta {
   load(json: ModelJSON): FittedModel;
 }
 
-/** Check a model file before loading it. */
+/**
+ * Check a model file before loading it: the whole schema (model-schema.ts: types, lengths, index
+ * ranges, acyclic trees, finite numbers), so every detector's `load` — the one path the CLI, the
+ * page and IndexedDB share — refuses a tampered model with one line naming the field. Returns the
+ * model with its params resolved.
+ */
 export function checkModelJSON(json: unknown, detector: string): ModelJSON {
-  const m = json as ModelJSON;
-  if (!m || m.format !== 'anomaly-lab-model') throw new TypeError('not an Anomaly Lab model file (format tag missing)');
-  if (m.version !== 1) throw new TypeError(m.version === undefined ? 'model file has no format version (expected 1)' : `model format version ${JSON.stringify(m.version)} is not supported (expected 1)`);
-  if (m.detector !== detector) throw new TypeError(`model is for detector '${m.detector}', not '${detector}'`);
-  return m;
+  const named = (json as { detector?: unknown } | null)?.detector;
+  if (json && typeof json === 'object' && typeof named === 'string' && named !== detector) throw new ModelFileError(`model file: model is for detector '${named}', not '${detector}'`, 'detector');
+  return checkModelSchema(json);
 }
 
 /**
