@@ -6,6 +6,10 @@
  * parameters, NaN, scoring one row, the fewest training rows (spec.minRows: where
  * scikit-learn / PyOD fit, we fit; one fewer is refused as they refuse), and a
  * constant column.
+ *
+ * A detector with a fixed column count (spec.columns: a time-series detector's 1) gets
+ * data of that width; an online one (spec.online) is checked for causality (a prefix of
+ * the rows scores as it does among them) instead of row-by-row independence.
  */
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/core/data/matrix';
@@ -36,9 +40,10 @@ function withRow(X: Matrix, row: number[]): Matrix {
   return { data, rows: X.rows + 1, cols: X.cols };
 }
 
-const TRAIN = cloud(60);
-const QUERY = cloud(12, 11);
-const OUTLIER = [40, -40, 40];
+/** The contract's data for a detector with `cols` feature columns. */
+function contractData(cols: number) {
+  return { TRAIN: cloud(60, 7, cols), QUERY: cloud(12, 11, cols), OUTLIER: [40, -40, 40, -40].slice(0, cols) };
+}
 
 function defaults(spec: DetectorSpec, over: Record<string, unknown> = {}): Params {
   return resolveParams(spec.params, over, spec.id);
@@ -61,12 +66,14 @@ function badValue(p: ParamSpec): unknown {
 }
 
 describe.each(DETECTORS.map((d) => [d.id, d] as const))('contract: %s', (_id, spec) => {
+  const cols = spec.columns ?? D;
+  const { TRAIN, QUERY, OUTLIER } = contractData(cols);
   const fit = (X: Matrix, over: Record<string, unknown> = {}, seed = 42): Promise<FittedModel> => spec.fit(X, defaults(spec, over), { seed });
 
   it('fit/score shapes: one finite score per row, on the training rows and on new rows; the model says what it is', async () => {
     const model = await fit(TRAIN);
     expect(model.detector).toBe(spec.id);
-    expect(model.features).toBe(D);
+    expect(model.features).toBe(cols);
     expect(Number.isFinite(model.threshold)).toBe(true);
     const s = await model.score(TRAIN);
     expect(s).toBeInstanceOf(Float64Array);
@@ -80,7 +87,7 @@ describe.each(DETECTORS.map((d) => [d.id, d] as const))('contract: %s', (_id, sp
       const dec = await model.decisionFunction(QUERY);
       for (let i = 0; i < q.length; i++) expect(dec[i]).toBe((model.decisionOffset ?? model.threshold) - q[i]);
     }
-    await expect(model.score(rowsOf(cloud(3, 1, D + 1), 0, 3))).rejects.toThrow(/feature columns/);
+    await expect(model.score(rowsOf(cloud(3, 1, cols + 1), 0, 3))).rejects.toThrow(/feature columns/);
   });
 
   it('the same seed gives bit-identical scores', async () => {
@@ -99,7 +106,7 @@ describe.each(DETECTORS.map((d) => [d.id, d] as const))('contract: %s', (_id, sp
   it('save / load round trip: the same threshold and bit-identical scores', async () => {
     const model = await fit(TRAIN);
     const json = JSON.parse(JSON.stringify(model.toJSON()));
-    expect(json).toMatchObject({ format: 'anomaly-lab-model', version: 1, detector: spec.id, features: D });
+    expect(json).toMatchObject({ format: 'anomaly-lab-model', version: 1, detector: spec.id, features: cols });
     const back = loadModel(json);
     expect(back.threshold).toBe(model.threshold);
     expect(Array.from(await back.score(QUERY))).toEqual(Array.from(await model.score(QUERY)));
@@ -130,15 +137,25 @@ describe.each(DETECTORS.map((d) => [d.id, d] as const))('contract: %s', (_id, sp
   });
 
   it('NaN and infinity are refused, in fit and in score, naming the cell', async () => {
-    const nan = withRow(TRAIN, [0, Number.NaN, 0]);
-    await expect(fit(nan)).rejects.toThrow(new RegExp(`contains NaN \\(row ${TRAIN.rows + 1}, column 2\\)`));
-    const inf = withRow(TRAIN, [Infinity, 0, 0]);
+    const row = (at: number, v: number) => Array.from({ length: cols }, (_, j) => (j === at ? v : 0));
+    const nan = withRow(TRAIN, row(cols - 1, Number.NaN));
+    await expect(fit(nan)).rejects.toThrow(new RegExp(`contains NaN \\(row ${TRAIN.rows + 1}, column ${cols}\\)`));
+    const inf = withRow(TRAIN, row(0, Infinity));
     await expect(fit(inf)).rejects.toThrow(/contains infinity \(row 61, column 1\)/);
     const model = await fit(TRAIN);
-    await expect(model.score({ data: Float64Array.from([1, 2, Number.NaN]), rows: 1, cols: D })).rejects.toThrow(/contains NaN \(row 1, column 3\)/);
+    await expect(model.score({ data: Float64Array.from(row(cols - 1, Number.NaN)), rows: 1, cols })).rejects.toThrow(new RegExp(`contains NaN \\(row 1, column ${cols}\\)`));
   });
 
-  it('scoring one row with a fitted model always works, and equals that row scored among others', async () => {
+  it.runIf(spec.online)('online: scoring continues the fitted stream causally; a prefix of the rows scores as it does among them', async () => {
+    const model = await fit(TRAIN);
+    const all = await model.score(QUERY);
+    for (const k of [1, 5, QUERY.rows]) {
+      const part = await model.score(rowsOf(QUERY, 0, k));
+      expect(Array.from(part)).toEqual(Array.from(all.subarray(0, k)));
+    }
+  });
+
+  it.skipIf(spec.online)('scoring one row with a fitted model always works, and equals that row scored among others', async () => {
     const model = await fit(TRAIN);
     const all = await model.score(QUERY);
     for (const i of [0, 5]) {
@@ -161,7 +178,16 @@ describe.each(DETECTORS.map((d) => [d.id, d] as const))('contract: %s', (_id, sp
     expect(err!.message).not.toMatch(/undefined|NaN/);
   });
 
-  it('a constant column: finite scores, and the outlier still stands out', async () => {
+  it.runIf(spec.columns !== undefined)('constant columns (all it has): finite scores, and the outlier still stands out', async () => {
+    const n = TRAIN.rows;
+    const X = { data: new Float64Array(n * cols).fill(7), rows: n, cols };
+    const model = await fit(X);
+    const s = await model.score(withRow(X, OUTLIER));
+    for (const v of s) expect(Number.isFinite(v)).toBe(true);
+    expect(s[n]).toBeGreaterThan(Math.max(...s.subarray(0, n)));
+  });
+
+  it.skipIf(spec.columns !== undefined)('a constant column: finite scores, and the outlier still stands out', async () => {
     const n = TRAIN.rows;
     const data = new Float64Array(n * (D + 1));
     for (let i = 0; i < n; i++) {

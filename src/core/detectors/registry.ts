@@ -11,10 +11,11 @@ import { lof } from './lof.js';
 import { knn } from './knn.js';
 import { autoencoder } from './autoencoder.js';
 import { ocsvm } from './ocsvm.js';
+import { windowedGaussian } from './windowed-gaussian.js';
 
 export { DEFAULT_DETECTOR } from './specs.js';
 
-const IMPLEMENTATIONS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder];
+const IMPLEMENTATIONS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder, windowedGaussian];
 
 /** In specs.ts's order (the picker's); a detector whose metadata has no implementation is a load-time error. */
 export const DETECTORS: DetectorSpec[] = DETECTOR_METAS.map((meta) => {

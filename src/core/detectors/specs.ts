@@ -35,6 +35,14 @@ export interface DetectorMeta {
   minRows?: (params: Params) => number;
   /** Where we deliberately differ from the reference library, a line each (the README's table). */
   notes: string[];
+  /** Exactly this many feature columns (a time-series detector: 1); any number when absent. The page and the CLI say so before fitting. */
+  columns?: number;
+  /**
+   * Scores causally, row by row in order, continuing from the state its fit ended in (NAB's
+   * online detectors): a row's score depends on the rows before it, so its scoring is never
+   * split into chunks (the page's pool, the CLI's threads).
+   */
+  online?: boolean;
 }
 
 /** The detector the page runs without a click (seed 42). */
@@ -169,8 +177,26 @@ export const autoencoderMeta: DetectorMeta = {
   ],
 };
 
+export const windowedGaussianMeta: DetectorMeta = {
+  id: 'windowed_gaussian',
+  name: 'Windowed Gaussian',
+  summary: "NAB's windowed Gaussian: each value's normal tail probability under the mean and std of a window of the values before it (one value column, causal).",
+  usesTensors: false,
+  columns: 1,
+  online: true,
+  params: [
+    { name: 'window_size', type: 'int', default: 6400, min: 1, max: 10_000_000, help: 'Values in the window (NAB: 6400); until it is full every earlier value counts' },
+    { name: 'step_size', type: 'int', default: 100, min: 1, max: 10_000_000, help: 'Once the window is full, it slides (and mean / std are recomputed) every this many values (NAB: 100); at most window_size' },
+    contaminationParam("'auto' flags values more than 5 std from the window's mean (score > 1 − Q(5)); a fraction in (0, 0.5] flags that share of the training rows"),
+  ],
+  notes: [
+    "contamination is ours: NAB optimises one threshold over its corpus (anomaly-lab nab does that).",
+    'A fitted model keeps the stream\'s state: scoring new rows continues the stream where the training rows ended.',
+  ],
+};
+
 /** Every detector in the picker's order; the registry holds their implementations in the same order. */
-export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta];
+export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta, windowedGaussianMeta];
 
 /** A detector's metadata by id; an unknown id is a RangeError listing the known ones. */
 export function detectorMeta(id: string): DetectorMeta {
