@@ -17,6 +17,7 @@ import { featureMatrix, resolveLabels, MISSING_POLICIES, type Labels, type Missi
 import { DETECTORS, getDetector } from '../core/detectors/registry.js';
 import { fitAndScore } from '../core/detectors/run.js';
 import { scoreSamplesFromScores, type ModelJSON } from '../core/detectors/detector.js';
+import { checkModelSchema } from '../core/detectors/model-schema.js';
 import { thresholdRelation } from '../core/detectors/threshold.js';
 import { neighborsToSearch } from '../core/detectors/specs.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../core/compute/backend.js';
@@ -29,6 +30,8 @@ let ScoringThreads: typeof import('./threads.js').ScoringThreads;
 type ScoringThreads = import('./threads.js').ScoringThreads;
 import type { Neighbors } from '../core/neighbors/index.js';
 import { WriteError, checkWritable, ioReason, isSystemError, sameFileConflict, writeTextAtomic } from './output-file.js';
+// A worker thread that failed or stopped under a call (threads.ts): one line, exit 2.
+import { WorkerLost } from '../workers/worker-lost.js';
 
 /**
  * Whether LOF's and kNN's neighbour search is worth splitting across threads: starting a thread
@@ -287,9 +290,8 @@ function readModel(file: string): ModelJSON {
   } catch {
     fail(`${file} is not a model file (not JSON)`);
   }
-  const m = json as Partial<ModelJSON> | null;
-  if (!m || typeof m !== 'object' || typeof m.detector !== 'string') fail(`${file} is not an Anomaly Lab model file (no detector named in it)`);
-  return m as ModelJSON;
+  // The whole schema before anything reads the model (its columns, its detector): one line naming the field, exit 2.
+  return checkModelSchema(json, file);
 }
 
 async function evaluate(args: string[]): Promise<void> {
@@ -447,7 +449,7 @@ function report(e: unknown): void {
   const err = e as Error;
   // A reader that closed the pipe (stdout, or --out /dev/stdout): end quietly, as Unix tools do.
   if ((e as NodeJS.ErrnoException | null)?.code === 'EPIPE') process.exit(0);
-  if (e instanceof UsageError || e instanceof DataError || e instanceof WriteError || e instanceof RangeError || e instanceof TypeError) {
+  if (e instanceof UsageError || e instanceof DataError || e instanceof WriteError || e instanceof WorkerLost || e instanceof RangeError || e instanceof TypeError) {
     process.stderr.write(`anomaly-lab: ${err.message}\n`);
     process.exit(2);
   }

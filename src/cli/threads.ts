@@ -18,6 +18,7 @@ import { kNeighbors, splitNeighbors, type Neighbors } from '../core/neighbors/in
 import * as data from '../workers/data-api.js';
 import type { FeatureSource } from '../workers/data-api.js';
 import type { ThreadApi } from './thread-main.js';
+import { WorkerLost } from '../workers/worker-lost.js';
 
 /** Rows below which one thread scores everything (starting threads costs more). */
 export const THREAD_ROWS = 200_000;
@@ -32,12 +33,19 @@ export interface Thread<T> {
 /** Start a thread running `url` (an entry that exposes an API with comlink's nodeEndpoint). */
 export function startThread<T>(url: URL, what: string): Thread<T> {
   const worker = new Worker(url);
+  // A WorkerLost: the CLI ends on it with one line and status 2 (main.ts), never a hang or a stack trace.
   const died = new Promise<never>((_, reject) => {
-    worker.once('error', (e: Error) => reject(new Error(`${what} thread failed: ${e.message}`)));
-    worker.once('exit', (code) => reject(new Error(`${what} thread exited (code ${code})`)));
+    worker.once('error', (e: Error) => reject(new WorkerLost(`a ${what} thread failed: ${oneLine(e)}`, 'error')));
+    worker.once('exit', (code) => reject(new WorkerLost(`a ${what} thread stopped (exit code ${code})`, 'exit')));
   });
   died.catch(() => undefined);
   return { api: Comlink.wrap<T>(nodeEndpoint(worker)), worker, died };
+}
+
+/** An error's message as one line (a thread's error may be anything thrown). */
+function oneLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0].slice(0, 300) || 'an uncaught error';
 }
 
 /** A call to a thread's API that fails when the thread does. */
