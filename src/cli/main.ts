@@ -216,7 +216,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   else if (o.columns) columns = (o.columns as string).split(',').map((c) => c.trim()).filter(Boolean);
   else columns = numericColumns(ds).filter((c) => c !== labelName);
   if (columns.length === 0) fail(`${ds.name}: no numeric feature column ${labelName ? `left besides the label '${labelName}'` : 'chosen'}`);
-  if (labelName && columns.includes(labelName)) fail(`--columns includes the label column '${labelName}'`);
+  if (labelName && columns.includes(labelName)) fail(savedModel?.columns && !o.columns ? `${o.model as string}: the model's columns include the label column '${labelName}'` : `--columns includes the label column '${labelName}'`);
 
   const target = featureMatrix(ds, columns, missing);
   const train = trainDs ? featureMatrix(trainDs, columns, missing) : target;
