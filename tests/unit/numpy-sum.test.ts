@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numpyMean, numpyStd, numpySum, pairwiseSum } from '../../src/core/math/numpy-sum.js';
+import { PrefixMeans, numpyMean, numpyStd, numpySum, pairwiseSum } from '../../src/core/math/numpy-sum.js';
 import { fixture } from './helpers.js';
 
 const F = fixture<{ numpy: { n: number; sum: number; mean: number; std: number }[] }>('nab-gaussian.json');
@@ -28,11 +28,27 @@ describe("numpy's float64 sum, mean and std, bit for bit", () => {
     expect(pairwiseSum(a, 0, a.length)).toBe(c.sum);
   });
 
-  it('a sub-range sums like a copy of it; the scratch buffer gives the same std', () => {
+  it('a sub-range sums like a copy of it', () => {
     const a = series(3000);
     const part = a.slice(700, 2100);
     expect(numpySum(a, 700, 1400)).toBe(numpySum(part));
     const m = numpyMean(a, 700, 1400);
-    expect(numpyStd(a, m, 700, 1400, new Float64Array(5000))).toBe(numpyStd(part, numpyMean(part)));
+    expect(numpyStd(a, m, 700, 1400)).toBe(numpyStd(part, numpyMean(part)));
+  });
+});
+
+describe('PrefixMeans: np.mean of a growing prefix, remembered subtrees', () => {
+  it('every prefix mean equals numpyMean of that prefix, bit for bit, across resets', () => {
+    const a = new Float64Array(3000);
+    const means = new PrefixMeans(a);
+    const src = series(3000);
+    for (let n = 1; n <= 3000; n++) {
+      a[n - 1] = src[n - 1];
+      expect(means.mean(n)).toBe(numpyMean(a, 0, n));
+    }
+    // Values changed in place: after reset() the means are of the new values.
+    a.copyWithin(0, 100);
+    means.reset();
+    expect(means.mean(2900)).toBe(numpyMean(a, 0, 2900));
   });
 });

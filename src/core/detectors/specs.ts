@@ -185,8 +185,8 @@ export const windowedGaussianMeta: DetectorMeta = {
   columns: 1,
   online: true,
   params: [
-    { name: 'window_size', type: 'int', default: 6400, min: 1, max: 10_000_000, help: 'Values in the window (NAB: 6400); until it is full every earlier value counts' },
-    { name: 'step_size', type: 'int', default: 100, min: 1, max: 10_000_000, help: 'Once the window is full, it slides (and mean / std are recomputed) every this many values (NAB: 100); at most window_size' },
+    { name: 'window_size', type: 'int', default: 6400, min: 1, max: 1_000_000, help: 'Values in the window (NAB: 6400); until it is full every earlier value counts' },
+    { name: 'step_size', type: 'int', default: 100, min: 1, max: 1_000_000, help: 'Once the window is full, it slides (and mean / std are recomputed) every this many values (NAB: 100); at most window_size' },
     contaminationParam("'auto' flags values more than 5 std from the window's mean (score > 1 − Q(5)); a fraction in (0, 0.5] flags that share of the training rows"),
   ],
   notes: [

@@ -37,7 +37,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { normalTail } from '../math/erfc.js';
-import { numpyMean, numpyStd } from '../math/numpy-sum.js';
+import { PrefixMeans, numpyStd } from '../math/numpy-sum.js';
 import { Scores, checkFeatures, checkModelJSON, checkTraining, throwIfAborted, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
 import { windowedGaussianMeta } from './specs.js';
@@ -65,7 +65,7 @@ const COMPUTE = 'float64 typed arrays (online, numpy-exact window statistics)';
 export class GaussianStream {
   private readonly window: Float64Array;
   private readonly buffer: Float64Array;
-  private readonly scratch: Float64Array;
+  private readonly means: PrefixMeans;
   private length = 0;
   private waiting = 0;
   private mean = 0;
@@ -74,7 +74,7 @@ export class GaussianStream {
   constructor(readonly windowSize: number, readonly stepSize: number, state?: WindowedGaussianState) {
     this.window = new Float64Array(windowSize);
     this.buffer = new Float64Array(stepSize);
-    this.scratch = new Float64Array(windowSize);
+    this.means = new PrefixMeans(this.window);
     if (state && state.window.length > 0) {
       this.window.set(state.window);
       this.length = state.window.length;
@@ -96,6 +96,7 @@ export class GaussianStream {
       if (this.waiting === this.stepSize) {
         this.window.copyWithin(0, this.stepSize);
         this.window.set(this.buffer, this.windowSize - this.stepSize);
+        this.means.reset();
         this.waiting = 0;
         this.update();
       }
@@ -113,8 +114,9 @@ export class GaussianStream {
   }
 
   private update(): void {
-    this.mean = numpyMean(this.window, 0, this.length);
-    const std = numpyStd(this.window, this.mean, 0, this.length, this.scratch);
+    // While the window fills its values stay put, so the prefix sums carry over (reset on a slide).
+    this.mean = this.means.mean(this.length);
+    const std = numpyStd(this.window, this.mean, 0, this.length);
     this.std = std === 0 ? ZERO_STD : std;
   }
 }
