@@ -57,6 +57,8 @@ export function averagePathLength(n: number): number {
  */
 export function pow2neg(x: number): number {
   if (!(x >= 0)) return x === x ? Math.pow(2, -x) : NaN;
+  // 2^(−1076) and below round to 0; also ends at once for x = ∞ (a loop of k halvings would not).
+  if (x >= 1076) return 0;
   const k = Math.floor(x);
   const y = -(x - k) * Math.LN2;
   let e = 1;
@@ -378,6 +380,8 @@ const MAX_COMPLETE_NODES = 1 << 22;
 
 function completeLayout(forest: Forest, depth: number): CompleteForest | null {
   const trees = forest.offsets.length - 1;
+  // 2^depth entries per tree exceed the cap from depth 22 on (and 1 << depth wraps from 31).
+  if (depth > 21) return null;
   const internal = (1 << depth) - 1;
   const leaves = 1 << depth;
   if ((internal + leaves) * trees > MAX_COMPLETE_NODES) return null;

@@ -119,12 +119,15 @@ export class Field {
   }
 }
 
-/** A StandardScaler ({ mean, scale } per feature, scale > 0) or null. */
-function scaler(at: Field, v: unknown, features: number): void {
+/** float32's largest finite value: the autoencoder standardises into float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A StandardScaler ({ mean, scale } per feature, scale > 0) or null; `max` bounds both (float32 for the autoencoder). */
+function scaler(at: Field, v: unknown, features: number, max = Infinity): void {
   if (v === null) return;
   const s = at.object(v);
-  at.at('mean').numbers(s.mean, { length: features, why: 'one per feature' });
-  at.at('scale').numbers(s.scale, { length: features, why: 'one per feature', min: Number.MIN_VALUE });
+  at.at('mean').numbers(s.mean, { length: features, why: 'one per feature', min: -max, max });
+  at.at('scale').numbers(s.scale, { length: features, why: 'one per feature', min: Number.MIN_VALUE, max });
 }
 
 /** c(n) of Isolation Forest (averagePathLength in iforest.ts; restated so this module loads no detector code). */
@@ -258,7 +261,7 @@ const STATES: Record<string, (at: Field, state: Obj, features: number, params: P
     const bn = a.at('batch_norm').boolean(arch.batch_norm);
     a.at('batch_norm_epsilon').number(arch.batch_norm_epsilon, { above: 0 });
     a.at('dropout_rate').number(arch.dropout_rate, { min: 0, max: 1 });
-    scaler(at.at('scaler'), s.scaler, features);
+    scaler(at.at('scaler'), s.scaler, features, FLOAT32_MAX);
     const h: Field = at.at('history');
     const history = h.object(s.history);
     h.at('loss').numbers(history.loss);
