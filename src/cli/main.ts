@@ -53,6 +53,8 @@ Usage:
   anomaly-lab nab RESULTS_DIR --windows W.json [--profiles P.json] [--profile NAME] [--threshold T] [--data DIR]
                                  NAB's score of results in NAB's layout (<category>/[<prefix>_]<file>.csv with
                                  timestamp, anomaly_score); the threshold optimised over the corpus unless given
+  anomaly-lab nab --detector ID [--param k=v] --data DIR --windows W.json [--out RESULTS_DIR] [--digits 12|full]
+                                 run a detector over NAB's corpus as NAB does (causally; scores in [0, 1]) and score it
   anomaly-lab detectors          list detectors and their parameters
 
 score options:
@@ -93,7 +95,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'score') return score(rest);
   if (command === 'evaluate') return evaluate(rest);
-  if (command === 'nab') return (await import('./nab.js')).nab(rest);
+  // nab --detector ID --data DIR runs a detector over NAB's corpus (nab-run.ts); nab RESULTS_DIR scores results (nab.ts).
+  if (command === 'nab') return rest.some((a) => a === '--detector' || a.startsWith('--detector=')) ? (await import('./nab-run.js')).nabRun(rest) : (await import('./nab.js')).nab(rest);
   fail(`unknown command '${command}' (use score, evaluate, nab or detectors; --help for more)`);
 }
 

@@ -54,8 +54,8 @@ export function readProfiles(file?: string): NabProfiles {
   }
 }
 
-/** A results (or data) file's text as rows of fields: a plain split, papaparse where a field is quoted. */
-function csvRows(file: string, text: string): string[][] {
+/** A results (or data) file's text as rows of fields: a plain split, papaparse where a field is quoted (also read by nab-run.ts). */
+export function csvRows(file: string, text: string): string[][] {
   if (text.includes('"')) {
     const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
     if (parsed.errors.length) {

@@ -43,6 +43,8 @@ export interface DetectorMeta {
    * split into chunks (the page's pool, the CLI's threads).
    */
   online?: boolean;
+  /** The interval every score lies in, where the detector guarantees one (NAB's runner maps the others' scores into [0, 1] by their running ECDF). */
+  scoreRange?: [number, number];
 }
 
 /** The detector the page runs without a click (seed 42). */
@@ -63,6 +65,8 @@ export const iforestMeta: DetectorMeta = {
   name: 'Isolation Forest',
   summary: "scikit-learn's IsolationForest: random splits isolate anomalies in fewer steps.",
   usesTensors: true,
+  // score = −score_samples = 2^(−E[h(x)] / c(n)).
+  scoreRange: [0, 1],
   params: [
     { name: 'n_estimators', type: 'int', default: 100, min: 1, max: 10000, help: 'Number of trees' },
     { name: 'max_samples', type: 'size', default: 'auto', options: ['auto'], help: "Rows per tree: 'auto' = min(256, n), an integer count, or a fraction in (0, 1]" },
@@ -184,6 +188,7 @@ export const windowedGaussianMeta: DetectorMeta = {
   usesTensors: false,
   columns: 1,
   online: true,
+  scoreRange: [0, 1],
   params: [
     { name: 'window_size', type: 'int', default: 6400, min: 1, max: 1_000_000, help: 'Values in the window (NAB: 6400); until it is full every earlier value counts' },
     { name: 'step_size', type: 'int', default: 100, min: 1, max: 1_000_000, help: 'Once the window is full, it slides (and mean / std are recomputed) every this many values (NAB: 100); at most window_size' },
