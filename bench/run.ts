@@ -8,6 +8,7 @@
  * `ocsvm` (One-Class SVM, ~165 s here) also runs only when named.
  * `autoencoder` (PyOD's protocol on six ODDS sets, training / scoring speed on wasm and cpu;
  * ~7 min here) also runs only when named.
+ * `nab` (in the no-argument run; a few seconds): the NAB scorer's speed over the corpus and the scoreboard.
  * `page` (in the no-argument run): the page's upload → plotted for 1M-row Isolation Forest and
  * LOF 100k × 10, with peak renderer RSS; `reps=N` repeats each N times (median).
  */
@@ -27,12 +28,13 @@ import { iforestNode, warmUp as iforestWarmUp, type IForestNodeResult } from './
 import { lofCase, lofWarmUp, type LofAgreement, type LofCase, type LofResult, type SklearnLofAlgo } from './lof.js';
 import { autoencoderBench } from './autoencoder.js';
 import { ocsvmBench } from './ocsvm.js';
+import { nabBench } from './nab.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
 const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder');
@@ -583,6 +585,13 @@ async function autoencoderSection(): Promise<void> {
   show(r.table);
 }
 
+/** NAB: the scorer's speed over the whole corpus and the scoreboard (bench/nab.ts); skipped without ../shared/datasets/nab. */
+async function nabSection(): Promise<void> {
+  const r = await nabBench(log);
+  results.nab = r.results;
+  show(r.table);
+}
+
 const t0 = performance.now();
 console.log(`## Anomaly Lab bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, reference ${PYTHON}\n`);
 for (const s of SECTIONS) {
@@ -598,6 +607,7 @@ for (const s of SECTIONS) {
     if (s === 'page') await pageSection();
     if (s === 'ocsvm') await ocsvmSection();
     if (s === 'autoencoder') await autoencoderSection();
+    if (s === 'nab') await nabSection();
   } catch (e) {
     results[s] = { error: (e as Error).message };
     show(`### ${s}\n\nfailed: ${(e as Error).message}\n`);

@@ -303,7 +303,6 @@ export interface NabCorpusProfileScore extends NabProfileScore {
 
 /** The scorable rows of a corpus sorted once by score, highest first (shared by every profile's sweep). */
 interface Sweep {
-  order: Uint32Array;
   score: Float64Array;
   sigmoid: Float64Array;
   /** Global window id, −1 outside windows. */
@@ -335,7 +334,18 @@ function buildSweep(items: readonly NabScored[]): Sweep {
     for (let w = 0; w < s.windows.length; w++) scored[w0 + w] = s.windows[w].end >= s.probation ? 1 : 0;
     w0 += s.windows.length;
   }
-  return { order: descendingOrder(score), score, sigmoid, window, windows, scored };
+  // In score order, so that each profile's sweep reads them in sequence.
+  const order = descendingOrder(score);
+  const sScore = new Float64Array(total);
+  const sSigmoid = new Float64Array(total);
+  const sWindow = new Int32Array(total);
+  for (let k = 0; k < total; k++) {
+    const j = order[k];
+    sScore[k] = score[j];
+    sSigmoid[k] = sigmoid[j];
+    sWindow[k] = window[j];
+  }
+  return { score: sScore, sigmoid: sSigmoid, window: sWindow, windows, scored };
 }
 
 /**
@@ -345,30 +355,45 @@ function buildSweep(items: readonly NabScored[]): Sweep {
  */
 function descendingOrder(score: Float64Array): Uint32Array {
   const n = score.length;
-  const bits = new Uint32Array(2 * n);
-  const f = new Float64Array(bits.buffer);
-  // + 0 turns −0 into +0; complementing the bits turns ascending into descending.
-  for (let i = 0; i < n; i++) f[i] = score[i] + 0;
-  for (let i = 0; i < 2 * n; i++) bits[i] = ~bits[i] >>> 0;
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
   const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const [LO, HI] = little ? [0, 1] : [1, 0];
+  // Keys travel with the indices, so each pass reads them in order (no random access).
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
   let order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let next = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    f[0] = score[i] + 0; // + 0 turns −0 into +0
+    // Complemented bits: ascending bit order becomes descending score order.
+    lo[i] = ~u[LO] >>> 0;
+    hi[i] = ~u[HI] >>> 0;
+    order[i] = i;
+  }
+  let lo2 = new Uint32Array(n);
+  let hi2 = new Uint32Array(n);
+  let order2 = new Uint32Array(n);
   const count = new Uint32Array(65536);
-  for (const [word, shift] of [[little ? 0 : 1, 0], [little ? 0 : 1, 16], [little ? 1 : 0, 0], [little ? 1 : 0, 16]] as const) {
+  for (let pass = 0; pass < 4; pass++) {
+    const shift = pass % 2 === 0 ? 0 : 16;
+    const key = pass < 2 ? lo : hi;
     count.fill(0);
-    for (let i = 0; i < n; i++) count[(bits[2 * i + word] >>> shift) & 0xffff]++;
+    for (let i = 0; i < n; i++) count[(key[i] >>> shift) & 0xffff]++;
     let sum = 0;
     for (let b = 0; b < 65536; b++) {
       const c = count[b];
       count[b] = sum;
       sum += c;
     }
-    for (let k = 0; k < n; k++) {
-      const j = order[k];
-      next[count[(bits[2 * j + word] >>> shift) & 0xffff]++] = j;
+    for (let i = 0; i < n; i++) {
+      const d = count[(key[i] >>> shift) & 0xffff]++;
+      order2[d] = order[i];
+      lo2[d] = lo[i];
+      hi2[d] = hi[i];
     }
-    [order, next] = [next, order];
+    [order, order2] = [order2, order];
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
   }
   return order;
 }
@@ -389,17 +414,17 @@ function optimise(sw: Sweep, cost: CostMatrix): { threshold: number; raw: number
   let fp = 0;
   let best = fp + windowSum;
   let bestT = 1.1;
-  const { order, score, sigmoid, window } = sw;
+  const { score, sigmoid, window } = sw;
+  const n = score.length;
   const tpScale = cost.tpWeight;
-  for (let k = 0; k < order.length; ) {
-    const t = score[order[k]];
+  for (let k = 0; k < n; ) {
+    const t = score[k];
     // Every row with this score flips at once.
-    for (; k < order.length && score[order[k]] === t; k++) {
-      const j = order[k];
-      const w = window[j];
-      if (w < 0) fp += sigmoid[j] * cost.fpWeight;
+    for (; k < n && score[k] === t; k++) {
+      const w = window[k];
+      if (w < 0) fp += sigmoid[k] * cost.fpWeight;
       else {
-        const v = (sigmoid[j] * tpScale) / MAX_TP;
+        const v = (sigmoid[k] * tpScale) / MAX_TP;
         if (v > parts[w]) {
           windowSum += v - parts[w];
           parts[w] = v;
