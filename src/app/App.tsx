@@ -11,6 +11,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { TrainingView } from './components/TrainingView';
 import { ExplainPanel } from './components/ExplainPanel';
 import { startBackends } from './store';
+import { ErrorBoundary } from './components/ErrorBoundary';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -20,22 +21,23 @@ export function App() {
         <h1>Anomaly Lab</h1>
         <span className="muted">anomaly detection in your browser · your data never leaves this tab</span>
       </header>
-      <ErrorBanner />
+      <ErrorBoundary name="error banner"><ErrorBanner /></ErrorBoundary>
+      {/* Each panel in its own boundary: one that fails to draw leaves the others and the data on screen. */}
       <main className="layout">
         <aside className="left">
-          <DataPanel />
-          <DetectorPanel />
+          <ErrorBoundary name="data panel"><DataPanel /></ErrorBoundary>
+          <ErrorBoundary name="detector panel"><DetectorPanel /></ErrorBoundary>
         </aside>
         <div className="centre">
-          <CentreViews />
+          <ErrorBoundary name="plot"><CentreViews /></ErrorBoundary>
         </div>
         <aside className="right">
-          <ThresholdPanel />
-          <MetricsPanel />
-          <ExplainPanel />
+          <ErrorBoundary name="threshold panel"><ThresholdPanel /></ErrorBoundary>
+          <ErrorBoundary name="metrics panel"><MetricsPanel /></ErrorBoundary>
+          <ErrorBoundary name="explanation panel"><ExplainPanel /></ErrorBoundary>
         </aside>
       </main>
-      <StatusBar />
+      <ErrorBoundary name="status bar"><StatusBar /></ErrorBoundary>
     </div>
   );
 }

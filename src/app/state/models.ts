@@ -8,8 +8,10 @@ import { cancelRun, getPool } from './workers';
 
 /** Why a model with these columns cannot score the loaded data (null: it can, or nothing is loaded). */
 function columnsError(columns: readonly string[]): string | null {
-  const { dataset } = get();
+  const { dataset, labelColumn } = get();
   if (!dataset) return null;
+  // As the CLI: a model fitted on the label would score with the answer.
+  if (labelColumn && columns.includes(labelColumn)) return `the model's columns include the label column '${labelColumn}'`;
   const missing = columns.filter((c) => !dataset.columns.some((d) => d.name === c && d.kind === 'numeric'));
   if (columns.length > 0 && missing.length === 0) return null;
   return `${dataset.name} lacks the model's numeric column${missing.length === 1 ? '' : 's'} ${missing.join(', ') || '(the model names none)'}`;
@@ -45,14 +47,30 @@ async function importModel(json: ModelJSON): Promise<AppliedModel> {
   return { modelId: r.modelId, meta: { detector: json.detector, params: json.params, threshold: r.threshold, columns: json.columns ?? [] } };
 }
 
+/**
+ * A model's error as one line naming its source: the schema's messages already do ("m.json: state.k
+ * must be …"); a worker's load names "model file", replaced by the source.
+ */
+function modelError(source: string, e: unknown): string {
+  const m = message(e);
+  return m.startsWith(source) ? m : m.startsWith('model file') ? `${source}${m.slice('model file'.length)}` : `${source}: ${m}`;
+}
+
 /** Read a model file chosen by the user and apply it to the loaded data. */
 export async function openModelFile(file: Blob & { name?: string }): Promise<void> {
+  const name = file.name || 'model file';
   let json: ModelJSON;
   try {
-    json = JSON.parse(await file.text()) as ModelJSON;
-    checkModelSchema(json); // the tag, the detector, its params and the state's shape; a worker builds it
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch {
+      throw new TypeError(`${name} is not a model file (not JSON)`);
+    }
+    // The whole schema (types, lengths, index ranges, trees, finite numbers) before any worker builds it.
+    json = checkModelSchema(parsed, name);
   } catch (e) {
-    set({ error: `${file.name ?? 'model'} is not an Anomaly Lab model: ${message(e)}` });
+    set({ error: modelError(name, e) });
     return;
   }
   const bad = columnsError(json.columns ?? []);
@@ -62,7 +80,7 @@ export async function openModelFile(file: Blob & { name?: string }): Promise<voi
   try {
     model = await importModel(json);
   } catch (e) {
-    set({ error: `${file.name ?? 'model'} is not an Anomaly Lab model: ${message(e)}` });
+    set({ error: modelError(name, e) });
     return;
   }
   await applyModel(model, file.name ?? 'model file');
@@ -95,12 +113,12 @@ export async function refreshSavedModels(): Promise<void> {
 /** Score the loaded data with a model saved in this browser. */
 export async function openSavedModel(key: string): Promise<void> {
   const { loadSavedModel } = await import('../lib/savedModels');
+  const source = `saved model ${key}`;
   let json: ModelJSON;
   try {
-    json = await loadSavedModel(key);
-    checkModelSchema(json);
+    json = checkModelSchema(await loadSavedModel(key), source);
   } catch (e) {
-    set({ error: `saved model ${key} could not be read: ${message(e)}` });
+    set({ error: modelError(source, e) });
     return;
   }
   const bad = columnsError(json.columns ?? []);
@@ -110,7 +128,7 @@ export async function openSavedModel(key: string): Promise<void> {
   try {
     model = await importModel(json);
   } catch (e) {
-    set({ error: `saved model ${key} could not be read: ${message(e)}` });
+    set({ error: modelError(source, e) });
     return;
   }
   await applyModel(model, `saved in this browser: ${key.split('/').slice(2).join('/')}`);
