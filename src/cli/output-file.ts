@@ -182,19 +182,20 @@ interface Target {
 }
 
 function resolveTarget(file: string): Target {
-  let real = path.resolve(file);
   let st: fs.Stats | null = null;
   try {
-    real = fs.realpathSync(file);
-    st = fs.statSync(real);
+    st = fs.statSync(file); // follows links: /dev/stdout is a pipe or a terminal, a link to a file is that file
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') throw new WriteError(file, REASONS.ENOTDIR, code);
     if (code === 'EACCES') throw new WriteError(file, REASONS.EACCES, code);
-    // ENOENT: a new file, or a dangling link (written as a new file beside it: the rename replaces the link).
+    // ENOENT: a new file, or a dangling link (written as a new file in its place).
   }
   if (st?.isDirectory()) throw new WriteError(file, REASONS.EISDIR, 'EISDIR');
-  if (st && !st.isFile()) return { real, direct: true, mode: null };
+  // Not a regular file (a device, a pipe, a socket): opened as given (realpath of /dev/stdout names no file).
+  if (st && !st.isFile()) return { real: file, direct: true, mode: null };
+  // A link to a file: the file is replaced and the link stays a link.
+  const real = st ? fs.realpathSync(file) : path.resolve(file);
   const dir = path.dirname(real);
   let dst: fs.Stats;
   try {
@@ -334,9 +335,17 @@ export function sameFileConflict(outputs: [string, string][], inputs: [string, s
       if (identity(input) === id) return `${flag} ${out} is ${what} (${input}): writing it would destroy what is being read; choose another name`;
     }
   }
+  // Two outputs on one file (a device or pipe such as /dev/stdout may take both).
+  const special = (file: string) => {
+    try {
+      return !fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
   for (let a = 0; a < outputs.length; a++) {
     for (let b = a + 1; b < outputs.length; b++) {
-      if (landing(outputs[a][1]) === landing(outputs[b][1])) return `${outputs[a][0]} and ${outputs[b][0]} name the same file (${outputs[b][1]}); choose two names`;
+      if (!special(outputs[a][1]) && landing(outputs[a][1]) === landing(outputs[b][1])) return `${outputs[a][0]} and ${outputs[b][0]} name the same file (${outputs[b][1]}); choose two names`;
     }
   }
   return null;

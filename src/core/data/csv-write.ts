@@ -57,13 +57,14 @@ export function needsQuotes(cell: string): boolean {
 
 /**
  * A number as a cell: the shortest text that reads back to the same float64
- * (String(v)); NaN is an empty cell and ±Infinity `inf` / `-inf`, as pandas'
+ * (String(v), and `-0` for −0); NaN is an empty cell and ±Infinity `inf` / `-inf`, as pandas'
  * to_csv writes them. Never quoted nor escaped.
  */
 export function csvNumber(v: number): string {
   if (v !== v) return '';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
+  if (v === 0 && 1 / v < 0) return '-0'; // String(-0) is '0'
   return String(v);
 }
 
