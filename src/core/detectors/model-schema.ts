@@ -54,6 +54,19 @@ export function describe(v: unknown): string {
   return s === undefined ? typeof v : s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
+/** float32's largest finite value: the autoencoder standardises into float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** What a range check asks for, in words: "> 0", "within ±3.4e+38", "in 1…255", ">= 0". */
+function rangeText(min: number, max: number): string {
+  const upTo = (m: number) => (m === FLOAT32_MAX ? "float32's largest value" : String(m));
+  if (min === Number.MIN_VALUE) return max === Infinity ? 'must be > 0' : `must be > 0 and at most ${upTo(max)}`;
+  if (min === -max && max === FLOAT32_MAX) return `must be within ±${upTo(max)}`;
+  if (max === Infinity) return `must be >= ${min}`;
+  if (min === -Infinity) return `must be <= ${upTo(max)}`;
+  return `must be in ${min}…${max}`;
+}
+
 /** A field's path and how to report it; `at` and `item` step down. */
 export class Field {
   constructor(readonly source: string, readonly path: string) {}
@@ -92,7 +105,7 @@ export class Field {
   number(v: unknown, { integer = false, min = -Infinity, max = Infinity, above = -Infinity } = {}): number {
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`must be a finite ${integer ? 'integer' : 'number'}`, v);
     if (integer && !Number.isInteger(v)) this.fail('must be an integer', v);
-    if (v < min || v > max) this.fail(max === Infinity ? `must be >= ${min}` : min === -Infinity ? `must be <= ${max}` : `must be in ${min}…${max}`, v);
+    if (v < min || v > max) this.fail(rangeText(min, max), v);
     if (!(v > above)) this.fail(`must be > ${above}`, v);
     return v;
   }
@@ -113,14 +126,11 @@ export class Field {
       const at = this.item(i);
       if (typeof x !== 'number' || !Number.isFinite(x)) at.fail(`must be a finite ${integer ? 'integer' : 'number'}`, x);
       if (integer && !Number.isInteger(x)) at.fail('must be an integer', x);
-      at.fail(max === Infinity ? `must be >= ${min}` : min === -Infinity ? `must be <= ${max}` : `must be in ${min}…${max}`, x);
+      at.fail(rangeText(min, max), x);
     }
     return a as ArrayLike<number>;
   }
 }
-
-/** float32's largest finite value: the autoencoder standardises into float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** A StandardScaler ({ mean, scale } per feature, scale > 0) or null; `max` bounds both (float32 for the autoencoder). */
 function scaler(at: Field, v: unknown, features: number, max = Infinity): void {
