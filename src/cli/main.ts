@@ -133,9 +133,12 @@ async function score(args: string[]): Promise<void> {
     backend: { type: 'string', default: 'auto' },
     beta: { type: 'string' },
     curves: { type: 'string' },
+    time: { type: 'string' },
+    windows: { type: 'string' },
     json: { type: 'boolean', default: false },
   }) as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
   if (positionals.length !== 1) fail(`score needs exactly one CSV file, got ${positionals.length}`);
+  if (o.windows !== undefined && o.time === undefined) fail('--windows needs --time COL (the timestamp column the windows are matched against)');
   const file = positionals[0];
   const seed = Number(o.seed);
   if (String(o.seed).trim() === '' || !Number.isInteger(seed)) fail(`--seed must be an integer, got: '${String(o.seed)}'`);
@@ -165,7 +168,8 @@ async function score(args: string[]): Promise<void> {
 
   // Large files: start the scoring threads now, so they are up by the time the model is fitted.
   const size = fileSize(file);
-  const threads = size > 20e6 ? new ScoringThreads() : null;
+  // An online detector (windowed_gaussian) scores the rows as one stream, in order: never split across threads.
+  const threads = size > 20e6 && !getDetector(detectorId).online ? new ScoringThreads() : null;
   // A neighbour search (LOF, kNN) may want them too, on files of any size. Where it may well be split
   // (from ~2 MB: 45k rows × 10 short numbers), they start now, while the file is read: a thread fetches
   // its rows from this one, which cannot serve them while it searches its own share, so it waits for
@@ -217,10 +221,17 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   let columns: string[];
   if (savedModel?.columns && !o.columns) columns = savedModel.columns;
   else if (o.columns) columns = (o.columns as string).split(',').map((c) => c.trim()).filter(Boolean);
-  else columns = numericColumns(ds).filter((c) => c !== labelName);
+  else columns = numericColumns(ds).filter((c) => c !== labelName && c !== o.time);
   if (columns.length === 0) fail(`${ds.name}: no numeric feature column ${labelName ? `left besides the label '${labelName}'` : 'chosen'}`);
   if (labelName && columns.includes(labelName)) fail(savedModel?.columns && !o.columns ? `${o.model as string}: the model's columns include the label column '${labelName}'` : `--columns includes the label column '${labelName}'`);
 
+  if (spec.columns !== undefined && columns.length !== spec.columns) {
+    fail(`${spec.id} scores exactly ${spec.columns} value column${spec.columns === 1 ? ' (a time series)' : 's'}, got ${columns.length} (${columns.join(', ')}): choose ${spec.columns === 1 ? 'one' : spec.columns} with --columns`);
+  }
+  if (o.time !== undefined) getColumn(ds, o.time as string);
+  // --windows: the file's NAB windows matched to its rows now, so a bad windows file stops before the fit.
+  const nabFile = o.windows ? await import('./nab-file.js') : null;
+  const nabSeries = nabFile ? nabFile.nabSeriesFor(file, ds, o.time as string, o.windows as string) : null;
   const target = featureMatrix(ds, columns, missing);
   const train = trainDs ? featureMatrix(trainDs, columns, missing) : target;
 
@@ -270,14 +281,19 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     flagged,
     // Fitted attributes by scikit-learn's names where it has them (offset_, max_samples_, n_neighbors_, rho, n_support…).
     model: { n_features_in_: model.features, ...model.info.details },
-    metrics: metrics,
+    // --windows: NAB's three profiles for this file at the model's threshold (metrics.event: the timeline issue).
+    metrics: nabFile && nabSeries ? { ...(metrics ?? {}), nab: nabFile.nabMetrics(nabSeries, scores, threshold) } : metrics,
     timings_ms: { parse: round(parseMs), fit: round(result.timings.fit), score: round(result.timings.score) },
     imputed: [...train.imputed, ...(trainDs ? target.imputed : [])],
     warnings: [...model.info.warnings, ...(backend?.notes ?? [])],
     trained_on: trainDs ? trainDs.name : savedModel ? `model ${o.model as string}` : ds.name,
   };
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else printHuman(out, ds, labels);
+  else {
+    printHuman({ ...out, metrics }, ds, labels);
+    const nab = (out.metrics as { nab?: Record<string, { score: number | null } | unknown> } | null)?.nab;
+    if (nab) process.stdout.write(`NAB (${String(nab.series)}, ${String(nab.rule)}): ${['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'].map((k) => `${k} ${(nab[k] as { score: number | null }).score?.toFixed(2) ?? '—'}`).join(', ')}\n`);
+  }
 }
 
 function readModel(file: string): ModelJSON {

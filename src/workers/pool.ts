@@ -269,7 +269,8 @@ export class DetectorPool {
     const source: FeatureSource = { datasetId: job.datasetId, columns: job.columns, missing: job.missing };
     const n = this.size;
     const rows = job.rows;
-    const chunked = n > 1 && rows >= CHUNK_ROWS;
+    // An online detector (windowed_gaussian) scores the rows as one stream, in order: never in chunks.
+    const chunked = n > 1 && rows >= CHUNK_ROWS && !detectorMeta(job.detector).online;
     const ranges: [number, number][] = chunked ? rowRanges(rows, n) : [[0, rows]];
     const scores = new Float64Array(rows);
     let done = 0;

@@ -83,6 +83,12 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
     set({ job: { state: 'error', fraction: 0, message: 'choose at least one feature column' } });
     return;
   }
+  const needs = detectorMeta(runDetector).columns;
+  if (needs !== undefined && features.length !== needs) {
+    // A time-series detector (windowed_gaussian) reads one value column: say so before any worker is involved.
+    set({ job: { state: 'error', fraction: 0, message: `${detectorMeta(runDetector).name} scores exactly ${needs} value column${needs === 1 ? ' (a time series)' : 's'}, but ${features.length} are chosen: keep ${needs === 1 ? 'one' : needs} in the column list` } });
+    return;
+  }
   set({ job: { state: 'running', fraction: 0, message: 'preparing features' }, training: null, explained: null });
   /** What the pool had to do to finish the job (a retry on another backend), shown with the outcome. */
   const notes: string[] = [];
