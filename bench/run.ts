@@ -29,6 +29,7 @@ import { lofCase, lofWarmUp, type LofAgreement, type LofCase, type LofResult, ty
 import { autoencoderBench } from './autoencoder.js';
 import { ocsvmBench } from './ocsvm.js';
 import { nabBench } from './nab.js';
+import { ourNabRows } from './nab-detectors.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
@@ -587,7 +588,7 @@ async function autoencoderSection(): Promise<void> {
 
 /** NAB: the scorer's speed over the whole corpus and the scoreboard (bench/nab.ts); skipped without ../shared/datasets/nab. */
 async function nabSection(): Promise<void> {
-  const r = await nabBench(log);
+  const r = await nabBench(log, { detectors: ourNabRows });
   results.nab = r.results;
   show(r.table);
 }
