@@ -73,6 +73,60 @@ export function csvRows(file: string, text: string): string[][] {
   return rows;
 }
 
+/**
+ * Some columns of a CSV text, by header name (a DataError names the file and the missing column):
+ * without quotes, one pass over the text that keeps only those fields (no array per row: reading the
+ * corpus's 58 results files took ~2× longer through csvRows); with quotes, through csvRows.
+ */
+export function csvColumns(file: string, text: string, names: readonly string[]): { header: string[]; columns: string[][] } {
+  if (text.includes('"')) {
+    const rows = csvRows(file, text);
+    if (rows.length === 0) throw new DataError(`${file}: empty file (expected a header with ${names.join(', ')})`, file);
+    const idx = names.map((nm) => column(file, rows[0], nm));
+    return { header: rows[0], columns: idx.map((j) => rows.slice(1).map((r) => r[j] ?? '')) };
+  }
+  const lineEnd = (from: number): number => {
+    const e = text.indexOf('\n', from);
+    return e < 0 ? text.length : e;
+  };
+  let pos = 0;
+  let headerLine = '';
+  // The header: the first line that is not empty.
+  while (pos < text.length) {
+    const e = lineEnd(pos);
+    headerLine = text.slice(pos, e).replace(/\r$/, '');
+    pos = e + 1;
+    if (headerLine !== '') break;
+  }
+  if (headerLine === '') throw new DataError(`${file}: empty file (expected a header with ${names.join(', ')})`, file);
+  const header = headerLine.split(',');
+  const idx = names.map((nm) => column(file, header, nm));
+  const last = Math.max(...idx);
+  const columns: string[][] = names.map(() => []);
+  const fields: string[] = new Array(last + 1);
+  while (pos < text.length) {
+    let e = lineEnd(pos);
+    const next = e + 1;
+    if (e > pos && text.charCodeAt(e - 1) === 13) e--;
+    if (e > pos) {
+      let start = pos;
+      for (let k = 0; k <= last; k++) {
+        if (start > e) {
+          fields[k] = '';
+          continue;
+        }
+        let c = text.indexOf(',', start);
+        if (c < 0 || c > e) c = e;
+        fields[k] = text.slice(start, c);
+        start = c + 1;
+      }
+      for (let j = 0; j < idx.length; j++) columns[j].push(fields[idx[j]]);
+    }
+    pos = next;
+  }
+  return { header, columns };
+}
+
 /** A results file: its timestamps and anomaly scores, checked (a score must be a number in [0, 1]). */
 export interface ResultsFile {
   /** The path as given (for messages). */
@@ -97,18 +151,11 @@ export function readResultsFile(file: string, name: string): ResultsFile {
   } catch (e) {
     throw new DataError(`${file}: cannot be read: ${(e as Error).message}`, file);
   }
-  const rows = csvRows(file, text);
-  if (rows.length === 0) throw new DataError(`${file}: empty file (expected a header with timestamp and anomaly_score)`, file);
-  const header = rows[0];
-  const ti = column(file, header, 'timestamp');
-  const si = column(file, header, 'anomaly_score');
-  const n = rows.length - 1;
-  const timestamps = new Array<string>(n);
+  const { columns: [timestamps, cells] } = csvColumns(file, text, ['timestamp', 'anomaly_score']);
+  const n = timestamps.length;
   const scores = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const row = rows[r + 1];
-    const cell = row[si];
-    timestamps[r] = row[ti] ?? '';
+    const cell = cells[r];
     const v = cell === undefined || cell.trim() === '' ? NaN : Number(cell);
     if (!(v >= 0 && v <= 1)) {
       throw new DataError(`${file}: row ${r + 1} (line ${r + 2}), column anomaly_score: ${cell === undefined || cell.trim() === '' ? 'missing' : `'${cell}'`} is not a score in [0, 1] (NAB needs scores in [0, 1])`, file, r + 1, 'anomaly_score');
@@ -174,10 +221,7 @@ export function readDataTimestamps(file: string): string[] {
   } catch (e) {
     throw new DataError(`${file}: cannot read the data file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, file);
   }
-  const rows = csvRows(file, text);
-  if (rows.length === 0) throw new DataError(`${file}: empty file`, file);
-  const ti = column(file, rows[0], 'timestamp');
-  return rows.slice(1).map((r) => r[ti] ?? '');
+  return csvColumns(file, text, ['timestamp']).columns[0];
 }
 
 /**

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { csvColumns, csvRows } from '../../src/cli/nab';
 import { REPO_ROOT } from './helpers';
 
 const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
@@ -216,5 +217,25 @@ describe('anomaly-lab nab: bad input is one line naming the file and row, exit s
       expect(r.stderr).toMatch(c.message);
       expect(r.stderr).not.toMatch(/undefined|at .*\.ts:\d+/);
     });
+  });
+});
+
+describe('csvColumns: the fast reader of results files agrees with csvRows', () => {
+  it('CRLF, blank lines, short rows, extra columns; quoted text goes through papaparse', () => {
+    const texts = [
+      'timestamp,value,anomaly_score\r\n2015-03-01 00:00:00,1,0.5\r\n\r\n2015-03-01 00:05:00,2,0.25\r\n',
+      '\ntimestamp,anomaly_score,x\n2015-03-01 00:00:00,0.5,a\n2015-03-01 00:05:00\n2015-03-01 00:10:00,1,b,c',
+      'timestamp,anomaly_score\n"2015-03-01 00:00:00",0.5\n2015-03-01 00:05:00,"0.75"\n',
+    ];
+    for (const t of texts) {
+      const rows = csvRows('f.csv', t);
+      const ti = rows[0].indexOf('timestamp');
+      const si = rows[0].indexOf('anomaly_score');
+      const { columns } = csvColumns('f.csv', t, ['timestamp', 'anomaly_score']);
+      expect(columns[0]).toEqual(rows.slice(1).map((r) => r[ti] ?? ''));
+      expect(columns[1]).toEqual(rows.slice(1).map((r) => r[si] ?? ''));
+    }
+    expect(() => csvColumns('f.csv', 'timestamp,value\n1,2\n', ['anomaly_score'])).toThrow(/f\.csv: no anomaly_score column \(columns: timestamp, value\)/);
+    expect(() => csvColumns('f.csv', '\n\n', ['timestamp'])).toThrow(/f\.csv: empty file/);
   });
 });
