@@ -77,6 +77,17 @@ score options:
 score and evaluate, with a label:
   --beta B               beta of the F-beta score (metrics.fbeta), a number >= 0 (default 1)
   --curves C.csv         write the ROC and precision-recall curves at full resolution (curve,threshold,x,y)
+
+score, time series (NAB):
+  --time COL             the timestamp column (not used as a feature)
+  --windows W.json       NAB's labels/combined_windows.json: adds metrics.nab (the three profiles at the
+                         detector's own threshold) for this file, found in W.json by its name
+
+nab --detector ID --data DIR --windows W.json options:
+  --param name=value     a detector parameter (repeatable); --seed N as for score
+  --out RESULTS_DIR      write NAB's results layout: <category>/<detector>_<file>.csv (timestamp,value,anomaly_score)
+  --digits 12|full       significant digits of the scores as scored and written (default 12, as NAB's results files)
+  --profiles, --profile, --threshold   as for nab RESULTS_DIR
 `;
 
 function fail(message: string): never {
