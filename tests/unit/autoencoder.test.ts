@@ -293,7 +293,7 @@ describe('autoencoder: fit and score', () => {
     expect(bytesToBase64(new Uint8Array(tf.io.CompositeArrayBuffer.join(data)))).toBe(state.weightData);
     tf.dispose(Object.values(named));
     // A damaged file is a clear error.
-    expect(() => autoencoder.load({ ...json, state: { ...state, weightData: state.weightData.slice(0, 40) } })).toThrow(/weightData is shorter/);
+    expect(() => autoencoder.load({ ...json, state: { ...state, weightData: state.weightData.slice(0, 40) } })).toThrow(/^model file: state\.weightData must hold \d+ float32 weights \(\d+ bytes\), got 30 bytes$/);
     expect(() => autoencoder.load({ ...json, detector: 'iforest' })).toThrow("model is for detector 'iforest', not 'autoencoder'");
   });
 
