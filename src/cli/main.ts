@@ -165,7 +165,8 @@ async function score(args: string[]): Promise<void> {
   );
 
   let savedModel: ModelJSON | undefined;
-  if (o.model) savedModel = readModel(o.model as string);
+  // `--model ""` is a mistake, not "no model" (it used to fit the default detector silently).
+  if (o.model !== undefined) savedModel = readModel(o.model as string);
   const detectorId = savedModel ? savedModel.detector : (o.detector as string);
   getDetector(detectorId);
 
@@ -308,6 +309,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
 }
 
 function readModel(file: string): ModelJSON {
+  if (file.trim() === '') fail('--model needs a model file name, got an empty one');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

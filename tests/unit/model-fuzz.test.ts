@@ -297,6 +297,14 @@ describe('the CLI on a tampered model: exit 2, one line naming the file and the 
     expect(n.status).toBe(2);
     expect(n.stderr).toBe(`anomaly-lab: ${nul} is not an Anomaly Lab model (not a JSON object), got: null\n`);
   }, 120_000);
+
+  it('--model with an empty name is refused, not taken as "no model" (which fitted z-score silently)', () => {
+    const r = cli('score', data, '--model', '', '--json');
+    messages.push(r.stderr.trim());
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('anomaly-lab: --model needs a model file name, got an empty one\n');
+  }, 120_000);
 });
 
 describe('the messages', () => {
