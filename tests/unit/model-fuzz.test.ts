@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/core/data/matrix';
 import type { ModelJSON } from '../../src/core/detectors/detector';
 import { checkModelSchema } from '../../src/core/detectors/model-schema';
+import { pow2neg } from '../../src/core/detectors/iforest';
 import { resolveParams } from '../../src/core/detectors/params';
 import { DETECTORS } from '../../src/core/detectors/registry';
 import { fitAndScore } from '../../src/core/detectors/run';
@@ -258,6 +259,14 @@ describe('tampered models: the defects of issue 14, each named', () => {
     await refuse({ ...a, state: { ...a.state, weightData: nan } }, /^model\.json: state\.weightData must hold \d+ float32 weights/);
     await refuse({ ...a, state: { ...a.state, scaler: { ...a.state.scaler, mean: [0, 1e300] } } }, "model.json: state.scaler.mean[1] must be within ±float32's largest value, got: 1e+300");
     await refuse({ ...a, state: { ...a.state, scaler: { ...a.state.scaler, scale: [1, -1] } } }, "model.json: state.scaler.scale[1] must be > 0 and at most float32's largest value, got: -1");
+  });
+
+  it("Isolation Forest's pow2neg ends at once for any exponent: 2^-∞ = 0, 2^-1076 = 0, and 2^-1074 is still the smallest double", () => {
+    expect(pow2neg(Infinity)).toBe(0);
+    expect(pow2neg(1e300)).toBe(0);
+    expect(pow2neg(1076)).toBe(0);
+    expect(pow2neg(1074)).toBe(Number.MIN_VALUE);
+    expect(pow2neg(3)).toBe(0.125);
   });
 
   it('the resolved params are what scores: a kNN method dropped from params scores with the default, not as "undefined"', async () => {
