@@ -46,5 +46,12 @@ test.describe('windowed_gaussian in the page (NAB\'s windowed Gaussian)', () => 
     // Both spikes flagged: each lies far outside its window's normal band.
     const cm = await lab.confusion();
     expect(cm.tp).toBe(2);
+
+    // Online: "fit on the first N %" does not apply; the stream runs over every row, with the same scores.
+    const scores = await lab.scores();
+    await lab.tid('fit-on').selectOption('first');
+    await lab.runAndWait();
+    await expect(lab.tid('model-info')).toContainText('fitted on all rows (online: one stream over every row, in order)');
+    expect(await lab.scores()).toEqual(scores);
   });
 });

@@ -16,6 +16,8 @@ function trainingRows(): { rows: RowSelection; count: number; error?: string; wh
   const { fitOn, fitFirstPercent, labels, dataset, labelColumn, positive } = get();
   const all = { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0 };
   if (fitOn === 'all' || !dataset) return { ...all, what: 'all rows' };
+  // An online detector (windowed_gaussian) runs as one stream over every row, in order: a subset to fit on does not apply.
+  if (detectorMeta(get().detector).online) return { ...all, what: 'all rows (online: one stream over every row, in order)' };
   if (fitOn === 'normal') {
     if (!labels || !labelColumn) return { ...all, error: 'fitting on the rows labelled normal needs a label column', what: '' };
     const count = labels.labels.length - labels.positives;
