@@ -261,6 +261,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const result = await fitAndScore(
     {
       detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel,
+      names: { file: ds.name, trainFile: trainDs?.name, columns },
       scorer: threads && source ? (m, X) => threads.score(m, source, X) : undefined,
     },
     {

@@ -196,6 +196,11 @@ export function drop(id: number): void {
   if (plan?.key.startsWith(`${id}|`)) plan = null;
 }
 
+/** The dataset's (file) name, for messages. */
+export function datasetName(id: number): string {
+  return get(id).name;
+}
+
 function get(id: number): Dataset {
   const ds = datasets.get(id);
   if (!ds) throw new Error(`dataset ${id} is no longer loaded`);

@@ -16,6 +16,8 @@ import type { Imputation } from '../core/data/prepare';
 import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { isExplainable } from '../core/detectors/autoencoder';
 import { neighborsFor, type Neighbors } from '../core/neighbors';
+import { detectorMeta } from '../core/detectors/specs';
+import { firstNonFinite, fitOverflowError, nonFiniteScoreError, scaleParamHint, type ScoreContext } from '../core/detectors/overflow';
 import type * as DataApi from './data-api';
 import type { FeatureSource, RowSelection } from './data-api';
 
@@ -108,7 +110,13 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
   const t0 = performance.now();
   const f = await dataApi().matrix(job.source, job.fitRows);
   const X = f.matrix;
-  const model = await fitModel(job.detector, job.params, X, { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors: job.neighbors });
+  let model: FittedModel;
+  try {
+    model = await fitModel(job.detector, job.params, X, { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors: job.neighbors });
+  } catch (e) {
+    // A solver that failed on values whose squares overflow: say which column and row (rows of a subset count within it).
+    throw fitOverflowError(e, X, await scoreContext(job.detector, job.source, f.columns, job.params)) ?? e;
+  }
   keep(job.modelId, model);
   await store(job.modelId, model);
   const all = job.fitRows.kind === 'all';
@@ -116,22 +124,47 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
   let scores: Float64Array | null = null;
   let compute = model.info.compute;
   let complete = false;
+  let rowsScored: Matrix = X;
   if (all && model.trainingScores && model.trainingScores.length === X.rows) {
     scores = model.trainingScores;
     complete = true;
   } else if (job.score) {
     const [a, b] = job.score;
     const rows = all ? { data: X.data.subarray(a * X.cols, b * X.cols), rows: b - a, cols: X.cols } : (await dataApi().matrix(job.source, { kind: 'range', start: a, end: b })).matrix;
+    rowsScored = rows;
     const scored = await model.score(rows, { backend: choice.backend });
     compute = scored.compute;
     scores = scored;
     complete = all ? a === 0 && b === X.rows : false;
+  }
+  if (scores) {
+    await checkScores(scores, rowsScored, job.detector, job.source, f.columns, model.params, complete ? 0 : job.score![0]).catch(async (e: unknown) => {
+      forget(job.modelId); // the failed run's model is nobody's
+      await dataApi().dropModel(job.modelId);
+      throw e;
+    });
   }
   const reply: FitReply = {
     threshold: model.threshold, info: { ...model.info, compute }, hasDecision: typeof model.decisionFunction === 'function',
     scores, complete, columns: f.columns, imputed: f.imputed, fitMs: t1 - t0, scoreMs: performance.now() - t1, backend: choice.backend,
   };
   return Comlink.transfer(reply, scores ? [scores.buffer as ArrayBuffer] : []);
+}
+
+/** The names a message about a NaN or infinite score needs (the dataset's file name comes from the data worker). */
+async function scoreContext(detector: string, source: FeatureSource, columns: string[], params: Record<string, unknown>): Promise<ScoreContext> {
+  const file = await dataApi().datasetName(source.datasetId).catch(() => 'the data');
+  return { detector: detectorMeta(detector).name, file, columns, scaleParam: scaleParamHint(detectorMeta(detector).params, params) };
+}
+
+/**
+ * A NaN or infinite score never leaves the worker: the run fails with the row (in the dataset,
+ * 1-based: `offset` + i + 1) and the column to blame.
+ */
+async function checkScores(scores: Float64Array, X: Matrix, detector: string, source: FeatureSource, columns: string[], params: Record<string, unknown>, offset: number): Promise<void> {
+  if (firstNonFinite(scores) < 0) return;
+  const ctx = await scoreContext(detector, source, columns, params);
+  throw nonFiniteScoreError(scores, X, { ...ctx, rowNumber: (i) => offset + i + 1 })!;
 }
 
 /** Score rows [start, end) of a source with a model kept here or in the data worker. */
@@ -141,6 +174,7 @@ export async function score(modelId: string, source: FeatureSource, range: [numb
   // Only this share's rows: the training matrix of a fit is not kept (a chunked run's peak memory is the shares, not all rows twice).
   const X = (await dataApi().matrix(source, { kind: 'range', start: range[0], end: range[1] })).matrix;
   const scores = await model.score(X, { backend: chosen });
+  await checkScores(scores, X, model.detector, source, source.columns, model.params, range[0]);
   // The scoring call says how this worker computed the scores.
   return Comlink.transfer({ scores, threshold: model.threshold, info: { ...model.info, compute: scores.compute }, hasDecision: typeof model.decisionFunction === 'function' }, [scores.buffer as ArrayBuffer]);
 }

@@ -220,7 +220,7 @@ describe('ThresholdSweep', () => {
 });
 
 describe('splitSortedByLabel', () => {
-  it('gives splitByLabel’s arrays from the sorted scores: ties, ±0, all or no positives, and NaN (falls back)', () => {
+  it('gives splitByLabel’s arrays from the sorted scores: ties, ±0, all or no positives; NaN is refused by both', () => {
     const rng = new Random(5);
     const cases: [number[], number[]][] = [];
     for (let t = 0; t < 200; t++) {
@@ -229,7 +229,10 @@ describe('splitSortedByLabel', () => {
       const share = [0, 0.02, 0.5, 1][rng.int(4)];
       cases.push([scores, Array.from({ length: n }, () => (rng.float() < share ? 1 : 0))]);
     }
-    cases.push([[NaN, 1, 2, NaN], [1, 0, 1, 0]]);
+    // NaN equals nothing: both refuse it (issue 14) rather than walk past it.
+    const nan = [NaN, 1, 2, NaN];
+    expect(() => splitSortedByLabel(Float64Array.from(nan).sort(), nan, [1, 0, 1, 0])).toThrow(RangeError);
+    expect(() => splitByLabel(nan, [1, 0, 1, 0])).toThrow(RangeError);
     for (const [scores, labels] of cases) {
       const sorted = Float64Array.from(scores).sort();
       const got = splitSortedByLabel(sorted, scores, labels);

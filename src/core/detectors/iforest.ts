@@ -242,7 +242,9 @@ class ForestBuilder {
             if (v > mx) mx = v;
           }
           if (mx > mn) {
-            thr = mn + (mx - mn) * rng.float();
+            const u = rng.float();
+            // mx − mn overflows for values near ±1.8e308: the same point as a weighted mean then (Infinity · 0 would be NaN).
+            thr = mx - mn < Infinity ? mn + (mx - mn) * u : mn * (1 - u) + mx * u;
             if (thr >= mx) thr = mn; // rounding reached the max: keep the right side non-empty
             split = f;
             break;

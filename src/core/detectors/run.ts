@@ -7,6 +7,7 @@ import type { Matrix } from '../data/matrix.js';
 import { decisionFromScores, type FitOptions, type FittedModel, type ModelJSON } from './detector.js';
 import { resolveParams } from './params.js';
 import { getDetector, loadModel } from './registry.js';
+import { checkFiniteScores, fitOverflowError, scaleParamHint, type ScoreContext } from './overflow.js';
 
 export interface RunResult {
   model: FittedModel;
@@ -32,6 +33,8 @@ export interface RunRequest {
   decision?: boolean;
   /** Scores rows with the fitted model in place of model.score (e.g. split across threads). */
   scorer?: (model: FittedModel, X: Matrix) => Promise<Float64Array>;
+  /** Names for the message when a score is NaN or infinite (overflow.ts): the scored file, the training file, the feature columns. */
+  names?: { file: string; trainFile?: string; columns?: string[] };
 }
 
 /** Resolve the parameters (scikit-learn names, checked) and fit; the seed defaults to DEFAULT_SEED. */
@@ -43,10 +46,18 @@ export function fitModel(detector: string, params: Record<string, unknown> | und
 export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Promise<RunResult> {
   const t0 = performance.now();
   let model: FittedModel;
+  const spec = getDetector(req.model?.detector ?? req.detector);
+  const names = req.names ?? { file: 'the data' };
+  const context = (file: string, params: Record<string, unknown>): ScoreContext => ({ detector: spec.name, file, columns: names.columns, scaleParam: scaleParamHint(spec.params, params) });
   if (req.model) {
     model = loadModel(req.model);
   } else {
-    model = await fitModel(req.detector, req.params, req.train, { ...options, onProgress: (f, m) => options.onProgress?.(f * 0.7, m) });
+    try {
+      model = await fitModel(req.detector, req.params, req.train, { ...options, onProgress: (f, m) => options.onProgress?.(f * 0.7, m) });
+    } catch (e) {
+      // A solver that failed on values whose squares overflow: say which column and row.
+      throw fitOverflowError(e, req.train, context(names.trainFile ?? names.file, req.params ?? {})) ?? e;
+    }
   }
   const t1 = performance.now();
   const target = req.score ?? req.train;
@@ -54,6 +65,10 @@ export async function fitAndScore(req: RunRequest, options: FitOptions = {}): Pr
   const sOpts = { signal: options.signal, backend: options.backend, onProgress: (f: number) => options.onProgress?.(0.7 + 0.3 * f, 'scoring') };
   const scored = reuse || req.scorer ? null : await model.score(target, sOpts);
   const scores = scored ?? (reuse ? model.trainingScores! : await req.scorer!(model, target));
+  // A NaN or infinite score never reaches a threshold, the metrics or a file: the run stops, naming the row and column.
+  checkFiniteScores(scores, target, context(names.file, model.params));
+  if (req.score && model.trainingScores) checkFiniteScores(model.trainingScores, req.train, context(names.trainFile ?? names.file, model.params));
+  if (Number.isNaN(model.threshold)) throw new RangeError(`${spec.name}: the model's threshold is NaN`);
   const decision = req.decision === false ? null : decisionFromScores(model, scores);
   const t2 = performance.now();
   options.onProgress?.(1, 'done');

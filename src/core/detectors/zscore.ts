@@ -16,7 +16,7 @@
  * const model = await zscore.fit(fromRows([[0], [1], [2], [10]]), resolveParams(zscore.params));
  * await model.score(fromRows([[1]])); // Float64Array [|1 − 3.25| / std]
  */
-import { columnMeanStd } from '../data/scale.js';
+import { columnMeanStd, standardScore } from '../data/scale.js';
 import { useTensorPath } from '../compute/backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { medianSorted } from '../metrics/quantile.js';
@@ -99,12 +99,15 @@ function scoreTyped(X: Matrix, { center, scale }: ZState): Float64Array {
     const c = center[0];
     const d = div[0];
     for (let i = 0; i < rows; i++) out[i] = Math.abs(data[i] - c) / d;
+    for (let i = 0; i < rows; i++) if (out[i] === Infinity) out[i] = Math.abs(standardScore(data[i], c, d));
     return out;
   }
   for (let i = 0, k = 0; i < rows; i++) {
     let best = 0;
     for (let j = 0; j < cols; j++, k++) {
-      const z = Math.abs(data[k] - center[j]) / div[j];
+      let z = Math.abs(data[k] - center[j]) / div[j];
+      // x − centre overflowed (values near the largest double): divide first.
+      if (z === Infinity) z = Math.abs(standardScore(data[k], center[j], div[j]));
       if (z > best) best = z;
     }
     out[i] = best;

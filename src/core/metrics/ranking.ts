@@ -12,8 +12,20 @@ export interface SplitScores {
   neg: Float64Array;
 }
 
+/**
+ * Refuse NaN scores: every ranking walk steps from one distinct score to the next, and NaN equals
+ * nothing, not even itself. (±Infinity is ordered and allowed.)
+ * @throws RangeError naming the first NaN's row (1-based)
+ */
+export function assertNoNaN(scores: ArrayLike<number>, what = 'scores'): void {
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] !== scores[i]) throw new RangeError(`${what} hold NaN (first at row ${i + 1}): metrics need a number for every row`);
+  }
+}
+
 export function splitByLabel(scores: ArrayLike<number>, labels: ArrayLike<number>): SplitScores {
   if (scores.length !== labels.length) throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
+  assertNoNaN(scores);
   let p = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]) p++;
   const pos = new Float64Array(p);
@@ -55,6 +67,11 @@ export function splitSortedByLabel(sorted: Float64Array, scores: ArrayLike<numbe
   return { pos, neg };
 }
 
+/** A split built by hand with a NaN in it (splitByLabel refuses NaN itself). */
+function nanInSplit(): RangeError {
+  return new RangeError('scores hold NaN: metrics need a number for every row');
+}
+
 /** ROC-AUC; null when only one class is present (scikit-learn raises there). */
 export function rocAucSplit({ pos, neg }: SplitScores): number | null {
   if (pos.length === 0 || neg.length === 0) return null;
@@ -85,6 +102,7 @@ export function averagePrecisionSplit({ pos, neg }: SplitScores): number | null 
   let tps = 0, fps = 0, prevRecall = 0, ap = 0;
   while (i >= 0 || j >= 0) {
     const t = Math.max(i >= 0 ? pos[i] : -Infinity, j >= 0 ? neg[j] : -Infinity);
+    if (t !== t) throw nanInSplit();
     while (i >= 0 && pos[i] === t) { tps++; i--; }
     while (j >= 0 && neg[j] === t) { fps++; j--; }
     const recall = tps / P;
@@ -179,6 +197,7 @@ export function binaryClfCurve({ pos, neg }: SplitScores): BinaryClfCurve {
   let tp = 0, fp = 0;
   while (i >= 0 || j >= 0) {
     const t = Math.max(i >= 0 ? pos[i] : -Infinity, j >= 0 ? neg[j] : -Infinity);
+    if (t !== t) throw nanInSplit(); // NaN equals nothing: the walk would never step past it
     while (i >= 0 && pos[i] === t) { tp++; i--; }
     while (j >= 0 && neg[j] === t) { fp++; j--; }
     tps.push(tp);

@@ -5,7 +5,7 @@
  */
 import { balancedAccuracy, classificationWarnings, fbetaFrom, matthewsCorrcoef, precisionRecallF1, type Confusion, type PRF } from './classification.js';
 import { countAtMost, nextDown, quantileSorted } from './quantile.js';
-import { averagePrecisionSplit, rankingWarnings, rocAucSplit, splitSortedByLabel, type SplitScores } from './ranking.js';
+import { assertNoNaN, averagePrecisionSplit, rankingWarnings, rocAucSplit, splitSortedByLabel, type SplitScores } from './ranking.js';
 
 export interface Metrics extends Confusion, PRF {
   roc_auc: number | null;
@@ -38,6 +38,7 @@ export class ThresholdSweep {
   constructor(scores: ArrayLike<number>, labels?: ArrayLike<number> | null) {
     this.n = scores.length;
     if (this.n === 0) throw new RangeError('ThresholdSweep needs at least one score');
+    assertNoNaN(scores);
     this.sorted = Float64Array.from(scores).sort();
     if (labels) {
       this.split = splitSortedByLabel(this.sorted, scores, labels);

@@ -8,6 +8,7 @@
  */
 import { throwIfAborted, type AbortSignalLike } from '../../abort.js';
 import type { Random } from '../../random.js';
+import { standardScore } from '../../data/scale.js';
 import type { ActivationName } from '../specs.js';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
@@ -61,7 +62,7 @@ export function standardise(data: Float64Array, rows: number, cols: number, scal
     return out;
   }
   const { mean, scale } = scaler;
-  for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) out[k] = (data[k] - mean[j]) / scale[j];
+  for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) out[k] = standardScore(data[k], mean[j], scale[j]);
   return out;
 }
 
