@@ -131,3 +131,36 @@ test('a tampered IndexedDB entry: an error naming the saved model and the field,
   await lab.tid('delete-saved-model').click();
   await expect(lab.tid('saved-model')).toHaveCount(0);
 });
+
+test('a panel that fails to draw shows one line and a retry in that panel; the rest of the page stays', async ({ page }) => {
+  const lab = new Lab(page);
+  const scores = await withResult(lab);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Break number formatting, as a bug in a panel would, then move the threshold so panels redraw.
+  await page.evaluate(() => {
+    const w = window as unknown as { __toFixed: typeof Number.prototype.toFixed };
+    w.__toFixed = Number.prototype.toFixed;
+    Number.prototype.toFixed = () => {
+      throw new Error('toFixed is broken (test)');
+    };
+  });
+  await lab.tid('threshold-slider').fill('300');
+  const failed = lab.tid('panel-error');
+  await expect(failed.first()).toBeVisible();
+  await expect(failed.first()).toContainText('could not be drawn. toFixed is broken (test)');
+  // Not a blank page: the header, the data panel and the loaded data are all still there.
+  await expect(page.locator('header.topbar h1')).toHaveText('Anomaly Lab');
+  await expect(lab.tid('csv-input')).toBeAttached();
+  expect((await lab.state()).dataset?.name).toBe(DEMO);
+  expect(await lab.scores()).toEqual(scores);
+  // Fixed, each panel comes back on retry.
+  await page.evaluate(() => {
+    Number.prototype.toFixed = (window as unknown as { __toFixed: typeof Number.prototype.toFixed }).__toFixed;
+  });
+  while ((await failed.count()) > 0) await failed.first().getByRole('button', { name: 'retry' }).click();
+  await expect(lab.tid('threshold-slider')).toBeVisible();
+  await expect(lab.tid('flagged-count')).toBeVisible();
+  await lab.runAndWait();
+  expect(errors.filter((e) => !e.includes('toFixed is broken'))).toEqual([]);
+});
