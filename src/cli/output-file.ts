@@ -70,7 +70,9 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
 export interface OutputSink {
   /** Queue text; it is written by the next flush (at the latest when the file is finished). */
   push(text: string): void;
-  /** Characters queued and not yet written. */
+  /** Queue bytes (UTF-8), kept by reference until the next flush. */
+  pushBytes(bytes: Uint8Array): void;
+  /** Characters (or bytes) queued and not yet written. */
   readonly pending: number;
   /** Write what is queued. */
   flush(): Promise<void>;
@@ -95,7 +97,7 @@ function testFault(): { delay: number; failCode: string | null; failAt: number }
 
 function sinkOn(fh: fs.promises.FileHandle): OutputSink & { bytes: number } {
   const fault = testFault();
-  let parts: string[] = [];
+  let parts: (string | Uint8Array)[] = [];
   let pending = 0;
   const sink = {
     bytes: 0,
@@ -106,9 +108,15 @@ function sinkOn(fh: fs.promises.FileHandle): OutputSink & { bytes: number } {
       parts.push(text);
       pending += text.length;
     },
+    pushBytes(bytes: Uint8Array) {
+      parts.push(bytes);
+      pending += bytes.length;
+    },
     async flush() {
       if (pending === 0) return;
-      const buf = Buffer.from(parts.length === 1 ? parts[0] : parts.join(''), 'utf8');
+      const buf = parts.every((p) => typeof p === 'string')
+        ? Buffer.from(parts.join(''), 'utf8')
+        : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
       parts = [];
       pending = 0;
       let end = buf.length;

@@ -60,7 +60,9 @@ export async function writeScoredCsv(file: string, input: string, ds: Dataset, s
     return t;
   };
   const { encoding, quoted } = await inspectInput(input, ds, options.encoding ?? 'utf-8');
-  const records = quoted ? papaRecords : plainRecords;
+  // The common file (UTF-8, commas, no quote, numbers only) is copied as bytes, line by line.
+  const bytes = /^utf-?8$/i.test(encoding) && !quoted && ds.delimiter === ',' && ds.columns.every((c) => c.kind === 'numeric');
+  const records = quoted ? papaRecords : bytes ? plainBytesRecords : plainRecords;
   await writeFileAtomic(file, async (out) => {
     out.push(`${header.map((h) => csvCell(h, { formulaEscape })).join(',')}\n`);
     const rows = await records(input, ds, encoding, out, tail, formulaEscape);
@@ -98,20 +100,36 @@ async function inspectInput(input: string, ds: Dataset, encoding: string): Promi
   return { encoding, quoted: false };
 }
 
-/** The input's text, decoded chunk by chunk (a leading BOM dropped, as the reader does). */
-async function* textChunks(input: string, ds: Dataset, encoding: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder(encoding);
-  const stream = fs.createReadStream(input, { highWaterMark: CHUNK }) as AsyncIterable<Buffer> & fs.ReadStream;
+/** The input's bytes in chunks of `size`; a failed read is a DataError naming the input (an error of the consumer passes through). */
+async function* byteChunks(input: string, ds: Dataset, size: number): AsyncGenerator<Buffer> {
+  const stream = fs.createReadStream(input, { highWaterMark: size });
+  const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
-    for await (const chunk of stream) yield decoder.decode(chunk, { stream: true });
-  } catch (e) {
-    throw readError(input, ds, e);
+    for (;;) {
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await it.next();
+      } catch (e) {
+        throw readError(input, ds, e);
+      }
+      if (r.done) return;
+      yield r.value;
+    }
   } finally {
     stream.destroy();
   }
+}
+
+/** The input's text, decoded chunk by chunk (a leading BOM dropped, as the reader does). */
+async function* textChunks(input: string, ds: Dataset, encoding: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of byteChunks(input, ds, CHUNK)) yield decoder.decode(chunk, { stream: true });
   const last = decoder.decode();
   if (last) yield last;
 }
+
+/** Bytes of output gathered before they are queued (and of input read at a time by plainBytesRecords). */
+const OUT_BYTES = 4 << 20;
 
 type Records = (input: string, ds: Dataset, encoding: string, out: OutputSink, tail: (i: number) => string, formulaEscape: boolean) => Promise<number>;
 
@@ -164,6 +182,76 @@ const plainRecords: Records = async (input, ds, encoding, out, tail, formulaEsca
   }
   if (carry) line(carry);
   out.push(o);
+  return row;
+};
+
+/**
+ * plainRecords for the common file, on bytes: UTF-8, commas, no quote, every
+ * column numeric. Each row's line is copied as bytes (no text is made of
+ * it), then the new cells; the same lines are rows as in plainRecords.
+ */
+const plainBytesRecords: Records = async (input, ds, _encoding, out, tail) => {
+  const width = ds.columns.length;
+  const utf8 = new TextDecoder();
+  let header = false;
+  let row = 0;
+  let buf = Buffer.allocUnsafe(OUT_BYTES);
+  let at = 0;
+  let crs = false;
+  const room = (n: number) => {
+    if (at + n <= buf.length) return;
+    out.pushBytes(buf.subarray(0, at));
+    buf = Buffer.allocUnsafe(Math.max(OUT_BYTES, n));
+    at = 0;
+  };
+  const line = (b: Buffer, start: number, end: number) => {
+    if (end > start && b[end - 1] === 13) end--;
+    if (end === start) return;
+    if (!header) {
+      header = true;
+      return;
+    }
+    if (width > 1) {
+      const comma = b.indexOf(44, start);
+      if ((comma < 0 || comma >= end) && utf8.decode(b.subarray(start, end)).trim() === '') return;
+    }
+    if (row >= ds.rows) throw changed(input, ds);
+    const t = `${tail(row)}\n`;
+    if (crs && b.subarray(start, end).includes(13)) {
+      // A carriage return inside the line: its cells quoted as CSV needs.
+      const cells = utf8.decode(b.subarray(start, end)).split(',');
+      const text = cells.map((c) => csvCell(c, { formulaEscape: false })).join(',') + t;
+      room(Buffer.byteLength(text));
+      at += buf.write(text, at, 'utf8');
+    } else {
+      room(end - start + t.length);
+      at += b.copy(buf, at, start, end);
+      at += buf.write(t, at, 'latin1'); // numbers, commas, 'inf': ASCII
+    }
+    row++;
+  };
+  let carry: Buffer | null = null;
+  let first = true;
+  for await (const chunk of byteChunks(input, ds, OUT_BYTES)) {
+    let data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    if (first) {
+      first = false;
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+    }
+    crs = data.includes(13);
+    let pos = 0;
+    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, pos)) {
+      line(data, pos, nl);
+      pos = nl + 1;
+    }
+    carry = pos < data.length ? data.subarray(pos) : null;
+    if (out.pending >= QUEUE) await out.flush();
+  }
+  if (carry) {
+    crs = carry.includes(13);
+    line(carry, 0, carry.length);
+  }
+  out.pushBytes(buf.subarray(0, at));
   return row;
 };
 

@@ -115,6 +115,15 @@ describe('--out copies the input cells as they were read', () => {
     expect(out.slice(1, 4).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['1.0,-0', 'inf,\t2', '1e5,007']);
     expect(out).toHaveLength(5);
 
+    // CRLF, a BOM, a blank line of spaces (not a row), a carriage return inside a cell (quoted in the output).
+    const crlf = join(dir, 'crlf.csv');
+    fs.writeFileSync(crlf, '\ufeffp,q\r\n1.0,-0\r\n\r\n   \r\n2,\r3\r\n4,5');
+    const c = cli(['score', crlf, '--out', 'crlf-out.csv']);
+    expect(c.code, c.stderr).toBe(0);
+    const cl = fs.readFileSync(join(dir, 'crlf-out.csv'), 'utf8').split('\n');
+    expect(cl[0]).toBe('p,q,score,is_anomaly');
+    expect(cl.slice(1).map((l) => l.replace(/(,[^,]*){2}$/, ''))).toEqual(['1.0,-0', '2,"\r3"', '4,5', '']);
+
     const tsv = join(dir, 'tabs.tsv');
     fs.writeFileSync(tsv, 'p\tq\tname\n1.0\t-0\ta,b\n2.50\t3\t=1+1\n');
     const t = cli(['score', tsv, '--columns', 'p,q', '--out', 'tabs-out.csv']);
