@@ -32,6 +32,8 @@ import type { Neighbors } from '../core/neighbors/index.js';
 import { WriteError, checkWritable, ioReason, isSystemError, sameFileConflict, writeTextAtomic } from './output-file.js';
 // A worker thread that failed or stopped under a call (threads.ts): one line, exit 2.
 import { WorkerLost } from '../workers/worker-lost.js';
+import { escapeTerminalOutput } from './terminal.js';
+import { resolveParams } from '../core/detectors/params.js';
 
 /**
  * Whether LOF's and kNN's neighbour search is worth splitting across threads: starting a thread
@@ -119,6 +121,15 @@ function listDetectors(): void {
 }
 
 function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
+  // `--contamination -1`: a negative number after an option that takes a value is that value (parseArgs
+  // would read it as an option), so the value's own check gives its one-line message.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    if (name && options[name]?.type === 'string' && i + 1 < args.length && /^-(\d|\.\d|inf)/i.test(args[i + 1])) joined.push(`${args[i]}=${args[++i]}`);
+    else joined.push(args[i]);
+  }
+  args = joined;
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
@@ -170,13 +181,16 @@ async function score(args: string[]): Promise<void> {
   const detectorId = savedModel ? savedModel.detector : (o.detector as string);
   getDetector(detectorId);
 
-  const params: Record<string, unknown> = {};
+  // No prototype: `--param __proto__=1` is a parameter named __proto__ (refused below), not a prototype.
+  const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const p of (o.param as string[] | undefined) ?? []) {
     const eq = p.indexOf('=');
     if (eq < 1) fail(`--param takes name=value, got: ${p}`);
     params[p.slice(0, eq).trim()] = p.slice(eq + 1);
   }
   if (o.contamination !== undefined) params.contamination = o.contamination;
+  // Parameter names and values are checked now, before the file is read (a large file takes seconds).
+  if (!savedModel) resolveParams(getDetector(detectorId).params, params, detectorId);
 
   // Large files: start the scoring threads now, so they are up by the time the model is fitted.
   const size = fileSize(file);
@@ -499,5 +513,8 @@ function report(e: unknown): void {
 // thrown outside main()'s promise printed its 40 KB minified line and exited 7: with a capture callback,
 // Node calls ours instead of any 'uncaughtException' listener (and for unhandled rejections too).
 process.setUncaughtExceptionCaptureCallback(report);
+
+// Control characters in any message (a header with an ANSI / OSC sequence, say) are printed escaped.
+escapeTerminalOutput();
 
 main(process.argv.slice(2)).catch(report);

@@ -118,13 +118,15 @@ export function parseSize(spec: ParamSpec, v: ParamValue): Size {
 /** Defaults overlaid with the given values, each checked; unknown names are an error. */
 export function resolveParams(specs: ParamSpec[], raw: Record<string, unknown> = {}, detector = 'detector'): Params {
   const out: Params = {};
+  // Own keys only: `__proto__`, `constructor` or `toString` given as a name is an unknown parameter,
+  // and never read through the prototype chain.
   for (const name of Object.keys(raw)) {
     if (!specs.some((s) => s.name === name)) {
       throw new RangeError(`${detector} has no parameter '${name}' (parameters: ${specs.map((s) => s.name).join(', ')})`);
     }
   }
   for (const spec of specs) {
-    const v = raw[spec.name];
+    const v = Object.hasOwn(raw, spec.name) ? raw[spec.name] : undefined;
     out[spec.name] = v === undefined || v === null ? spec.default : parseParam(spec, v);
   }
   return out;
