@@ -320,6 +320,13 @@ describe('write errors are one line and exit 2; a closed pipe is quiet', () => {
     }
   }, 120_000);
 
+  it('an error thrown outside main() once tfjs-backend-wasm is loaded: one line, exit 2, not its minified source', () => {
+    const preload = resolve(REPO_ROOT, 'tests', 'unit', 'fixtures', 'throw-after-wasm.mjs');
+    const r = spawnSync(process.execPath, ['--import', preload, BIN, 'score', big, '--backend', 'wasm', '--out', 'wasm-out.csv'], { cwd: dir, encoding: 'utf8', timeout: KILL_MS });
+    expect(r.status, r.stderr.slice(0, 300)).toBe(2);
+    expectOneLine(r.stderr, 'anomaly-lab: write: input/output error');
+  }, 120_000);
+
   it('score --out /dev/stdout | head -1: the CLI ends quietly with status 0', () => {
     // A shell pipe, as a user's (Node's own child stdio is a socket, which /dev/stdout cannot be opened on).
     const err = join(dir, 'pipe-err.txt');
