@@ -149,6 +149,19 @@ describe('--out copies the input cells as they were read', () => {
   }, 120_000);
 });
 
+describe('--out keeps text columns whole', () => {
+  it('a text column of more than 100,000 distinct values (the reader keeps none of them) is copied in full', () => {
+    const file = join(dir, 'ids.csv');
+    const n = 100_050;
+    fs.writeFileSync(file, `id,v\n${Array.from({ length: n }, (_, i) => `id-${i},${i % 97}`).join('\n')}\n`);
+    const r = cli(['score', file, '--columns', 'v', '--out', 'ids-out.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = fs.readFileSync(join(dir, 'ids-out.csv'), 'utf8').split('\n');
+    expect(lines).toHaveLength(n + 2);
+    for (const i of [0, 1, 99_999, 100_000, n - 1]) expect(lines[i + 1].startsWith(`id-${i},${i % 97},`), `row ${i}`).toBe(true);
+  }, 120_000);
+});
+
 describe('formula injection (OWASP)', () => {
   const FILE = 'formulas.csv';
   beforeAll(() => {
