@@ -10,7 +10,7 @@ import type { Matrix } from '../data/matrix.js';
 import type { Params } from './params.js';
 import type { DetectorMeta } from './specs.js';
 import type { AbortSignalLike } from '../abort.js';
-import { ModelFileError, checkModelSchema } from './model-schema.js';
+import { ModelFileError, checkModelSchema, type ModelJSON } from './model-schema.js';
 
 /** Abort handling lives in the leaf src/core/abort.ts; re-exported for the detectors. */
 export { AbortError, throwIfAborted, type AbortSignalLike } from '../abort.js';
@@ -91,18 +91,8 @@ export interface ModelInfo {
   details: Record<string, unknown>;
 }
 
-export interface ModelJSON {
-  format: 'anomaly-lab-model';
-  version: 1;
-  detector: string;
-  params: Params;
-  threshold: number;
-  /** Number of feature columns the model was fitted on. */
-  features: number;
-  /** The feature column names, added by whoever saves the model (page or CLI). */
-  columns?: string[];
-  state: unknown;
-}
+/** A saved model's format: defined beside its schema (model-schema.ts), which checks every file against it. */
+export type { ModelJSON };
 
 export interface FittedModel {
   readonly detector: string;

@@ -27,13 +27,27 @@
  * const m = checkModelSchema(JSON.parse(text), 'model.json'); // the ModelJSON with its params resolved,
  * // or throws "model.json: state.forest.left[1234] (tree 3, node 17) must be a child index in 18…254, got: 1000000000"
  */
-import type { ModelJSON } from './detector.js';
 import { resolveParams, type Params } from './params.js';
 import { ACTIVATIONS, detectorMeta } from './specs.js';
 import { weightNames } from './autoencoder/weights.js';
 import { base64ToBytes } from '../data/base64.js';
 
 type Obj = Record<string, unknown>;
+
+/** A saved model, as `toJSON` writes it and `load` reads it (re-exported by detector.ts, the contract). */
+export interface ModelJSON {
+  format: 'anomaly-lab-model';
+  version: 1;
+  detector: string;
+  params: Params;
+  threshold: number;
+  /** Number of feature columns the model was fitted on. */
+  features: number;
+  /** The feature column names, added by whoever saves the model (page or CLI). */
+  columns?: string[];
+  /** The detector's fitted state: its shape is STATES[detector] below. */
+  state: unknown;
+}
 
 /** A model file that fails its schema: `field` is the path of the first bad field ('' for the whole file). */
 export class ModelFileError extends TypeError {
