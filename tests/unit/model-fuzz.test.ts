@@ -307,6 +307,18 @@ describe('the CLI on a tampered model: exit 2, one line naming the file and the 
     expect(n.stderr).toBe(`anomaly-lab: ${nul} is not an Anomaly Lab model (not a JSON object), got: null\n`);
   }, 120_000);
 
+  it("a model whose columns include the label column is refused, naming the model file", () => {
+    const labelled = join(dir, 'labelled.csv');
+    writeFileSync(labelled, `a,b,label\n${Array.from({ length: 30 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 10 === 0 ? 1 : 0}`).join('\n')}\n`);
+    const model = join(dir, 'with-label.json');
+    const zs = { format: 'anomaly-lab-model', version: 1, detector: 'zscore', params: {}, threshold: 3, features: 2, columns: ['a', 'label'], state: { center: [0, 0], scale: [1, 1] } };
+    writeFileSync(model, JSON.stringify(zs));
+    const r = cli('score', labelled, '--model', model);
+    messages.push(r.stderr.trim());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`anomaly-lab: ${model}: the model's columns include the label column 'label'\n`);
+  }, 120_000);
+
   it('--model with an empty name is refused, not taken as "no model" (which fitted z-score silently)', () => {
     const r = cli('score', data, '--model', '', '--json');
     messages.push(r.stderr.trim());
