@@ -33,6 +33,7 @@ import { WriteError, checkWritable, ioReason, isSystemError, sameFileConflict, w
 // A worker thread that failed or stopped under a call (threads.ts): one line, exit 2.
 import { WorkerLost } from '../workers/worker-lost.js';
 import { escapeTerminalOutput } from './terminal.js';
+import { encodingFromName, type TextEncoding } from '../core/data/encoding.js';
 import { resolveParams } from '../core/detectors/params.js';
 
 /**
@@ -74,6 +75,7 @@ score options:
   --no-formula-escape    in --out, write text cells that start with = + - @ (formulas to a spreadsheet) as they are, without a leading '
   --missing POLICY       fill missing feature cells with the column median | mean | zero (default median)
   --backend B            tfjs backend: auto | wasm | cpu (default auto)
+  --encoding E           the input's text encoding when it has no byte-order mark: utf-8 (default) or latin1 (Windows-1252)
   --json                 print one JSON object on stdout
 
 score and evaluate, with a label:
@@ -157,9 +159,11 @@ async function score(args: string[]): Promise<void> {
     curves: { type: 'string' },
     time: { type: 'string' },
     windows: { type: 'string' },
+    encoding: { type: 'string' },
     json: { type: 'boolean', default: false },
   }) as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
   if (positionals.length !== 1) fail(`score needs exactly one CSV file, got ${positionals.length}`);
+  parseEncoding(o.encoding as string | undefined);
   if (o.windows !== undefined && o.time === undefined) fail('--windows needs --time COL (the timestamp column the windows are matched against)');
   const file = positionals[0];
   const seed = Number(o.seed);
@@ -237,8 +241,9 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const { detectorId, savedModel, params, seed, missing, backendPref, threads, getThreads } = setup;
   const spec = getDetector(detectorId);
   const t0 = performance.now();
-  const ds = await readCsvFile(file);
-  const trainDs = o.train ? await readCsvFile(o.train as string) : null;
+  const encoding = parseEncoding(o.encoding as string | undefined);
+  const ds = await readCsvFile(file, undefined, { encoding });
+  const trainDs = o.train ? await readCsvFile(o.train as string, undefined, { encoding }) : null;
   const parseMs = performance.now() - t0;
 
   const labelName = (o.label as string | undefined) ?? guessLabelColumn(ds);
@@ -292,7 +297,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const metrics = sweep.metricsAt(threshold, parseBeta(o.beta as string | undefined));
   if (o.curves) await writeCurves(o.curves as string, sweep);
   if (o.out) {
-    await writeScoredCsv(o.out as string, file, ds, { scores, threshold, decision, scoreSamples: scoreSamplesFromScores(model, scores) }, { formulaEscape: !o['no-formula-escape'] });
+    await writeScoredCsv(o.out as string, file, ds, { scores, threshold, decision, scoreSamples: scoreSamplesFromScores(model, scores) }, { formulaEscape: !o['no-formula-escape'], encoding });
   }
 
   const out = {
@@ -350,9 +355,11 @@ async function evaluate(args: string[]): Promise<void> {
     contamination: { type: 'string' },
     beta: { type: 'string' },
     curves: { type: 'string' },
+    encoding: { type: 'string' },
     json: { type: 'boolean', default: false },
   }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
   if (positionals.length !== 1) fail(`evaluate needs exactly one CSV file, got ${positionals.length}`);
+  const encoding = parseEncoding(o.encoding as string | undefined);
   if (!o.score) fail('evaluate needs --score COL (the column holding the scores, higher = more anomalous)');
   if (!o.label) fail('evaluate needs --label COL');
   if (o.threshold !== undefined && o.contamination !== undefined) fail('give --threshold or --contamination, not both');
@@ -369,7 +376,7 @@ async function evaluate(args: string[]): Promise<void> {
     if (o.contamination === '' || !(contamination > 0 && contamination < 1)) fail(`--contamination must be in (0, 1), got: '${String(o.contamination)}'`);
   }
   const t0 = performance.now();
-  const ds = await readCsvFile(positionals[0]);
+  const ds = await readCsvFile(positionals[0], undefined, { encoding });
   const parseMs = performance.now() - t0;
   const col = getColumn(ds, o.score as string);
   if (col.kind !== 'numeric') fail(`${ds.name}: score column '${col.name}' is text (e.g. '${col.firstText.value}' in row ${col.firstText.row})`);
@@ -407,6 +414,14 @@ async function evaluate(args: string[]): Promise<void> {
     printMetrics(metrics);
     if (o.curves) process.stdout.write(`curves written to ${o.curves as string}\n`);
   }
+}
+
+/** --encoding: the input's encoding when it has no byte-order mark (latin1 = Windows-1252); UTF-8 by default. */
+function parseEncoding(text: string | undefined): TextEncoding | undefined {
+  if (text === undefined) return undefined;
+  const encoding = encodingFromName(text);
+  if (!encoding) fail(`--encoding must be utf-8, latin1 (Windows-1252), utf-16le or utf-16be, got: '${text}'`);
+  return encoding;
 }
 
 /** --beta: a number ≥ 0, default 1. */
@@ -497,7 +512,8 @@ function report(e: unknown): void {
   // A reader that closed the pipe (stdout, or --out /dev/stdout): end quietly, as Unix tools do.
   if ((e as NodeJS.ErrnoException | null)?.code === 'EPIPE') process.exit(0);
   if (e instanceof UsageError || e instanceof DataError || e instanceof WriteError || e instanceof WorkerLost || e instanceof RangeError || e instanceof TypeError) {
-    process.stderr.write(`anomaly-lab: ${err.message}\n`);
+    // Bytes that are not UTF-8: the flag that reads them as Latin-1 / Windows-1252.
+    process.stderr.write(`anomaly-lab: ${err.message}${err.name === 'EncodingError' ? ' (--encoding latin1)' : ''}\n`);
     process.exit(2);
   }
   // Any other failed system call (reading, writing): its reason in one line, never a stack.

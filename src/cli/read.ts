@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import { DataError, parseCsvChunks } from '../core/data/csv.js';
 import { parseCsvParts, parsePlainPart, partThreads } from '../core/data/csv-parts.js';
 import type { Dataset } from '../core/data/dataset.js';
+import { papaStream, type TextEncoding } from '../core/data/encoding.js';
 import { fileSource } from './file-source.js';
 import type { ParseThreadApi } from './parse-thread-main.js';
 import { startThread } from './threads.js';
@@ -23,7 +24,10 @@ export function parseThreads(bytes: number): number {
 /** How the last file was read: on how many threads, how many ranges they read, and whether it went back to one piece. */
 export const lastRead = { threads: 1, ranges: 0, onePiece: true };
 
-export async function readCsvFile(file: string, onProgress?: (fraction: number, rows: number) => void): Promise<Dataset> {
+/**
+ * @param options.encoding the file's encoding when it has no byte-order mark (--encoding; default UTF-8)
+ */
+export async function readCsvFile(file: string, onProgress?: (fraction: number, rows: number) => void, options: { encoding?: TextEncoding } = {}): Promise<Dataset> {
   const name = path.basename(file);
   let size: number;
   try {
@@ -34,13 +38,15 @@ export async function readCsvFile(file: string, onProgress?: (fraction: number, 
     if (e instanceof DataError) throw e;
     throw new DataError(`${file} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, name);
   }
+  // papaparse reads text decoded by the reader (strict UTF-8, or the file's encoding), not the file itself.
   const whole = () => parseCsvChunks(
     name,
     fileByteChunks(file),
-    (config) => Papa.parse(fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 8 << 20 }) as unknown as File, config as unknown as Papa.ParseLocalConfig<string[], File>),
-    { totalBytes: size, onProgress },
+    (config, text) => Papa.parse((text ? papaStream(text) : fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 8 << 20 })) as unknown as File, config as unknown as Papa.ParseLocalConfig<string[], File>),
+    { totalBytes: size, onProgress, encoding: options.encoding, reread: () => fileByteChunks(file) },
   );
-  const threads = parseThreads(size);
+  // Another encoding than UTF-8 is read in one piece (its bytes are transcoded as they stream).
+  const threads = options.encoding && options.encoding !== 'utf-8' ? 1 : parseThreads(size);
   Object.assign(lastRead, { threads, ranges: 0, onePiece: true });
   if (threads < 2) return whole();
   // Threads start now, while this thread plans the cuts; part 0 is read here.

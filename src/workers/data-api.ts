@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import Papa from 'papaparse';
 import { parseCsvChunks } from '../core/data/csv';
+import { papaStream, type TextEncoding } from '../core/data/encoding';
 import { parseCsvParts, parsePlainPart, partThreads, type ByteSource } from '../core/data/csv-parts';
 import { blobBytes } from './chunks';
 import type * as PartApi from './parse-part-api';
@@ -143,15 +144,18 @@ function parseThreads(bytes: number): number {
  * until dropped). A large quote-free numeric file is read in parts by this
  * worker and its helpers (csv-parts.ts); anything else in one piece.
  */
-export async function load(file: Blob & { name?: string }, name: string, onProgress?: (fraction: number, rows: number) => void): Promise<Loaded> {
+export async function load(file: Blob & { name?: string }, name: string, onProgress?: (fraction: number, rows: number) => void, encoding?: TextEncoding): Promise<Loaded> {
   const t0 = performance.now();
+  // papaparse reads text decoded by the reader (strict UTF-8 naming a bad byte's row and column, or the
+  // file's encoding): FileReader would decode each slice alone, cutting characters at the slice ends.
   const whole = () => parseCsvChunks(
     name,
     blobBytes(file),
-    (config) => Papa.parse(file as File, { ...config, chunkSize: 4 << 20 } as Papa.ParseLocalConfig<string[], File>),
-    { totalBytes: file.size, onProgress },
+    (config, text) => Papa.parse((text ? papaStream(text) : file) as File, { ...config, chunkSize: 4 << 20 } as Papa.ParseLocalConfig<string[], File>),
+    { totalBytes: file.size, onProgress, encoding, reread: () => blobBytes(file) },
   );
-  let threads = parseThreads(file.size);
+  // Another encoding than UTF-8 (asked for: Windows-1252) is read in one piece, transcoded as it streams.
+  let threads = encoding && encoding !== 'utf-8' ? 1 : parseThreads(file.size);
   let ds: Dataset;
   if (threads < 2) {
     ds = await whole();

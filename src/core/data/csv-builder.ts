@@ -6,7 +6,8 @@
 import type { Column, Dataset } from './dataset.js';
 import { finishColumn, isMissing, setText, type ColumnBuilder } from './csv-columns.js';
 import { fastNumber, scanEnd, scanNumberBytes, toNumber } from './csv-numbers.js';
-import { DataError } from './errors.js';
+import { DataError, EncodingError } from './errors.js';
+import { firstInvalidUtf8, notUtf8 } from './encoding.js';
 
 /** Decodes the odd line that addPlainBytes cannot read as plain numbers (made on first use). */
 let utf8: TextDecoder | null = null;
@@ -235,11 +236,42 @@ export class DatasetBuilder {
     if (odd >= 0) this.addOddLines(bytes, odd, end);
   }
 
-  /** Lines addPlainBytes cannot read as plain numbers: decoded, then read by addPlainLines. */
+  /**
+   * Lines addPlainBytes cannot read as plain numbers: decoded, then read by addPlainLines. A byte
+   * that is not UTF-8 is an EncodingError naming its row and column (the lines before it are read
+   * first, so the row count is the file's), never a silent U+FFFD.
+   */
   private addOddLines(bytes: Uint8Array, from: number, to: number): void {
     // ignoreBOM: a U+FEFF that starts a line is the line's, as in the text the papaparse path sees.
-    utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true });
-    this.addPlainLines(utf8.decode(bytes.subarray(from, to)));
+    utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+    let text: string;
+    try {
+      text = utf8.decode(bytes.subarray(from, to));
+    } catch {
+      const bad = firstInvalidUtf8(bytes, from, to);
+      const at = bad >= 0 ? bad : from;
+      const lineStart = Math.max(from, bytes.lastIndexOf(10, at) + 1);
+      if (lineStart > from) this.addOddLines(bytes, from, lineStart);
+      if (this.error) return;
+      this.failNotUtf8(bytes, lineStart, at);
+      return;
+    }
+    this.addPlainLines(text);
+  }
+
+  /** The EncodingError for bytes[at], on the line starting at lineStart (the next row, or the header). */
+  private failNotUtf8(bytes: Uint8Array, lineStart: number, at: number): void {
+    const dc = this.delimiter.charCodeAt(0);
+    let field = 0;
+    for (let k = lineStart; k < at; k++) if (bytes[k] === dc) field++;
+    const name = this.name;
+    if (!this.header) {
+      this.fail(new EncodingError(`${name}: the header (line 1), column ${field + 1}: ${notUtf8(bytes[at])}`, name));
+      return;
+    }
+    const row = this.n + 1;
+    const column = this.cols[Math.min(field, this.cols.length - 1)]?.name ?? `column ${field + 1}`;
+    this.fail(new EncodingError(`${name}: row ${row} (line ${row + 1}), column '${column}': ${notUtf8(bytes[at])}`, name, row, column));
   }
 
   /**

@@ -20,6 +20,7 @@
  */
 import { bomLength, DataError, DatasetBuilder, feedPlainBytes, firstLook, LOOK_BYTES, type PlainPart } from './csv.js';
 import type { Dataset } from './dataset.js';
+import { bomEncoding } from './encoding.js';
 
 /** Below this many bytes one thread reads the file (starting threads costs more than it saves). */
 export const PARALLEL_BYTES = 24 << 20;
@@ -56,6 +57,8 @@ export interface PartPlan {
  */
 export async function planParts(name: string, source: ByteSource, parts: number): Promise<PartPlan | null> {
   const head = await source.read(0, Math.min(source.size, LOOK_BYTES));
+  // UTF-16 (by its BOM) is transcoded by the one-piece reader.
+  if (bomEncoding(head) === 'utf-16le' || bomEncoding(head) === 'utf-16be') return null;
   const probe = new DatasetBuilder(name);
   if (firstLook(probe, head) || probe.failed) return null;
   const bom = bomLength(head);

@@ -17,8 +17,9 @@ import Papa from 'papaparse';
 import type { Dataset } from './dataset.js';
 import { DatasetBuilder, type BuilderOptions } from './csv-builder.js';
 import { DataError } from './errors.js';
+import { bomEncoding, decodeText, transcodeToUtf8, utf16WithoutBom, type TextEncoding } from './encoding.js';
 
-export { DataError } from './errors.js';
+export { DataError, EncodingError } from './errors.js';
 export { MISSING_TOKENS } from './csv-columns.js';
 export { fastNumber } from './csv-numbers.js';
 export { DatasetBuilder, type BuilderOptions, type PlainPart } from './csv-builder.js';
@@ -65,7 +66,8 @@ export function papaConfig(builder: DatasetBuilder, options: BuilderOptions = {}
         reject(e);
       }
     },
-    error: (err: Error) => reject(new DataError(`${builder.name} could not be read: ${err.message}`, builder.name)),
+    // A DataError from the text stream (a byte that is not UTF-8) is the message itself.
+    error: (err: Error) => reject(err instanceof DataError ? err : new DataError(`${builder.name} could not be read: ${err.message}`, builder.name)),
   };
   return { config, done };
 }
@@ -84,8 +86,22 @@ export const LOOK_BYTES = 4 * LOOK_CHARS + 3;
  * @param head the file's first bytes: LOOK_BYTES of them, or the whole file if shorter
  */
 export function firstLook(builder: DatasetBuilder, head: Uint8Array): boolean {
+  // UTF-16 without a byte-order mark: NUL bytes at every other position. Said so, not "binary data".
+  const utf16 = bomEncoding(head) ? null : utf16WithoutBom(head);
+  if (utf16) {
+    builder.fail(new DataError(`${builder.name} looks like UTF-16 (${utf16 === 'le' ? 'little' : 'big'}-endian) text without a byte-order mark: save it as UTF-8, or as UTF-16 with a byte-order mark`, builder.name));
+    return false;
+  }
   // ignoreBOM: the BOM stays in the text, and firstChunk drops it; a character cut at the end is held back.
-  const text = builder.firstChunk(new TextDecoder('utf-8', { ignoreBOM: true }).decode(head, { stream: true }));
+  // Bytes that are not UTF-8 (a Latin-1 file) are looked at as Windows-1252 here, so that accents do not
+  // count as undecodable binary; the reader names the first such byte where it meets it (addPlainBytes).
+  let decoded: string;
+  try {
+    decoded = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true }).decode(head, { stream: true });
+  } catch {
+    decoded = new TextDecoder('windows-1252').decode(head);
+  }
+  const text = builder.firstChunk(decoded);
   if (builder.failed) return false;
   const guess = Papa.parse<string[]>(text.slice(0, LOOK_CHARS), { preview: 20, delimitersToGuess: DELIMITERS });
   builder.delimiter = guess.meta.delimiter || ',';
@@ -153,16 +169,39 @@ export async function feedPlainBytes(
  * @param chunks the file's bytes in order (any chunk sizes)
  * @param papa parse the whole file with papaparse, feeding the given config
  */
+export interface ReadOptions extends BuilderOptions {
+  /** The file's encoding when it has no byte-order mark (default UTF-8; a BOM decides UTF-16 / UTF-8). */
+  encoding?: TextEncoding;
+  /**
+   * The file's bytes again, from the start: papaparse's path then reads text decoded here
+   * (decodeText: strict UTF-8 naming a bad byte's row and column, or the file's encoding) and
+   * `papa` gets it as its second argument (hand it to papaparse through papaStream).
+   */
+  reread?: () => AsyncIterable<Uint8Array>;
+}
+
 export async function parseCsvChunks(
   name: string,
   chunks: AsyncIterable<Uint8Array>,
-  papa: (config: ReturnType<typeof papaConfig>['config']) => void,
-  options: BuilderOptions = {},
+  papa: (config: ReturnType<typeof papaConfig>['config'], text?: AsyncIterable<string>) => void,
+  options: ReadOptions = {},
 ): Promise<Dataset> {
+  return readChunks(name, chunks, papa, options, null);
+}
+
+/** parseCsvChunks; `source` is the file's encoding once its bytes are transcoded to UTF-8 (null: they are the file's). */
+async function readChunks(
+  name: string,
+  chunks: AsyncIterable<Uint8Array>,
+  papa: (config: ReturnType<typeof papaConfig>['config'], text?: AsyncIterable<string>) => void,
+  options: ReadOptions,
+  source: TextEncoding | null,
+): Promise<Dataset> {
+  let sniffed = ',';
   const viaPapa = () => {
     const builder = new DatasetBuilder(name);
     const { config, done } = papaConfig(builder, options);
-    papa(config);
+    papa(config, options.reread ? decodeText(options.reread(), source ?? 'utf-8', name, sniffed) : undefined);
     return done;
   };
   const builder = new DatasetBuilder(name);
@@ -180,9 +219,26 @@ export async function parseCsvChunks(
     first.push(r.value);
     gathered += r.value.length;
   }
+  if (gathered > 0 && source === null) {
+    // Another encoding (a UTF-16 BOM, or the one asked for): its bytes go on as UTF-8.
+    const head = first.length === 1 ? first[0] : concat(first);
+    const encoding = bomEncoding(head) ?? options.encoding ?? 'utf-8';
+    if (encoding !== 'utf-8') {
+      const raw = async function* (): AsyncGenerator<Uint8Array> {
+        yield head;
+        if (ended) return;
+        for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      };
+      // UTF-16 text is about half as many UTF-8 bytes (ASCII): progress counts those.
+      const totalBytes = options.totalBytes && encoding.startsWith('utf-16') ? options.totalBytes / 2 : options.totalBytes;
+      return readChunks(name, transcodeToUtf8(raw(), encoding), papa, { ...options, totalBytes }, encoding);
+    }
+  }
   if (gathered > 0) {
     const head = first.length === 1 ? first[0] : concat(first);
-    if (firstLook(builder, head)) return viaPapa();
+    const quoted = firstLook(builder, head);
+    sniffed = builder.delimiter;
+    if (quoted) return viaPapa();
     if (builder.failed) throw builder.failed;
     first.splice(0, first.length, head.subarray(bomLength(head)));
   }

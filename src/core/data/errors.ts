@@ -13,3 +13,15 @@ export class DataError extends Error {
     this.column = column;
   }
 }
+
+/**
+ * Bytes that are not text in the file's encoding (invalid UTF-8, say). The page offers to read the
+ * file again as Windows-1252 (Latin-1), the CLI --encoding latin1; the name survives a worker's
+ * structured clone, so the page can tell it from other errors.
+ */
+export class EncodingError extends DataError {
+  constructor(message: string, file: string, row?: number, column?: string) {
+    super(message, file, row, column);
+    this.name = 'EncodingError';
+  }
+}
