@@ -1,6 +1,7 @@
 /** Loading a file or a sample (parsed in the data worker), labels, feature columns and the plotted columns. */
 import { guessLabelColumn, numericColumns } from '../../core/data/dataset';
 import type { MissingPolicy } from '../../core/data/prepare';
+import type { TextEncoding } from '../../core/data/encoding';
 import { ThresholdSweep } from '../../core/metrics/sweep';
 import { Random } from '../../core/random';
 import { dataWorker, Comlink } from '../../workers/data-client';
@@ -12,18 +13,23 @@ import { cancelRun } from './workers';
 
 let loadToken = 0;
 
-/** Parse a file in the worker; on failure the earlier dataset stays loaded. */
-export async function loadFile(file: Blob, name: string, apply?: { model: AppliedModel; source: string }): Promise<void> {
+/**
+ * Parse a file in the worker; on failure the earlier dataset stays loaded.
+ * @param encoding the file's encoding when it has no byte-order mark (default UTF-8; 'windows-1252' from the banner's retry)
+ */
+export async function loadFile(file: Blob, name: string, apply?: { model: AppliedModel; source: string }, encoding?: TextEncoding): Promise<void> {
   cancelRun();
   const token = ++loadToken;
-  set({ loading: { name, fraction: 0, rows: 0 }, error: null });
+  set({ loading: { name, fraction: 0, rows: 0 }, error: null, encodingRetry: null });
   let loaded;
   try {
     // Progress messages can arrive after the load settled: only the live load may show progress.
     const onProgress = (fraction: number, rows: number) => { if (loadToken === token && get().loading) set({ loading: { name, fraction, rows } }); };
-    loaded = await dataWorker().load(file, name, Comlink.proxy(onProgress));
+    loaded = await dataWorker().load(file, name, Comlink.proxy(onProgress), encoding);
   } catch (e) {
-    if (loadToken === token) set({ loading: null, error: message(e) });
+    // Bytes that are not UTF-8 (the error's name survives the worker): the banner offers Windows-1252.
+    const retry = (e as Error)?.name === 'EncodingError' && encoding === undefined ? { file, name } : null;
+    if (loadToken === token) set({ loading: null, error: message(e), encodingRetry: retry });
     return;
   } finally {
     if (loadToken === token) set({ loading: null });
@@ -50,6 +56,12 @@ export async function loadFile(file: Blob, name: string, apply?: { model: Applie
   if (apply) await applyModel(apply.model, apply.source);
   else if (features.length > 0) await run();
   await plot;
+}
+
+/** Read the file that was not UTF-8 again, as Windows-1252 (what "Latin-1" files usually are). */
+export function retryAsLatin1(): Promise<void> {
+  const r = get().encodingRetry;
+  return r ? loadFile(r.file, r.name, undefined, 'windows-1252') : Promise.resolve();
 }
 
 export async function loadSample(file: string): Promise<void> {

@@ -59,6 +59,8 @@ export interface AppState {
   dataset: DatasetSummary | null;
   loading: { name: string; fraction: number; rows: number } | null;
   error: string | null;
+  /** The file whose bytes were not UTF-8 (the last load's error): the banner offers to read it again as Windows-1252. */
+  encodingRetry: { file: Blob; name: string } | null;
   parseMs: number | null;
   /** How many threads read the file (1 unless it was large enough to split). */
   parseThreads: number;
@@ -130,6 +132,7 @@ export const useApp = create<AppState>(() => ({
   dataset: null,
   loading: null,
   error: null,
+  encodingRetry: null,
   parseMs: null,
   parseThreads: 1,
   labelColumn: null,
