@@ -18,6 +18,11 @@ import { fitAndScore } from '../../src/core/detectors/run';
 import { extremeCell, nonFiniteScoreError } from '../../src/core/detectors/overflow';
 import { ThresholdSweep, averagePrecision, averagePrecisionSplit, binaryClfCurve, prCurveFull, rocAuc, rocCurveFull, splitByLabel } from '../../src/core/metrics';
 import { Random } from '../../src/core/random';
+import { duplicateRows } from '../../src/core/neighbors/duplicates';
+import { kdNeighbors } from '../../src/core/neighbors/kdtree';
+import { bruteNeighbors } from '../../src/core/neighbors/brute';
+import { countAtMost, countBelow, nextDown, quantileSorted } from '../../src/core/metrics/quantile';
+import { pow2neg } from '../../src/core/detectors/iforest';
 import { REPO_ROOT, expectAllClose } from './helpers';
 
 const N = 60;
@@ -160,6 +165,36 @@ describe('metrics refuse NaN scores instead of spinning on them', () => {
     expect(rocAuc(Float64Array.of(-Infinity, 0, Infinity, Infinity), Uint8Array.of(0, 0, 1, 1))).toBe(1);
     expect(averagePrecision(Float64Array.of(-Infinity, 0, Infinity), Uint8Array.of(0, 0, 1))).toBe(1);
   });
+});
+
+describe('loops whose progress hangs on float comparisons end on NaN and ±Infinity (the per-test timeout is the guard)', () => {
+  const odd = (n: number, cols: number) => {
+    const d = new Float64Array(n * cols);
+    for (let i = 0; i < d.length; i++) d[i] = [NaN, Infinity, -Infinity, 1e300, -1e300, 5e-324, 0, i][i % 8];
+    return { data: d, rows: n, cols };
+  };
+  it('duplicateRows: a NaN row is not equal to itself, and the grouping still ends', () => {
+    const X = { data: Float64Array.of(NaN, 1, NaN, 1, 2, 3), rows: 3, cols: 2 };
+    expect(duplicateRows(X)).toEqual({ duplicated: 0, maxCopies: 1 });
+    expect(duplicateRows({ data: Float64Array.of(1, 2, 1, 2), rows: 2, cols: 2 })).toEqual({ duplicated: 2, maxCopies: 2 });
+  }, 10_000);
+  it('KD-tree and brute-force neighbour searches over NaN / ±Infinity / 1e300 values end with k neighbours per row', () => {
+    for (const cols of [1, 2, 3]) {
+      const X = odd(200, cols);
+      for (const nb of [kdNeighbors(X, 3, undefined, {}), bruteNeighbors(X, 3, undefined, {})]) expect(nb.indices.length).toBe(600);
+    }
+  }, 20_000);
+  it('quantile, countAtMost / countBelow, nextDown and pow2neg end and say NaN where the input is NaN', () => {
+    const sorted = Float64Array.of(-Infinity, 0, 1, Infinity, NaN);
+    expect(countAtMost(sorted, NaN)).toBeLessThanOrEqual(5);
+    expect(countBelow(sorted, Infinity)).toBe(3);
+    expect(quantileSorted(Float64Array.of(-Infinity, Infinity), 0.5)).toBeNaN();
+    expect(nextDown(NaN)).toBeNaN();
+    expect(nextDown(Infinity)).toBe(Number.MAX_VALUE);
+    expect(pow2neg(Infinity)).toBe(0);
+    expect(pow2neg(NaN)).toBeNaN();
+    expect(pow2neg(1e308)).toBe(0);
+  }, 10_000);
 });
 
 describe('the issue\'s repro through the CLI', () => {

@@ -38,9 +38,11 @@ export function duplicateRows(X: Matrix): { duplicated: number; maxCopies: numbe
     for (let p = s; p < e; p++) pending.push(order[p]);
     while (pending.length > 0) {
       const first = pending[0];
-      let copies = 0;
+      // `first` counts without comparing it to itself: a NaN row is not equal to itself, and the
+      // group must shrink on every pass, whatever the values.
+      let copies = 1;
       let keep = 0;
-      for (let p = 0; p < pending.length; p++) {
+      for (let p = 1; p < pending.length; p++) {
         if (same(first, pending[p])) copies++;
         else pending[keep++] = pending[p];
       }
