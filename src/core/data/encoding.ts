@@ -123,7 +123,8 @@ export function utf8Tail(bytes: Uint8Array): number {
  */
 export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: TextEncoding, name: string, delimiter = ','): AsyncGenerator<string> {
   const strict = encoding === 'utf-8';
-  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  // Validation is the native decoder's (fatal); firstInvalidUtf8 only locates the byte once it failed.
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true, fatal: strict });
   let line = 1;
   let lineSoFar: Uint8Array = new Uint8Array(0); // the current line's bytes before this chunk (for the field count)
   let carry: Uint8Array = new Uint8Array(0); // a sequence cut by the previous chunk's end
@@ -133,25 +134,31 @@ export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: T
       const nl = chunk.indexOf(10);
       if (nl >= 0) header = new TextDecoder(encoding).decode(concat(lineSoFar, chunk.subarray(0, nl))).replace(/\r$/, '');
     }
-    if (strict) {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
       const data = concat(carry, chunk);
-      const bad = firstInvalidUtf8(data);
-      if (bad >= 0) {
-        const nl = data.lastIndexOf(10, bad);
-        for (let k = data.indexOf(10); k >= 0 && k < bad; k = data.indexOf(10, k + 1)) line++;
-        throw badByteError(name, line, nl >= 0 ? data.subarray(nl + 1, bad) : concat(lineSoFar, data.subarray(0, bad)), data[bad], delimiter, header);
-      }
-      carry = data.slice(data.length - utf8Tail(data));
+      const bad = Math.max(0, firstInvalidUtf8(data));
+      const nl = data.lastIndexOf(10, bad);
+      for (let k = data.indexOf(10); k >= 0 && k < bad; k = data.indexOf(10, k + 1)) line++;
+      throw badByteError(name, line, nl >= 0 ? data.subarray(nl + 1, bad) : concat(lineSoFar, data.subarray(0, bad)), data[bad], delimiter, header);
+    }
+    if (strict) {
+      carry = chunk.slice(chunk.length - utf8Tail(chunk));
       for (let k = chunk.indexOf(10); k >= 0; k = chunk.indexOf(10, k + 1)) line++;
       const nl = chunk.lastIndexOf(10);
       lineSoFar = nl >= 0 ? chunk.slice(nl + 1) : concat(lineSoFar, chunk);
       if (lineSoFar.length > 1 << 20) lineSoFar = lineSoFar.slice(-(1 << 20)); // a huge line: its end is enough to count on
     }
-    const text = decoder.decode(chunk, { stream: true });
     if (text) yield text;
   }
-  if (strict && carry.length) throw badByteError(name, line, lineSoFar.subarray(0, lineSoFar.length - carry.length), carry[0], delimiter, header);
-  const tail = decoder.decode();
+  let tail: string;
+  try {
+    tail = decoder.decode();
+  } catch {
+    throw badByteError(name, line, lineSoFar.subarray(0, lineSoFar.length - carry.length), carry[0] ?? 0, delimiter, header);
+  }
   if (tail) yield tail;
 }
 
