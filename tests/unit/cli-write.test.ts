@@ -18,7 +18,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers';
-import { sameFileConflict, writeFileAtomic, WriteError } from '../../src/cli/output-file';
+import { ioReason, sameFileConflict, writeFileAtomic, WriteError } from '../../src/cli/output-file';
 import { parseCsvString } from '../../src/core/data/csv';
 
 const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
@@ -379,6 +379,14 @@ describe('writeFileAtomic and sameFileConflict, in process', () => {
     const e = await writeFileAtomic(dir, async (out) => out.write('x')).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(WriteError);
     expect((e as WriteError).message).toBe(`cannot write ${dir}: it is a folder`);
+  });
+
+  it('ioReason: a system error in words, without its code or syscall', () => {
+    const sys = (code: string, message: string) => Object.assign(new Error(message), { code, syscall: 'open' });
+    expect(ioReason(sys('EACCES', "EACCES: permission denied, open '/x'"))).toBe('permission denied');
+    expect(ioReason(sys('ENOSPC', 'ENOSPC: no space left on device, write'))).toBe('no space left on device');
+    expect(ioReason(sys('EROFS', "EROFS: read-only file system, open '/x'"))).toBe('read-only file system');
+    expect(ioReason(sys('EWEIRD', "EWEIRD: something odd, open '/x'"))).toBe('something odd');
   });
 
   it('sameFileConflict: same inode by any name; distinct files pass', () => {
