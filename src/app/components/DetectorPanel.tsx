@@ -58,7 +58,8 @@ function ApproximateNote({ detector }: { detector: string }) {
 export function DetectorPanel() {
   const detector = useApp((s) => s.detector);
   const seed = useApp((s) => s.seed);
-  const job = useApp((s) => s.job);
+  // The job's state only: the form below must not re-render on each progress tick (JobProgress does).
+  const jobState = useApp((s) => s.job.state);
   const hasData = useApp((s) => s.dataset !== null);
   const result = useApp((s) => s.result);
   const params = useApp((s) => s.params);
@@ -90,14 +91,11 @@ export function DetectorPanel() {
       </label>
       {invalid && <div className="warn small" data-testid="param-error">{invalid}</div>}
       <div className="run-row">
-        <button type="button" className="primary" data-testid="run-button" disabled={!hasData || !!invalid || job.state === 'running'} onClick={() => void run()}>Run</button>
-        <button type="button" data-testid="cancel-button" disabled={job.state !== 'running'} onClick={cancelRun}>Cancel</button>
-        <span className={`job ${job.state}`} data-testid="job-status" data-state={job.state}>
-          {job.state === 'running' ? `${job.message || 'running'} ${(100 * job.fraction).toFixed(0)} %` : job.state === 'error' ? `error: ${job.message}` : job.state === 'done' ? 'done' : job.message || 'idle'}
-        </span>
+        <button type="button" className="primary" data-testid="run-button" disabled={!hasData || !!invalid || jobState === 'running'} onClick={() => void run()}>Run</button>
+        <button type="button" data-testid="cancel-button" disabled={jobState !== 'running'} onClick={cancelRun}>Cancel</button>
+        <JobStatus />
       </div>
-      {job.note && <div className="note small" role="status" data-testid="job-note">{job.note}</div>}
-      {job.state === 'running' && <div className="progress"><div className="bar" style={{ width: `${(100 * job.fraction).toFixed(1)}%` }} /></div>}
+      <JobProgress />
       {result && (
         <div className="model-info small" data-testid="model-info">
           <div>{detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
@@ -106,6 +104,29 @@ export function DetectorPanel() {
       )}
       <ModelActions />
     </section>
+  );
+}
+
+/** The job's state in words (with its progress while it runs). */
+function JobStatus() {
+  const job = useApp((s) => s.job);
+  return (
+    <span className={`job ${job.state}`} data-testid="job-status" data-state={job.state}>
+      {job.state === 'running' ? `${job.message || 'running'} ${(100 * job.fraction).toFixed(0)} %` : job.state === 'error' ? `error: ${job.message}` : job.state === 'done' ? 'done' : job.message || 'idle'}
+    </span>
+  );
+}
+
+/** What happened on the way (a retry on another backend), and the progress bar while the job runs. */
+function JobProgress() {
+  const note = useApp((s) => s.job.note);
+  const running = useApp((s) => s.job.state === 'running');
+  const fraction = useApp((s) => s.job.fraction);
+  return (
+    <>
+      {note && <div className="note small" role="status" data-testid="job-note">{note}</div>}
+      {running && <div className="progress"><div className="bar" style={{ width: `${(100 * fraction).toFixed(1)}%` }} /></div>}
+    </>
   );
 }
 

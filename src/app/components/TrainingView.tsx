@@ -5,17 +5,18 @@ import { fmt, fmtInt } from '../lib/format';
 /** Train and validation loss per epoch, streamed from the worker while a detector trains in epochs. */
 export function TrainingView() {
   const training = useApp((s) => s.training);
-  const job = useApp((s) => s.job);
+  // The job's state only: its progress ticks must not redraw the chart (they cost the page more CPU than the training).
+  const jobState = useApp((s) => s.job.state);
   if (!training || training.epochs.length === 0) {
     return (
       <div className="view-body empty" data-testid="loss-chart" data-epochs={0}>
-        <p className="muted">{job.state === 'running' ? 'Waiting for the first epoch…' : 'Train an autoencoder to see its loss per epoch here.'}</p>
+        <p className="muted">{jobState === 'running' ? 'Waiting for the first epoch…' : 'Train an autoencoder to see its loss per epoch here.'}</p>
       </div>
     );
   }
   const last = training.epochs[training.epochs.length - 1];
   const left = trainingSecondsLeft(training);
-  const running = job.state === 'running';
+  const running = jobState === 'running';
   const data = training.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, val: e.valLoss }));
   const hasVal = data.some((d) => d.val !== null);
   return (

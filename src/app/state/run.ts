@@ -67,6 +67,9 @@ export function paramError(detector = get().detector, params = get().params): st
   }
 }
 
+/** Least time between two progress updates of the page (ms). */
+const PROGRESS_MS = 250;
+
 /** Run the chosen detector on the chosen columns in the worker pool (or apply a kept model): ids go, scores come back. */
 export async function run(model?: AppliedModel, source?: string): Promise<void> {
   const { datasetId, dataset, features, missingPolicy, detector, params, seed, backendPreference } = get();
@@ -94,6 +97,8 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
   set({ job: { state: 'running', fraction: 0, message: 'preparing features' }, training: null, explained: null });
   /** What the pool had to do to finish the job (a retry on another backend), shown with the outcome. */
   const notes: string[] = [];
+  /** When progress was last put in the store. */
+  let shown = 0;
   try {
     const t0 = performance.now();
     const subset = model ? { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0, what: 'all rows' } : trainingRows();
@@ -111,7 +116,16 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
       },
       {
         signal: controller.signal,
-        onProgress: (fraction, msg) => { if (jobs.abort === controller) set({ job: { state: 'running', fraction, message: msg ?? '', note: get().job.note } }); },
+        onProgress: (fraction, msg) => {
+          if (jobs.abort !== controller) return;
+          // At most 4 redraws a second (a new message always shows): a detector may report every few
+          // milliseconds, and each redraw took the page's threads more CPU than the training itself.
+          const now = performance.now();
+          const message = msg ?? '';
+          if (now - shown < PROGRESS_MS && message === get().job.message) return;
+          shown = now;
+          set({ job: { state: 'running', fraction, message, note: get().job.note } });
+        },
         onNote: (note) => {
           // The job lost its worker and starts again on another backend: its training restarts too.
           notes.push(note);
