@@ -97,6 +97,29 @@ test('a worker that exits mid-run: retried on the next backend (wasm → cpu) wi
   await expect(lab.tid('run-button')).toBeEnabled();
 });
 
+test('a GPU device lost mid-run (webgpu): the worker ends itself and the run is retried on wasm, with a note', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open('?backend=webgpu');
+  await lab.tid('sample-sklearn_iforest_demo').click();
+  await lab.waitDone('sklearn_iforest_demo.csv', 200_000);
+  await expect(lab.tid('backend-status')).toHaveAttribute('data-backend', 'webgpu');
+  await lab.tid('detector-select').selectOption('autoencoder');
+  await lab.tid('param-epoch_num').fill('30');
+  await lab.tid('run-button').click();
+  await expect.poll(async () => (await extra(lab)).training?.length ?? 0, { timeout: 200_000 }).toBeGreaterThan(0);
+  // tfjs keeps its engine on the global object: destroy the webgpu backend's device, as a driver reset would lose it.
+  await (await fittingWorker(page)).evaluate(() => {
+    (self as unknown as { _tfengine: { backendInstance: { device: { destroy(): void } } } })._tfengine.backendInstance.device.destroy();
+  });
+  await expect(lab.tid('job-note')).toContainText('stopped on webgpu', { timeout: 60_000 });
+  await expect(lab.tid('job-note')).toContainText('retried on wasm');
+  await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'done', { timeout: 200_000 });
+  const s = await extra(lab);
+  expect(s.backend).toBe('wasm');
+  expect(s.training!.map((e) => e.epoch)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  expect((await lab.scores())!.length).toBe(120);
+});
+
 test('a model opened mid-run: one that cannot apply keeps its error on screen and the run goes on; one that can replaces the run', async ({ page }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anomaly-lab-e2e-'));
   const cli = (file: string, out: string) => execFileSync(process.execPath, [path.join(ROOT, 'bin', 'anomaly-lab.js'), 'score', fixture(file), '--detector', 'zscore', '--save-model', out], { cwd: ROOT, timeout: 60_000 });

@@ -18,4 +18,44 @@ const wasmPaths = {
 // page is told of a worker's end in no other way (pool.ts, watchExit).
 if (self.name && navigator.locks) void navigator.locks.request(`anomaly-lab:${self.name}`, () => new Promise<never>(() => undefined)).catch(() => undefined);
 
-Comlink.expose({ ...api, init: (preference: BackendPreference) => api.init(preference, { wasmPaths }) });
+/** Resolves when this worker's GPU device is lost (webgpu only). */
+let deviceLost: Promise<unknown> | null = null;
+
+/**
+ * A lost GPU device (driver reset, GPU process crash) makes every later tfjs call on webgpu fail: the
+ * worker ends itself then, so that the pool replaces it and retries its job on the next backend.
+ */
+async function closeOnDeviceLoss(): Promise<void> {
+  const tf = await import('@tensorflow/tfjs-core');
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<unknown> } }).device;
+  if (!device?.lost) return;
+  deviceLost = device.lost;
+  await device.lost;
+  self.close();
+}
+
+async function init(preference: BackendPreference) {
+  const choice = await api.init(preference, { wasmPaths });
+  if (choice.backend === 'webgpu') void closeOnDeviceLoss().catch(() => undefined);
+  return choice;
+}
+
+/**
+ * A call that failed because the device was lost under it does not answer: the worker is closing,
+ * and the pool, seeing it gone, retries the job on the next backend instead of showing the GPU's error.
+ */
+function unlessDeviceLost<A extends unknown[], R>(f: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await f(...args);
+    } catch (e) {
+      const lost = deviceLost && (await Promise.race([deviceLost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]));
+      if (lost) return new Promise<R>(() => undefined);
+      throw e;
+    }
+  };
+}
+
+const exposed: Record<string, unknown> = { ...api, init };
+for (const [name, f] of Object.entries(exposed)) if (typeof f === 'function') exposed[name] = unlessDeviceLost(f as (...args: unknown[]) => unknown);
+Comlink.expose(exposed);
