@@ -511,7 +511,9 @@ function report(e: unknown): void {
   const err = e as Error;
   // A reader that closed the pipe (stdout, or --out /dev/stdout): end quietly, as Unix tools do.
   if ((e as NodeJS.ErrnoException | null)?.code === 'EPIPE') process.exit(0);
-  if (e instanceof UsageError || e instanceof DataError || e instanceof WriteError || e instanceof WorkerLost || e instanceof RangeError || e instanceof TypeError) {
+  // A DataError thrown in a scoring thread arrives as a plain Error with its name (comlink keeps name and message).
+  const dataError = e instanceof DataError || err?.name === 'DataError' || err?.name === 'EncodingError';
+  if (e instanceof UsageError || dataError || e instanceof WriteError || e instanceof WorkerLost || e instanceof RangeError || e instanceof TypeError) {
     // Bytes that are not UTF-8: the flag that reads them as Latin-1 / Windows-1252.
     process.stderr.write(`anomaly-lab: ${err.message}${err.name === 'EncodingError' ? ' (--encoding latin1)' : ''}\n`);
     process.exit(2);

@@ -144,6 +144,15 @@ describe('extreme values: what is scaled and what is refused', () => {
   });
 });
 
+describe('a training file that overflows, scored on a clean one', () => {
+  it('names the training file and its row: the threshold would be NaN', async () => {
+    const clean = data(() => undefined);
+    const err = (await fitAndScore({ detector: 'lof', train: CASES[0][1], score: clean, names: { file: 'new.csv', trainFile: 'train.csv', columns: COLS } }).catch((e: unknown) => e)) as DataError;
+    expect(err).toBeInstanceOf(DataError);
+    expect(err.message).toMatch(/^train\.csv: Local Outlier Factor: the arithmetic overflowed: row 18 \(line 19\)/);
+  });
+});
+
 describe('metrics refuse NaN scores instead of spinning on them', () => {
   const scores = Float64Array.of(0.1, NaN, 0.3, 0.9);
   const labels = Uint8Array.of(0, 1, 0, 1);
@@ -213,6 +222,23 @@ describe('the issue\'s repro through the CLI', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^anomaly-lab: x\.csv: .*row 100 \(line 101\).*column 'x0' holds 1e\+200/);
     expect(() => readFileSync(out)).toThrow();
+  }, 120_000);
+
+  it('a file large enough for scoring threads (> 20 MB): the error from a thread is the same one line, exit 2, with the file-wide row', () => {
+    const small = join(dir, 'small.csv');
+    writeFileSync(small, `x0,x1\n${Array.from({ length: 200 }, (_, i) => `${(i % 17) / 17},${(i % 5) / 5}`).join('\n')}\n`);
+    const model = join(dir, 'lof.json');
+    expect(cli('score', small, '--detector', 'lof', '--save-model', model).status).toBe(0);
+    // Long lines (a wide unused column) reach 20 MB with few rows, so the scoring stays short.
+    const pad = '0.1234567890123456789012345678901234567890';
+    const lines = ['x0,x1,pad'];
+    for (let i = 0; i < 340_000; i++) lines.push(i === 254_321 ? `1e200,0.5,${pad}` : `${((i * 7919) % 10007) / 10007},${((i * 104729) % 1009) / 100.9},${pad}`);
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, `${lines.join('\n')}\n`);
+    const r = cli('score', big, '--model', model);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^anomaly-lab: big\.csv: Local Outlier Factor: the arithmetic overflowed: row 254322 \(line 254323\) scores NaN; column 'x0'/);
   }, 120_000);
 
   it.each(['autoencoder', 'zscore', 'iforest'])('score x.csv --detector %s (which scale or split, not square) finishes with finite scores and flags the row', (detector) => {
