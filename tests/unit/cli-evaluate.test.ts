@@ -5,44 +5,16 @@
  * error message: one line, exit status 2, never `undefined` (nor a `null` /
  * `NaN` standing in for what the user typed).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsvString } from '../../src/core/data/csv';
-import { REPO_ROOT, expectAllClose, fixture, num, nums, type JsonFloat } from './helpers';
+import { cliAsync as cli, cliAll as all, type CliRun as Run, expectAllClose, fixture, num, nums, type JsonFloat } from './helpers';
 
-const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
 const dir = mkdtempSync(join(tmpdir(), 'anomaly-lab-cli-evaluate-'));
 const SLOW = { timeout: 120_000 };
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 110_000 });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
-
-/** Runs every command, `limit` at a time (each is a Node start-up of ~1 s). */
-async function all(commands: string[][], limit = 3): Promise<Run[]> {
-  const out: Run[] = new Array(commands.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < commands.length) {
-      const k = next++;
-      out[k] = await cli(...commands[k]);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return out;
-}
 
 function csv(name: string, text: string): string {
   const p = join(dir, name);

@@ -2,44 +2,16 @@
  * `anomaly-lab nab RESULTS_DIR --windows W.json …` (issue 15): NAB's results layout, the JSON, the
  * options, and every bad-input message (one line naming the file and row, exit status 2).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvColumns, csvRows } from '../../src/cli/nab';
-import { REPO_ROOT } from './helpers';
+import { cliAsync as cli, cliAll as all, type CliRun as Run } from './helpers';
 
-const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
 const root = mkdtempSync(join(tmpdir(), 'anomaly-lab-cli-nab-'));
 const SLOW = { timeout: 120_000 };
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 110_000 });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
-
-/** Runs every command, `limit` at a time (each is a Node start-up of ~1 s). */
-async function all(commands: string[][], limit = 3): Promise<Run[]> {
-  const out: Run[] = new Array(commands.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < commands.length) {
-      const k = next++;
-      out[k] = await cli(...commands[k]);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return out;
-}
 
 const T0 = Date.UTC(2015, 2, 1);
 const stamp = (i: number) => new Date(T0 + i * 300_000).toISOString().slice(0, 19).replace('T', ' ');

@@ -1,4 +1,5 @@
 /** Shared helpers for the unit tests: fixture loading and tight float comparison. */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,36 @@ import { expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '..', '..');
+/** The CLI as a user runs it (the bundle, or src/ through tsx when the sources changed). */
+export const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
+
+export interface CliRun { status: number | null; stdout: string; stderr: string }
+
+/** One CLI run in a child process, without blocking the test's event loop; killed after 110 s (CI machines are busy). */
+export function cliAsync(...args: string[]): Promise<CliRun> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: 110_000 });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    p.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+/** Runs every command, `limit` at a time (each is a Node start-up of ~1 s); results in the commands' order. */
+export async function cliAll(commands: string[][], limit = 3): Promise<CliRun[]> {
+  const out: CliRun[] = new Array(commands.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < commands.length) {
+      const k = next++;
+      out[k] = await cliAsync(...commands[k]);
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return out;
+}
 
 /** A fixture written by scripts/make_fixtures.py. */
 export function fixture<T>(name: string): T {
