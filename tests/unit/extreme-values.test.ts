@@ -1,7 +1,7 @@
 /**
  * Extreme values (issue 14, section 1): every registered detector, fed columns holding 1e300,
  * −1e300, 5e-324, values near the largest double and values spanning 600 orders of magnitude,
- * ends (vitest's per-test timeout is the guard, no timing is asserted) with finite scores or one
+ * ends (the per-test timeout, and tests/unit/watchdog.ts for a loop that never yields, are the guard; no timing is asserted) with finite scores or one
  * DataError naming the column and the row; the metrics refuse NaN instead of spinning on it; the
  * issue's repro through the CLI exits 2 with one line.
  */
@@ -176,7 +176,7 @@ describe('metrics refuse NaN scores instead of spinning on them', () => {
   });
 });
 
-describe('loops whose progress hangs on float comparisons end on NaN and ±Infinity (the per-test timeout is the guard)', () => {
+describe('loops whose progress hangs on float comparisons end on NaN and ±Infinity (the watchdog of tests/unit/watchdog.ts is the guard)', () => {
   const odd = (n: number, cols: number) => {
     const d = new Float64Array(n * cols);
     for (let i = 0; i < d.length; i++) d[i] = [NaN, Infinity, -Infinity, 1e300, -1e300, 5e-324, 0, i][i % 8];

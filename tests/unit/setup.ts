@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import { Scores } from '../../src/core/detectors/detector';
+import { installWatchdog } from './watchdog';
 
 expect.addEqualityTesters([
   function scoresAsNumbers(a: unknown, b: unknown): boolean | undefined {
@@ -15,3 +16,6 @@ expect.addEqualityTesters([
     return true;
   },
 ]);
+
+// A test stuck in a loop that never yields fails the run instead of hanging it (tests/unit/watchdog.ts).
+installWatchdog();
