@@ -401,6 +401,11 @@ export class DatasetBuilder {
         const v = new Int32Array(cap);
         v.set(c.codes.subarray(0, this.n));
         c.codes = v;
+        if (c.times) {
+          const t = new Float64Array(cap).fill(NaN);
+          t.set(c.times.subarray(0, this.n));
+          c.times = t;
+        }
       }
     }
     this.capacity = cap;

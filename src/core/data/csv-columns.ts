@@ -5,6 +5,7 @@
  * missing cell is decided here.
  */
 import type { Column, NumericColumn, TextColumn } from './dataset.js';
+import { parseTime } from './time.js';
 
 /** Cell texts read as a missing value (after trimming), besides the empty cell. */
 export const MISSING_TOKENS = new Set([
@@ -24,6 +25,8 @@ export interface ColumnBuilder {
   levelIndex: Map<string, number> | null;
   missing: number;
   firstText: { row: number; value: string } | null;
+  /** A text column past MAX_LEVELS whose texts are times: each cell parsed (ms, NaN unparseable), else absent. */
+  times?: Float64Array | null;
 }
 
 export function isMissing(cell: string): boolean {
@@ -35,15 +38,21 @@ export function setText(col: ColumnBuilder, i: number, cell: string): void {
   const t = cell.trim();
   if (t === '' || MISSING_TOKENS.has(t.toLowerCase())) {
     if (col.levelIndex) col.codes[i] = -1;
+    else if (col.times) col.times[i] = NaN;
     col.missing++;
     return;
   }
   const index = col.levelIndex;
-  if (!index) return; // too many levels: the codes were dropped
+  if (!index) {
+    // too many levels: the codes were dropped; a time column keeps its times
+    if (col.times) col.times[i] = parseTime(t);
+    return;
+  }
   let code = index.get(t);
   if (code === undefined) {
     if (col.levels.length >= MAX_LEVELS) {
       col.levelIndex = null; // an id-like column: keep it listed, not its values
+      col.times = keepTimes(col, i, t);
       return;
     }
     code = col.levels.length;
@@ -51,6 +60,23 @@ export function setText(col: ColumnBuilder, i: number, cell: string): void {
     index.set(t, code);
   }
   col.codes[i] = code;
+}
+
+/**
+ * A column that outgrew MAX_LEVELS: when its first text is a time (a timestamp column of more than
+ * 100,000 rows), its cells so far become times (each level parsed once) and later cells are parsed as
+ * they come, so the time axis survives the dropped codes; otherwise null.
+ */
+function keepTimes(col: ColumnBuilder, i: number, t: string): Float64Array | null {
+  if (col.levels.length === 0 || Number.isNaN(parseTime(col.levels[0]))) return null;
+  const parsed = col.levels.map(parseTime);
+  const times = new Float64Array(Math.max(col.codes.length, i + 1)).fill(NaN);
+  for (let k = 0; k < i; k++) {
+    const c = col.codes[k];
+    times[k] = c < 0 ? NaN : parsed[c];
+  }
+  times[i] = parseTime(t);
+  return times;
 }
 
 /** The finished column and its profile: range, mean, standard deviation and up to MAX_DISTINCT distinct values. */
@@ -91,7 +117,7 @@ export function finishColumn(c: ColumnBuilder, n: number): Column {
   const codes = c.levelIndex ? trim(c.codes, n) : null;
   const col: TextColumn = {
     name: c.name, kind: 'text', codes, levels: c.levels, missing: c.missing,
-    firstText: c.firstText!, min: NaN, max: NaN,
+    firstText: c.firstText!, min: NaN, max: NaN, times: codes === null && c.times ? trim(c.times, n) : null,
     distinct: c.levelIndex && c.levels.length <= MAX_DISTINCT ? [...c.levels] : null,
   };
   return col;

@@ -33,6 +33,12 @@ export interface TextColumn {
   min: number;
   max: number;
   distinct: string[] | null;
+  /**
+   * When `codes` is null because the column had too many distinct texts and its texts are times (a
+   * timestamp column of more than 100,000 rows): each row's time, ms since 1970 UTC (NaN where
+   * unparseable or missing), as src/core/data/time.ts parses it. Absent or null otherwise.
+   */
+  times?: Float64Array | null;
 }
 
 export type Column = NumericColumn | TextColumn;

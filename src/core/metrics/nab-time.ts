@@ -22,7 +22,7 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil), without a Date object. */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
@@ -30,7 +30,8 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
-function utc(y: number, mo: number, d: number, h: number, mi: number, sec: number, frac: number): number {
+/** Milliseconds since 1970 (UTC) of a calendar date and time; NaN when a field is out of range (month 13, 31 April, 24:00). */
+export function utc(y: number, mo: number, d: number, h: number, mi: number, sec: number, frac: number): number {
   if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && sec <= 59)) return NaN;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > MONTH_DAYS[mo - 1] + (leap ? 1 : 0)) return NaN;
