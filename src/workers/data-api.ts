@@ -10,6 +10,8 @@ import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core
 import { featurePlan, planMatrix, resolveLabels, type FeaturePlan, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
 import type { Matrix } from '../core/data/matrix';
 import { copyPacked, packBuffers, unpackModel, type PackedModel } from '../core/detectors/model-pack';
+import { columnAxis, detectDatasetTime, rowAxis, summarizeAxis, type TimeAxis, type TimeAxisSummary } from '../core/data/time';
+import { parseWindowsFile, type TimeWindow } from '../core/data/windows';
 
 const datasets = new Map<number, Dataset>();
 let nextId = 1;
@@ -197,12 +199,93 @@ export function add(ds: Dataset): number {
 
 export function drop(id: number): void {
   datasets.delete(id);
+  timeAxes.delete(id);
+  windowFiles.delete(id);
   if (plan?.key.startsWith(`${id}|`)) plan = null;
 }
 
 /** The dataset's (file) name, for messages. */
 export function datasetName(id: number): string {
   return get(id).name;
+}
+
+// ---- Time axis and windows (issue 16, data): the time column's values stay here ----
+
+/** Each dataset's chosen time axis (column null = row order) and its windows file, matched to that axis. */
+const timeAxes = new Map<number, { column: string | null; axis: TimeAxis }>();
+const windowFiles = new Map<number, { text: string; fileName: string; windows: TimeWindow[] }>();
+
+/** What setTime answers: the axis without its values, and the windows re-matched to it (or why they no longer fit). */
+export interface TimeInfo extends TimeAxisSummary {
+  column: string | null;
+  windows: TimeWindow[] | null;
+  windowsError: string | null;
+}
+
+/** The time column found by name and content (core/data/time.ts detectTimeColumn), or null: time-select's default. */
+export function detectTime(id: number): string | null {
+  return detectDatasetTime(get(id));
+}
+
+/**
+ * Use a column (null = row order) as the dataset's time axis. Unparseable, duplicate and out-of-order
+ * times are counted, never fixed: the rows keep the file's order. Windows already loaded are matched
+ * again to the new axis; when they no longer fit they are dropped and `windowsError` says why.
+ */
+export function setTime(id: number, column: string | null): TimeInfo {
+  const ds = get(id);
+  const axis = column === null ? rowAxis(ds.rows) : columnAxis(getColumn(ds, column));
+  timeAxes.set(id, { column, axis });
+  let windows: TimeWindow[] | null = null;
+  let windowsError: string | null = null;
+  const w = windowFiles.get(id);
+  if (w) {
+    try {
+      windows = parseWindowsFile(w.text, w.fileName, ds.name, axis);
+      windowFiles.set(id, { ...w, windows });
+    } catch (e) {
+      windowFiles.delete(id);
+      windowsError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  return { column, ...summarizeAxis(axis), windows, windowsError };
+}
+
+/** The dataset's time axis (row order until setTime chose a column): for the timeline and the metrics in this worker. */
+export function timeAxisOf(id: number): TimeAxis {
+  const t = timeAxes.get(id);
+  if (t) return t.axis;
+  const axis = rowAxis(get(id).rows);
+  timeAxes.set(id, { column: null, axis });
+  return axis;
+}
+
+/** The time values (ms since 1970 UTC) of the chosen time column, or null for row order. */
+export function timeValues(id: number): Float64Array | null {
+  const axis = timeAxisOf(id);
+  return axis.kind === 'row' ? null : axis.values;
+}
+
+/**
+ * Read a windows file (NAB's combined_windows.json: the dataset's entry by its file name; or a CSV of
+ * start,end) against the dataset's time axis. On a DataError nothing changes (earlier windows stay)
+ * and the error names the file and the window.
+ */
+export function setWindows(id: number, text: string, fileName: string): { fileName: string; count: number; windows: TimeWindow[] } {
+  const ds = get(id);
+  const windows = parseWindowsFile(text, fileName, ds.name, timeAxisOf(id));
+  windowFiles.set(id, { text, fileName, windows });
+  return { fileName, count: windows.length, windows };
+}
+
+/** Forget the dataset's windows. */
+export function clearWindows(id: number): void {
+  windowFiles.delete(id);
+}
+
+/** The dataset's windows (matched to its time axis), or null. */
+export function windowsOf(id: number): TimeWindow[] | null {
+  return windowFiles.get(id)?.windows ?? null;
 }
 
 function get(id: number): Dataset {
