@@ -132,6 +132,15 @@ export function prepareSeries(name: string, times: readonly string[] | Float64Ar
     const [p, q] = [matched[k - 1], matched[k]];
     if (q.start <= p.end) throw new DataError(`${source}: windows [${p.limits.join(', ')}] and [${q.limits.join(', ')}] overlap`, source, q.start + 1);
   }
+  return labelRows(name, n, matched);
+}
+
+/**
+ * A series of `n` rows with its windows given as rows (`start`, `end` inclusive, sorted by start,
+ * disjoint: prepareSeries checks that), each row's NAB weight precomputed. For callers that matched
+ * the windows themselves (the page's time axis); prepareSeries matches NAB's timestamps and calls it.
+ */
+export function labelRows(name: string, n: number, matched: NabWindow[]): LabelledSeries {
   const probation = probationRows(n);
   const windowOf = new Int32Array(n).fill(-1);
   const sigmoid = new Float64Array(n);
