@@ -60,7 +60,7 @@ describe('model-schema.ts: a saved model checked without building it', () => {
   }
 
   it('the format, the detector, params, features, columns and threshold, each named', () => {
-    const base = { format: 'anomaly-lab-model', version: 1, detector: 'zscore', params: { robust: false, contamination: 'auto' }, threshold: 3, features: 1, state: { center: [0], scale: [1] } };
+    const base = { format: 'anomaly-lab-model', version: 1, detector: 'zscore', params: { robust: false, contamination: 'auto', window_size: 0, stride: 1, differences: 0 }, threshold: 3, features: 1, state: { center: [0], scale: [1] } };
     expect(checkModelSchema(base)).toEqual(base);
     expect(() => checkModelSchema(null)).toThrow('model file is not an Anomaly Lab model (not a JSON object), got: null');
     expect(() => checkModelSchema({ ...base, format: 'x' })).toThrow('model file is not an Anomaly Lab model (format tag missing)');

@@ -28,7 +28,7 @@
  * // or throws "model.json: state.forest.left[1234] (tree 3, node 17) must be a child index in 18…254, got: 1000000000"
  */
 import { resolveParams, type Params } from './params.js';
-import { ACTIVATIONS, detectorMeta } from './specs.js';
+import { ACTIVATIONS, detectorMeta, usesWindows } from './specs.js';
 import { weightNames } from './autoencoder/weights.js';
 import { base64ToBytes } from '../data/base64.js';
 
@@ -376,6 +376,7 @@ export function checkModelSchema(json: unknown, source = 'model file'): ModelJSO
   const check = STATES[meta.id];
   if (!check) top.at('detector').fail(`has no schema for its state (model-schema.ts)`, meta.id);
   const state = top.at('state');
-  check(state, state.object(m.state), features, params);
+  // A windowed model's state is sized by its windows: window_size values per feature column.
+  check(state, state.object(m.state), usesWindows(meta, params) ? features * Number(params.window_size) : features, params);
   return { ...(m as unknown as ModelJSON), params };
 }

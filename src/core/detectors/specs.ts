@@ -45,6 +45,28 @@ export interface DetectorMeta {
   online?: boolean;
   /** The interval every score lies in, where the detector guarantees one (NAB's runner maps the others' scores into [0, 1] by their running ECDF). */
   scoreRange?: [number, number];
+  /**
+   * A tabular detector that can run over sliding windows (WINDOW_PARAMS: window_size, stride,
+   * differences; src/core/detectors/windowed.ts wraps its fit and load, src/core/data/window-features.ts
+   * builds the windows). With window_size > 0 a row's score depends on the rows before it.
+   */
+  slidingWindows?: boolean;
+}
+
+/**
+ * The sliding-window parameters every tabular detector shares (spread at the end of its params): off
+ * by default. Each row becomes the vector of its last window_size values per column (or their first
+ * differences); its score is that of the window ending at it, so scores are causal.
+ */
+export const WINDOW_PARAMS: ParamSpec[] = [
+  { name: 'window_size', type: 'int', default: 0, min: 0, max: 10_000, help: 'Sliding windows: each row becomes its last window_size values per column, scored as the window ending at it (causal; 0 = off)' },
+  { name: 'stride', type: 'int', default: 1, min: 1, max: 1_000_000, help: 'Windows: fit on every stride-th full window (scoring still scores every row)' },
+  { name: 'differences', type: 'int', default: 0, min: 0, max: 1, help: 'Windows: 1 = window the first differences x(t) − x(t−1) instead of the values' },
+];
+
+/** Whether a run of this detector with these (raw or resolved) parameters windows its rows (window_size > 0). */
+export function usesWindows(meta: DetectorMeta, params: Record<string, unknown>): boolean {
+  return meta.slidingWindows === true && Number(params.window_size ?? 0) > 0;
 }
 
 /** The detector the page runs without a click (seed 42). */
@@ -62,6 +84,7 @@ const OCSVM_KERNELS = ['rbf', 'linear', 'poly', 'sigmoid'];
 
 export const iforestMeta: DetectorMeta = {
   id: 'iforest',
+  slidingWindows: true,
   name: 'Isolation Forest',
   summary: "scikit-learn's IsolationForest: random splits isolate anomalies in fewer steps.",
   usesTensors: true,
@@ -73,6 +96,7 @@ export const iforestMeta: DetectorMeta = {
     contaminationParam("'auto' uses offset −0.5 (the paper's); a fraction in (0, 0.5] flags that share of the training rows"),
     { name: 'max_features', type: 'size', default: '1.0', of: 'columns', help: 'Features per tree: an integer count or a fraction in (0, 1] (1.0 = all)' },
     { name: 'bootstrap', type: 'bool', default: false, help: 'Draw each tree\'s rows with replacement' },
+    ...WINDOW_PARAMS,
   ],
   notes: [
     "Trees come from our seeded stream, not numpy's: the same distribution of scores, not the same trees for a random_state.",
@@ -82,6 +106,7 @@ export const iforestMeta: DetectorMeta = {
 
 export const lofMeta: DetectorMeta = {
   id: 'lof',
+  slidingWindows: true,
   name: 'Local Outlier Factor',
   summary: "scikit-learn's LocalOutlierFactor: density of a row against the density of its k nearest neighbours.",
   usesTensors: false,
@@ -92,6 +117,7 @@ export const lofMeta: DetectorMeta = {
   params: [
     { name: 'n_neighbors', type: 'int', default: 20, min: 1, max: 100000, help: 'Neighbours per row (clipped to rows − 1)' },
     contaminationParam("'auto' uses offset −1.5 (LOF > 1.5 flagged); a fraction in (0, 0.5] flags that share of the training rows"),
+    ...WINDOW_PARAMS,
   ],
   notes: [
     'One model: training rows get negative_outlier_factor_, other rows the novelty=True score.',
@@ -101,6 +127,7 @@ export const lofMeta: DetectorMeta = {
 
 export const knnMeta: DetectorMeta = {
   id: 'knn',
+  slidingWindows: true,
   name: 'k-nearest neighbours',
   summary: "PyOD's KNN: distance to the k-th nearest neighbour (or the mean / median of the k).",
   usesTensors: false,
@@ -111,12 +138,14 @@ export const knnMeta: DetectorMeta = {
     { name: 'n_neighbors', type: 'int', default: 5, min: 1, max: 100000, help: 'Neighbours per row' },
     { name: 'method', type: 'enum', default: 'largest', options: ['largest', 'mean', 'median'], help: 'Distance to the k-th neighbour, or the mean / median over the k' },
     { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (PyOD default 0.1)' },
+    ...WINDOW_PARAMS,
   ],
   notes: ['Neighbours at equal distance are ordered by row index, not by the tree traversal.'],
 };
 
 export const ocsvmMeta: DetectorMeta = {
   id: 'ocsvm',
+  slidingWindows: true,
   name: 'One-class SVM',
   summary: "scikit-learn's OneClassSVM (libsvm's SMO); Nystroem + SGDOneClassSVM above 20,000 rows.",
   usesTensors: true,
@@ -135,6 +164,7 @@ export const ocsvmMeta: DetectorMeta = {
     { name: 'n_components', type: 'int', default: 100, min: 1, max: 1000, help: 'Nystroem: basis rows of the kernel approximation' },
     { name: 'sgd_max_iter', type: 'int', default: 1000, min: 1, advanced: true, help: 'Nystroem: SGDOneClassSVM epochs at most' },
     contaminationParam("'auto' flags decision_function ≤ 0 (libsvm's predict, as scikit-learn's); a fraction in (0, 0.5] flags that share of the training rows"),
+    ...WINDOW_PARAMS,
   ],
   notes: [
     "contamination, standardize and method are ours, not OneClassSVM's.",
@@ -144,18 +174,21 @@ export const ocsvmMeta: DetectorMeta = {
 
 export const zscoreMeta: DetectorMeta = {
   id: 'zscore',
+  slidingWindows: true,
   name: 'z-score',
   summary: 'Largest absolute standard score over the columns; robust variant uses median and MAD.',
   usesTensors: true,
   params: [
     { name: 'robust', type: 'bool', default: false, help: 'Use median and MAD·1.4826 instead of mean and standard deviation' },
     contaminationParam("'auto' flags |z| > 3; a fraction in (0, 0.5] flags that share of the training rows"),
+    ...WINDOW_PARAMS,
   ],
   notes: ["contamination 'auto' (|z| > 3) is ours; a fraction follows PyOD's threshold_."],
 };
 
 export const autoencoderMeta: DetectorMeta = {
   id: 'autoencoder',
+  slidingWindows: true,
   name: 'AutoEncoder',
   summary: "PyOD's AutoEncoder: a dense network reconstructs each standardised row; the reconstruction error is the score.",
   usesTensors: true,
@@ -174,6 +207,7 @@ export const autoencoderMeta: DetectorMeta = {
     { name: 'validation_size', type: 'float', default: 0.1, min: 0, max: 0.5, advanced: true, help: 'Share of the rows held out (seeded) for the validation loss; 0 trains on all rows as PyOD 2.x' },
     { name: 'patience', type: 'int', default: 0, min: 0, max: 10000, advanced: true, help: 'Stop after this many epochs without a lower validation loss (training loss without validation rows); 0 = never' },
     { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (PyOD default 0.1)' },
+    ...WINDOW_PARAMS,
   ],
   notes: [
     "Weights are drawn from our seeded stream (torch's generator cannot be matched).",
@@ -212,8 +246,10 @@ export function detectorMeta(id: string): DetectorMeta {
 
 /**
  * How many neighbours a detector's fit searches on `rows` training rows with these (raw) parameters;
- * 0 for a detector that searches none. The page's pool and the CLI split that search before the fit.
+ * 0 for a detector that searches none (or a windowed run). The page's pool and the CLI split that search before the fit.
  */
 export function neighborsToSearch(meta: DetectorMeta, params: Record<string, unknown>, rows: number): number {
+  // A windowed fit searches among its training windows, not the rows: it does its own search.
+  if (usesWindows(meta, params)) return 0;
   return meta.usesNeighbors && meta.neighborCount ? meta.neighborCount(resolveParams(meta.params, params, meta.id), rows) : 0;
 }
