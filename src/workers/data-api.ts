@@ -10,6 +10,7 @@ import { summarize, getColumn, type Dataset, type DatasetSummary } from '../core
 import { featurePlan, planMatrix, resolveLabels, type FeaturePlan, type Features, type Labels, type MissingPolicy } from '../core/data/prepare';
 import type { Matrix } from '../core/data/matrix';
 import { copyPacked, packBuffers, unpackModel, type PackedModel } from '../core/detectors/model-pack';
+import { decimate as decimateRows, isSorted, rowRange, type Decimated } from '../core/data/decimate';
 import { columnAxis, detectDatasetTime, rowAxis, summarizeAxis, type TimeAxis, type TimeAxisSummary } from '../core/data/time';
 import { parseWindowsFile, type TimeWindow } from '../core/data/windows';
 
@@ -323,4 +324,93 @@ export function row(id: number, names: string[], index: number): number[] {
     const c = getColumn(ds, n);
     return c.kind === 'numeric' ? c.values[index] : NaN;
   });
+}
+
+// ---- Timeline (issue 16, the timeline view): decimation where the rows live ----
+
+/** The page's copy of the last run's scores per dataset, for the timeline's score panel (scores are not row data). */
+const timelineScores = new Map<number, Float64Array>();
+/** Whether each dataset's time values never decrease (found once per axis). */
+const timelineSorted = new WeakMap<Float64Array, boolean>();
+
+/** Keep (or, with null, forget) the scores the timeline draws for a dataset. */
+export function putScores(id: number, scores: Float64Array | null): void {
+  if (scores) timelineScores.set(id, scores);
+  else timelineScores.delete(id);
+}
+
+/** The dataset's time values (ms since epoch UTC), or null for row order. */
+function timelineTimes(id: number): Float64Array | null {
+  return timeValues(id);
+}
+
+function timelineSortedOf(times: Float64Array | null): boolean {
+  if (!times) return true;
+  let s = timelineSorted.get(times);
+  if (s === undefined) timelineSorted.set(times, (s = isSorted(times)));
+  return s;
+}
+
+/** What the timeline needs to know of a series once: its time extent and where NAB's probation ends. */
+export interface TimelineInfo {
+  rows: number;
+  /** The smallest and largest time (row index for row order); NaN when none parses. */
+  extent: [number, number];
+  kind: 'time' | 'row';
+  /** The time of the last row of the probationary period (the first `probationRows` rows); NaN when none. */
+  probationEnd: number;
+  sorted: boolean;
+}
+
+export function timelineInfo(id: number, probationRows: number): TimelineInfo {
+  const ds = get(id);
+  const times = timelineTimes(id);
+  let lo = Infinity, hi = -Infinity;
+  if (times) for (const t of times) { if (t < lo) lo = t; if (t > hi) hi = t; }
+  else if (ds.rows > 0) { lo = 0; hi = ds.rows - 1; }
+  const last = Math.min(ds.rows, Math.max(0, Math.floor(probationRows))) - 1;
+  return {
+    rows: ds.rows,
+    extent: lo <= hi ? [lo, hi] : [NaN, NaN],
+    kind: times ? 'time' : 'row',
+    probationEnd: last < 0 ? NaN : times ? times[last] : last,
+    sorted: timelineSortedOf(times),
+  };
+}
+
+/**
+ * The rows of some columns with a time in [t0, t1], reduced to min/max per pixel column (see
+ * core/data/decimate.ts), with the scores put here by `putScores` when asked: about 2 × pixels
+ * numbers per series cross to the page, never the rows.
+ */
+export function decimate(id: number, req: { columns: string[]; scores?: boolean; t0: number; t1: number; pixels: number }): Decimated {
+  const ds = get(id);
+  const times = timelineTimes(id);
+  const series = req.columns.map((n) => {
+    const c = getColumn(ds, n);
+    return c.kind === 'numeric' ? c.values : new Float64Array(ds.rows).fill(NaN);
+  });
+  const scores = req.scores ? timelineScores.get(id) ?? null : null;
+  const out = decimateRows({ times, sorted: timelineSortedOf(times), series, scores: scores && scores.length === ds.rows ? scores : null, t0: req.t0, t1: req.t1, pixels: Math.max(1, Math.round(req.pixels)) });
+  const buffers: ArrayBuffer[] = out.kind === 'buckets'
+    ? [out.count, ...out.series.flatMap((m) => [m.min, m.max]), ...(out.score ? [out.score.min, out.score.max] : []), out.peakRow, ...out.peakValues].map((a) => a.buffer as ArrayBuffer)
+    : [out.row, out.time, ...out.series, ...(out.score ? [out.score] : [])].map((a) => a.buffer as ArrayBuffer);
+  return Comlink.transfer(out, buffers);
+}
+
+/** The row nearest to time t (the first of equal distance), its time and its values in the columns: what the timeline's hover shows. */
+export function nearestRow(id: number, columns: string[], t: number): { row: number; time: number; values: number[] } | null {
+  const ds = get(id);
+  const times = timelineTimes(id);
+  let best = -1;
+  if (!times) best = Math.min(ds.rows - 1, Math.max(0, Math.round(t)));
+  else if (timelineSortedOf(times)) {
+    const [i] = rowRange(times, ds.rows, t, Infinity);
+    best = i >= ds.rows ? ds.rows - 1 : i > 0 && t - times[i - 1] <= times[i] - t ? i - 1 : i;
+  } else {
+    let d = Infinity;
+    for (let i = 0; i < times.length; i++) { const e = Math.abs(times[i] - t); if (e < d) { d = e; best = i; } }
+  }
+  if (best < 0) return null;
+  return { row: best, time: times ? times[best] : best, values: row(id, columns, best) };
 }
