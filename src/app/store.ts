@@ -4,6 +4,7 @@
  */
 export * from './state/store';
 export * from './state/data';
+export * from './state/time';
 export * from './state/run';
 export * from './state/models';
 export * from './state/workers';

@@ -2,6 +2,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { useApp, loadFile, loadSample, setLabelColumn, setPositive, toggleFeature, setMissingPolicy } from '../store';
 import { MISSING_POLICIES, type MissingPolicy } from '../../core/data/prepare';
 import { fmt, fmtInt, fmtMs } from '../lib/format';
+import { TimePicker } from './TimePicker';
 
 const NONE: never[] = [];
 
@@ -9,6 +10,8 @@ interface Sample {
   file: string;
   title: string;
   about: string;
+  /** A windows file in public/samples that goes with it (NAB's combined format). */
+  windows?: string;
 }
 
 function Samples() {
@@ -20,7 +23,7 @@ function Samples() {
     <div className="samples">
       <span className="muted">Samples:</span>
       {samples.map((s) => (
-        <button key={s.file} type="button" className="sample" title={s.about} data-testid={`sample-${s.file.replace(/\.csv$/, '')}`} onClick={() => void loadSample(s.file)}>
+        <button key={s.file} type="button" className="sample" title={s.about} data-testid={`sample-${s.file.replace(/\.csv$/, '')}`} onClick={() => void loadSample(s.file, s.windows)}>
           {s.title}
         </button>
       ))}
@@ -150,6 +153,7 @@ export function DataPanel() {
             <span className="muted"> · delimiter “{dataset.delimiter === '\t' ? 'tab' : dataset.delimiter}” · parsed in {fmtMs(parseMs)}{parseThreads > 1 ? ` on ${parseThreads} threads` : ''}</span>
           </div>
           <LabelPicker />
+          <TimePicker />
           <div className="missing-policy">
             <label>
               Missing cells{' '}

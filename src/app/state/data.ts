@@ -10,6 +10,7 @@ import { get, message, set } from './store';
 import { applyModel } from './models';
 import { run } from './run';
 import { cancelRun } from './workers';
+import { loadWindowsWithNextFile, timeForNewDataset } from './time';
 
 let loadToken = 0;
 
@@ -50,6 +51,9 @@ export async function loadFile(file: Blob, name: string, apply?: { model: Applie
     result: null, explained: null, training: null, plotX: features[0] ?? null, plotY: features[1] ?? features[0] ?? null, plotValues: null,
     job: { state: 'idle', fraction: 0, message: '' },
   });
+  // The time axis (and a sample's windows) before the first run: a time column is not a feature.
+  const timeColumn = await timeForNewDataset(loaded.id, ds.rows);
+  if (timeColumn && get().datasetId === loaded.id) set({ features: get().features.filter((f) => f !== timeColumn) });
   // Labels first (small, and the metrics need them when the run ends); the plot's columns arrive alongside the run.
   await refreshLabels();
   const plot = refreshPlotValues();
@@ -64,18 +68,28 @@ export function retryAsLatin1(): Promise<void> {
   return r ? loadFile(r.file, r.name, undefined, 'windows-1252') : Promise.resolve();
 }
 
-export async function loadSample(file: string): Promise<void> {
-  const url = `${import.meta.env.BASE_URL}samples/${file}`;
-  let blob: Blob;
-  try {
-    const res = await fetch(url);
+/** A sample from public/samples, with its windows file when it has one (samples.json `windows`). */
+export async function loadSample(file: string, windows?: string): Promise<void> {
+  const fetchText = async (name: string) => {
+    const res = await fetch(`${import.meta.env.BASE_URL}samples/${name}`);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    blob = await res.blob();
+    return res;
+  };
+  let blob: Blob;
+  let windowsText: string | null = null;
+  try {
+    blob = await (await fetchText(file)).blob();
+    if (windows) windowsText = await (await fetchText(windows)).text();
   } catch (e) {
     set({ error: `sample ${file} could not be loaded: ${message(e)}` });
     return;
   }
-  await loadFile(blob, file);
+  loadWindowsWithNextFile(windowsText !== null && windows ? { text: windowsText, fileName: windows } : null);
+  try {
+    await loadFile(blob, file);
+  } finally {
+    loadWindowsWithNextFile(null); // a load that failed leaves nothing for the next file
+  }
 }
 
 async function refreshLabels(): Promise<void> {

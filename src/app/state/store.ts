@@ -12,6 +12,8 @@
  */
 import { create } from 'zustand';
 import type { DatasetSummary } from '../../core/data/dataset';
+import type { TimeAxisSummary } from '../../core/data/time';
+import type { TimeWindow } from '../../core/data/windows';
 import type { Labels, MissingPolicy, Imputation } from '../../core/data/prepare';
 import { DEFAULT_DETECTOR } from '../../core/detectors/specs';
 import type { EpochReport, ModelInfo } from '../../core/detectors/detector';
@@ -72,6 +74,16 @@ export interface AppState {
   missingPolicy: MissingPolicy;
   /** A seeded permutation of the rows, for plot sampling. */
   order: Int32Array | null;
+  /** The time column (null = row order), found by name and content on load, changed with time-select (state/time.ts). */
+  timeColumn: string | null;
+  /** What the data worker found in the time column: kind, counts and first rows of unparseable / duplicate / out-of-order times (the values stay in the worker). */
+  timeAxis: TimeAxisSummary | null;
+  /** Labelled windows matched to the time axis (rows 0-based, inclusive), or null. */
+  windows: TimeWindow[] | null;
+  /** The windows file's name. */
+  windowsFile: string | null;
+  /** NAB's probationary period: the first min(floor(0.15 n), 750) rows. */
+  probationRows: number;
   // detector
   detector: string;
   params: Record<string, Record<string, string>>;
@@ -142,6 +154,11 @@ export const useApp = create<AppState>(() => ({
   features: [],
   missingPolicy: 'median',
   order: null,
+  timeColumn: null,
+  timeAxis: null,
+  windows: null,
+  windowsFile: null,
+  probationRows: 0,
   detector: DEFAULT_DETECTOR,
   params: {},
   seed: 42,
