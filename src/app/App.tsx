@@ -12,6 +12,7 @@ import { TrainingView } from './components/TrainingView';
 import { ExplainPanel } from './components/ExplainPanel';
 import { startBackends } from './store';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { TimelineView } from './components/TimelineView';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -44,6 +45,7 @@ export function App() {
 
 const VIEWS = [
   ['scatter', 'Scatter'],
+  ['timeline', 'Timeline'],
   ['histogram', 'Score histogram'],
   ['roc', 'ROC curve'],
   ['pr', 'Precision–recall'],
@@ -67,14 +69,16 @@ function CentreViews() {
       if (view === 'training') setView('scatter');
     }
   }, [training, jobState]); // eslint-disable-line react-hooks/exhaustive-deps
-  const views = VIEWS.filter(([id]) => id !== 'training' || training);
-  const shown = view === 'training' && !training ? 'scatter' : view;
+  const hasData = useApp((s) => s.dataset !== null);
+  // Scatter and timeline need only data; the score views need a result.
+  const views = VIEWS.filter(([id]) => (id === 'training' ? training : id === 'scatter' || id === 'timeline' || hasResult));
+  const shown = (view === 'training' && !training) || (!hasResult && view !== 'training' && view !== 'timeline') ? 'scatter' : view;
   return (
     <div className="centre-views">
-      {(hasResult || training) && (
+      {(hasResult || training || hasData) && (
         <div className="tabs" role="tablist">
           {views.map(([id, label]) => (
-            <button key={id} type="button" role="tab" aria-selected={shown === id} data-testid={`tab-${id}`} className={shown === id ? 'tab active' : 'tab'} onClick={() => { auto.current = false; setView(id); }}>
+            <button key={id} type="button" role="tab" aria-selected={shown === id} data-testid={id === 'timeline' ? 'timeline-tab' : `tab-${id}`} className={shown === id ? 'tab active' : 'tab'} onClick={() => { auto.current = false; setView(id); }}>
               {label}
             </button>
           ))}
@@ -82,7 +86,9 @@ function CentreViews() {
       )}
       {shown === 'training' ? (
         <section className="panel plot-panel"><TrainingView /></section>
-      ) : shown === 'scatter' || !hasResult ? (
+      ) : shown === 'timeline' ? (
+        <TimelineView />
+      ) : shown === 'scatter' ? (
         <ScatterPlot />
       ) : (
         <section className="panel plot-panel">{shown === 'histogram' ? <ScoreHistogram /> : <CurveView kind={shown} />}</section>
