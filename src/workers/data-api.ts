@@ -13,6 +13,7 @@ import { copyPacked, packBuffers, unpackModel, type PackedModel } from '../core/
 import { decimate as decimateRows, isSorted, rowRange, type Decimated } from '../core/data/decimate';
 import { columnAxis, detectDatasetTime, rowAxis, summarizeAxis, type TimeAxis, type TimeAxisSummary } from '../core/data/time';
 import { parseWindowsFile, type TimeWindow } from '../core/data/windows';
+import { NabSweep, windowsFromLabels, type NabSweepTables } from '../core/metrics/nab-sweep';
 
 const datasets = new Map<number, Dataset>();
 let nextId = 1;
@@ -287,6 +288,22 @@ export function clearWindows(id: number): void {
 /** The dataset's windows (matched to its time axis), or null. */
 export function windowsOf(id: number): TimeWindow[] | null {
   return windowFiles.get(id)?.windows ?? null;
+}
+
+// ---- NAB and event-wise metrics at any threshold (issue 16, the metrics panel) ----
+
+/**
+ * The tables of a NabSweep (core/metrics/nab-sweep.ts) for a run's scores against the dataset's
+ * windows (its windows file, else the runs of positive `labels`), on its time axis: built here,
+ * where the time values are, and transferred to the page, which answers every threshold from them.
+ */
+export function nabSweep(id: number, scores: Float64Array, labels: Uint8Array | null): { tables: NabSweepTables; source: 'windows' | 'labels'; windows: number } | null {
+  const axis = timeAxisOf(id);
+  const file = windowsOf(id);
+  const windows = file ?? (labels ? windowsFromLabels(labels, axis.values) : null);
+  if (!windows || scores.length !== axis.values.length) return null;
+  const tables = NabSweep.build(scores, windows, axis.values);
+  return Comlink.transfer({ tables, source: file ? 'windows' : 'labels', windows: windows.length }, NabSweep.buffers(tables));
 }
 
 function get(id: number): Dataset {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { eventMetrics } from '../../src/core/metrics/event';
 import { labelRows, NAB_PROFILES, prepareSeries, scoreFlags, type NabWindow } from '../../src/core/metrics/nab';
 import { NabSweep, windowsFromLabels, type RowWindow } from '../../src/core/metrics/nab-sweep';
 import { Random } from '../../src/core/random';
@@ -60,6 +61,8 @@ function compareAt(sweep: NabSweep, scores: ArrayLike<number>, windows: RowWindo
   }
   const e = sweep.eventAt(t);
   const d = eventDirect(flags, windows, times);
+  // Part 1's plain function (windows with their start times) agrees with the direct count.
+  expect(eventMetrics(flags, windows.map((w) => ({ ...w, start: times[w.startRow], end: times[w.endRow] })), Float64Array.from(times))).toEqual(d);
   expect({ ...e, meanTimeToDetect: null }).toEqual({ ...d, meanTimeToDetect: null });
   if (d.meanTimeToDetect === null) expect(e.meanTimeToDetect).toBeNull();
   else expect(e.meanTimeToDetect).toBeCloseTo(d.meanTimeToDetect, 9);

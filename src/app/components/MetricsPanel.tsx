@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApp } from '../store';
 import { fmt, fmtInt } from '../lib/format';
+import { TimeMetrics } from './TimeMetrics';
 
 function Metric({ id, name, value, help }: { id: string; name: string; value: number | null; help: string }) {
   return (
@@ -16,6 +17,7 @@ export function MetricsPanel() {
   const threshold = useApp((s) => s.threshold);
   const labels = useApp((s) => s.labels);
   const hasLabels = labels !== null;
+  const windows = useApp((s) => s.windows);
   const [betaText, setBetaText] = useState('1');
   if (!result) return null;
   const betaValue = Number(betaText);
@@ -25,7 +27,8 @@ export function MetricsPanel() {
     return (
       <section className="panel">
         <h2>Metrics</h2>
-        <p className="muted small">Pick a label column to compare the flags with ground truth.</p>
+        <p className="muted small">{windows ? 'Point metrics need a label column.' : 'Pick a label column (or, for a time series, load a windows file) to compare the flags with ground truth.'}</p>
+        <TimeMetrics />
       </section>
     );
   }
@@ -69,6 +72,7 @@ export function MetricsPanel() {
           {m.warnings.map((w) => <li key={w}>{w}</li>)}
         </ul>
       )}
+      <TimeMetrics />
     </section>
   );
 }
