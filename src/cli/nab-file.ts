@@ -46,14 +46,14 @@ export function nabSeriesFor(file: string, ds: Dataset, timeCol: string, windows
   return prepareSeries(key, times, windows[key], file);
 }
 
-/** metrics.nab: NAB's three profiles for this file, detections = score > the detector's threshold. */
-export function nabMetrics(series: LabelledSeries, scores: ArrayLike<number>, threshold: number) {
+/** metrics.nab: NAB's three profiles for this file, detections = score > the detector's threshold (`own`) or --threshold's. */
+export function nabMetrics(series: LabelledSeries, scores: ArrayLike<number>, threshold: number, own = true) {
   const flags = new Uint8Array(scores.length);
   for (let i = 0; i < scores.length; i++) flags[i] = scores[i] > threshold ? 1 : 0;
   const profiles = scoreFlags(series, flags);
   const out: Record<string, unknown> = {
     series: series.name,
-    rule: `score > ${threshold} (the detector's own threshold)`,
+    rule: `score > ${threshold} (${own ? "the detector's own threshold" : '--threshold'})`,
     probation: series.probation,
     windows: series.windows.length,
   };
