@@ -17,6 +17,7 @@ import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/det
 import { isExplainable } from '../core/detectors/autoencoder';
 import { neighborsFor, type Neighbors } from '../core/neighbors';
 import { detectorMeta } from '../core/detectors/specs';
+import { scoreRange } from '../core/detectors/windowed';
 import { firstNonFinite, fitOverflowError, nonFiniteScoreError, scaleParamHint, type ScoreContext } from '../core/detectors/overflow';
 import type * as DataApi from './data-api';
 import type { FeatureSource, RowSelection } from './data-api';
@@ -172,8 +173,9 @@ export async function score(modelId: string, source: FeatureSource, range: [numb
   const chosen = await chosenBackend();
   const model = await modelFor(modelId);
   // Only this share's rows: the training matrix of a fit is not kept (a chunked run's peak memory is the shares, not all rows twice).
-  const X = (await dataApi().matrix(source, { kind: 'range', start: range[0], end: range[1] })).matrix;
-  const scores = await model.score(X, { backend: chosen });
+  // A windowed model reads the window_size − 1 (+ differences) rows before the share too (scoreRange), so chunks score as the whole does.
+  const rowsFrom = async (start: number, end: number) => (await dataApi().matrix(source, { kind: 'range', start, end })).matrix;
+  const { scores, rows: X } = await scoreRange(model, detectorMeta(model.detector), range[0], range[1], rowsFrom, { backend: chosen });
   await checkScores(scores, X, model.detector, source, source.columns, model.params, range[0]);
   // The scoring call says how this worker computed the scores.
   return Comlink.transfer({ scores, threshold: model.threshold, info: { ...model.info, compute: scores.compute }, hasDecision: typeof model.decisionFunction === 'function' }, [scores.buffer as ArrayBuffer]);

@@ -41,8 +41,9 @@ function ApproximateNote({ detector }: { detector: string }) {
   const fitFirstPercent = useApp((s) => s.fitFirstPercent);
   const labels = useApp((s) => s.labels);
   const dataset = useApp((s) => s.dataset);
-  // The rows the fit will train on (fit on: all, labelled normal, first N %).
-  const rows = useMemo(() => trainingRowCount({ fitOn, fitFirstPercent, labels, dataset }), [fitOn, fitFirstPercent, labels, dataset]);
+  const probationRows = useApp((s) => s.probationRows);
+  // The rows the fit will train on (fit on: all, labelled normal, first N %, probation).
+  const rows = useMemo(() => trainingRowCount({ fitOn, fitFirstPercent, labels, dataset, probationRows }), [fitOn, fitFirstPercent, labels, dataset, probationRows]);
   const method = useApp((s) => s.params.ocsvm?.method ?? 'auto');
   if (detector !== 'ocsvm') return null;
   const approximate = method === 'nystroem' || (method === 'auto' && rows > EXACT_MAX_ROWS);
@@ -98,7 +99,7 @@ export function DetectorPanel() {
       <JobProgress />
       {result && (
         <div className="model-info small" data-testid="model-info">
-          <div>{detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
+          <div>{!result.causal && <span className="badge warn" data-testid="not-causal" title="Fitted on rows it then scores beyond NAB's probationary period: scores use the future, so NAB figures leave this run out. Fit on the probationary period for causal scores.">not causal</span>} {detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
           {result.info.warnings.map((w) => <div key={w} className="warn" data-testid="model-warning">{w}</div>)}
         </div>
       )}
@@ -130,7 +131,7 @@ function JobProgress() {
   );
 }
 
-/** Which rows to fit on: all, the rows labelled normal, or the first N % (semi-supervised checks); every row is scored. */
+/** Which rows to fit on: all, the rows labelled normal, the first N % (semi-supervised checks) or NAB's probationary period (causal; the default with a time column); every row is scored. */
 function FitOnPicker() {
   const fitOn = useApp((s) => s.fitOn);
   const percent = useApp((s) => s.fitFirstPercent);
@@ -143,6 +144,7 @@ function FitOnPicker() {
           <option value="all">all rows</option>
           <option value="normal" disabled={!hasLabels}>rows labelled normal</option>
           <option value="first">the first N %</option>
+          <option value="probation">probationary period (NAB: first 15 %, at most 750 rows)</option>
         </select>
         {fitOn === 'first' && <input type="number" min={1} max={100} data-testid="fit-first-percent" value={percent} onChange={(e) => setFitOn('first', Number(e.target.value))} />}
       </span>

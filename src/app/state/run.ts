@@ -1,7 +1,7 @@
 /** Parameters, which rows to fit on, and running a detector in the pool (ids go, scores come back); training reconciliation. */
 import type { AppliedModel, AppState, FitOn } from './store';
-import { get, message, set } from './store';
-import { detectorMeta } from '../../core/detectors/specs';
+import { get, message, set, useApp } from './store';
+import { detectorMeta, usesWindows } from '../../core/detectors/specs';
 import { resolveParams } from '../../core/detectors/params';
 import { ThresholdSweep } from '../../core/metrics/sweep';
 import type { RowSelection } from '../../workers/data-api';
@@ -11,27 +11,47 @@ export function setFitOn(fitOn: FitOn, percent?: number): void {
   set({ fitOn, ...(percent !== undefined ? { fitFirstPercent: percent } : {}) });
 }
 
-/** The training rows for the current choice (resolved in the data worker), how many, and in words; a message when the choice cannot apply. */
-function trainingRows(): { rows: RowSelection; count: number; error?: string; what: string } {
-  const { fitOn, fitFirstPercent, labels, dataset, labelColumn, positive } = get();
-  const all = { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0 };
-  if (fitOn === 'all' || !dataset) return { ...all, what: 'all rows' };
+// Causal mode is the default for time series: a time column set (state/time.ts) makes the fit-on
+// choice NAB's probationary period, unless another subset was chosen; back to all rows without one.
+useApp.subscribe((s, prev) => {
+  if (s.timeColumn !== null && prev.timeColumn === null && s.fitOn === 'all') set({ fitOn: 'probation' });
+  else if (s.timeColumn === null && prev.timeColumn !== null && s.fitOn === 'probation') set({ fitOn: 'all' });
+});
+
+/**
+ * The training rows for the current choice (resolved in the data worker), how many, and in words; a
+ * message when the choice cannot apply. `causal`: whether every row after NAB's probationary period
+ * is scored by a model that never saw it (see RunResult.causal).
+ */
+function trainingRows(): { rows: RowSelection; count: number; error?: string; what: string; causal: boolean } {
+  const { fitOn, fitFirstPercent, labels, dataset, labelColumn, positive, probationRows } = get();
+  const all = { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0, causal: false };
   // An online detector (windowed_gaussian) runs as one stream over every row, in order: a subset to fit on does not apply.
-  if (detectorMeta(get().detector).online) return { ...all, what: 'all rows (online: one stream over every row, in order)' };
+  if (detectorMeta(get().detector).online) return { ...all, causal: true, what: 'all rows (online: one stream over every row, in order)' };
+  if (fitOn === 'all' || !dataset) return { ...all, what: 'all rows' };
+  if (fitOn === 'probation') {
+    const count = trainingRowCount(get());
+    if (count < 2) return { ...all, error: `NAB's probationary period of ${dataset.rows} rows is ${count} row${count === 1 ? '' : 's'}: too few to fit on`, what: '' };
+    return { rows: { kind: 'first', count }, count, causal: true, what: `the probationary period (first ${count} rows)` };
+  }
   if (fitOn === 'normal') {
+    // Windows need consecutive rows: the rows labelled normal are scattered through the series.
+    const { detector, params } = get();
+    if (usesWindows(detectorMeta(detector), formParams(detector, params))) return { ...all, error: 'a windowed detector (window_size > 0) fits on consecutive rows: choose all rows, the probationary period or the first N %', what: '' };
     if (!labels || !labelColumn) return { ...all, error: 'fitting on the rows labelled normal needs a label column', what: '' };
     const count = labels.labels.length - labels.positives;
     if (count < 2) return { ...all, error: 'fewer than 2 rows are labelled normal', what: '' };
-    return { rows: { kind: 'label', column: labelColumn, positive: positive ?? labels.positive, value: 0 }, count, what: `the ${count} rows labelled normal` };
+    return { rows: { kind: 'label', column: labelColumn, positive: positive ?? labels.positive, value: 0 }, count, causal: false, what: `the ${count} rows labelled normal` };
   }
   if (!(fitFirstPercent > 0 && fitFirstPercent <= 100)) return { ...all, error: `the first N% must be in (0, 100], got: ${fitFirstPercent}`, what: '' };
   const count = trainingRowCount(get());
-  return { rows: { kind: 'first', count }, count, what: `the first ${fitFirstPercent} % (${count} rows)` };
+  return { rows: { kind: 'first', count }, count, causal: count <= probationRows, what: `the first ${fitFirstPercent} % (${count} rows)` };
 }
 
 /** How many rows the next fit trains on (the fit-on choice applied), without building the row list. */
-export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' | 'labels' | 'dataset'>): number {
+export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' | 'labels' | 'dataset'> & { probationRows?: number }): number {
   const n = s.dataset?.rows ?? 0;
+  if (s.fitOn === 'probation') return Math.min(n, s.probationRows ?? 0);
   if (s.fitOn === 'first') return Math.min(n, Math.max(2, Math.floor((n * s.fitFirstPercent) / 100)));
   if (s.fitOn === 'normal' && s.labels) return s.labels.labels.length - s.labels.positives;
   return n;
@@ -101,7 +121,8 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
   let shown = 0;
   try {
     const t0 = performance.now();
-    const subset = model ? { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0, what: 'all rows' } : trainingRows();
+    // A model applied from elsewhere was fitted on other rows: causal here.
+    const subset = model ? { rows: { kind: 'all' } as RowSelection, count: dataset?.rows ?? 0, what: 'all rows', causal: true } : trainingRows();
     if (subset.error) {
       set({ job: { state: 'error', fraction: 0, message: subset.error } });
       return;
@@ -164,7 +185,7 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
       result: {
         detector: runDetector, params: runParams, columns: r.columns, scores: r.scores, hasDecision: r.hasDecision,
         modelThreshold: r.threshold, sweep, info: r.info, modelId: r.modelId,
-        model: { detector: runDetector, params: runParams, threshold: r.threshold, columns: r.columns }, imputed: r.imputed, missing: missingPolicy, fittedOn: subset.what,
+        model: { detector: runDetector, params: runParams, threshold: r.threshold, columns: r.columns }, imputed: r.imputed, missing: missingPolicy, fittedOn: subset.what, causal: subset.causal,
         backend: r.backend, workers: r.workers, rowBytes: r.rowBytes,
         timings: { features: t1 - t0, fit: r.timings.fit, score: r.timings.score, total: performance.now() - t0 },
       },

@@ -41,6 +41,13 @@ export interface RunResult {
   missing: MissingPolicy;
   /** Which rows the model was fitted on ('all rows', 'the 500 rows labelled normal', …). */
   fittedOn: string;
+  /**
+   * Whether every row after NAB's probationary period was scored by a model that never saw it: fitted
+   * on the probation (or a first N % no longer than it), an online detector, or a model applied from
+   * elsewhere. False for a fit on all rows or on the rows labelled normal: the page says "not causal"
+   * and leaves it out of NAB figures.
+   */
+  causal: boolean;
   backend: string;
   workers: number;
   timings: { features: number; fit: number; score: number; total: number };
@@ -126,7 +133,8 @@ export interface Explained {
   error?: string;
 }
 
-export type FitOn = 'all' | 'normal' | 'first';
+/** 'probation': NAB's probationary period, the first min(floor(0.15 n), 750) rows (the default once a time column is set). */
+export type FitOn = 'all' | 'normal' | 'first' | 'probation';
 
 /** A model kept in the workers, with what the page knows of it. */
 export interface AppliedModel {
