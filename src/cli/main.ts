@@ -66,8 +66,6 @@ score options:
   --label COL            label column (default: picked by name: label, is_anomaly, anomaly, outlier, target, y)
   --positive VALUE       the label value that marks an anomaly, when not 0/1, -1/1 or false/true
   --contamination C      'auto' or a fraction in (0, 0.5]
-  --threshold T          flag rows with score > T instead of the detector's own threshold (the page's slider);
-                         flagged, metrics (and metrics.nab / metrics.event) and --out's is_anomaly use it
   --seed N               random seed (default 42)
   --param name=value     a detector parameter by its scikit-learn name (repeatable)
   --train TRAIN.csv      fit on this file, score FILE.csv
@@ -85,9 +83,12 @@ score and evaluate, with a label:
   --curves C.csv         write the ROC and precision-recall curves at full resolution (curve,threshold,x,y)
 
 score, time series (NAB):
-  --time COL             the timestamp column (not used as a feature)
-  --windows W.json       NAB's labels/combined_windows.json: adds metrics.nab (the three profiles at the
-                         detector's own threshold) for this file, found in W.json by its name
+  --time COL             the timestamp column (not used as a feature): ISO 8601, NAB's YYYY-MM-DD HH:MM:SS (UTC),
+                         epoch s or ms (by magnitude); the JSON's time says what was read (unparseable,
+                         duplicate, out-of-order rows counted, file order kept)
+  --windows W.json       NAB's labels/combined_windows.json (this file's entry, found by its name) or a CSV of
+                         start,end: adds metrics.nab (the three profiles) and metrics.event (event-wise precision,
+                         recall, f1, mean_time_to_detect in seconds) at the detector's own threshold
 
 nab --detector ID --data DIR --windows W.json options:
   --param name=value     a detector parameter (repeatable); --seed N as for score
@@ -148,7 +149,6 @@ async function score(args: string[]): Promise<void> {
     label: { type: 'string' },
     positive: { type: 'string' },
     contamination: { type: 'string' },
-    threshold: { type: 'string' },
     seed: { type: 'string', default: '42' },
     param: { type: 'string', multiple: true },
     train: { type: 'string' },
@@ -176,9 +176,6 @@ async function score(args: string[]): Promise<void> {
   const backendPref = o.backend as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(backendPref)) fail(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got: ${backendPref}`);
   parseBeta(o.beta as string | undefined);
-  // --threshold: the page's slider on the command line (score > T), checked before the file is read.
-  const fixedThreshold = o.threshold === undefined ? null : Number(o.threshold);
-  if (fixedThreshold !== null && (String(o.threshold).trim() === '' || !Number.isFinite(fixedThreshold))) fail(`--threshold must be a number, got: '${String(o.threshold)}'`);
   // Outputs: never one of the inputs, and writable, before any work.
   checkOutputs(
     [['--out', o.out], ['--save-model', o['save-model']], ['--curves', o.curves]],
@@ -265,10 +262,12 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   if (spec.columns !== undefined && columns.length !== spec.columns) {
     fail(`${spec.id} scores exactly ${spec.columns} value column${spec.columns === 1 ? ' (a time series)' : 's'}, got ${columns.length} (${columns.join(', ')}): choose ${spec.columns === 1 ? 'one' : spec.columns} with --columns`);
   }
-  if (o.time !== undefined) getColumn(ds, o.time as string);
-  // --windows: the file's NAB windows matched to its rows now, so a bad windows file stops before the fit.
+  // --time: the time axis as the page reads it (core/data/time.ts); --windows (NAB's combined JSON or a CSV of
+  // start,end): matched to its rows now, so a bad windows file stops before the fit.
+  const timeFile = o.time !== undefined ? await import('./time-file.js') : null;
+  const timed = timeFile ? timeFile.seriesFor(file, ds, o.time as string, o.windows as string | undefined) : null;
   const nabFile = o.windows ? await import('./nab-file.js') : null;
-  const nabSeries = nabFile ? nabFile.nabSeriesFor(file, ds, o.time as string, o.windows as string) : null;
+  const nabSeries = timed?.nab ?? null;
   const target = featureMatrix(ds, columns, missing);
   const train = trainDs ? featureMatrix(trainDs, columns, missing) : target;
 
@@ -298,9 +297,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     await writeTextAtomic(o['save-model'] as string, JSON.stringify({ ...model.toJSON(), columns }, null, 1));
   }
   const sweep = new ThresholdSweep(scores, labels?.labels);
-  // --threshold (checked in score()): the page's slider; else the detector's own.
-  const fixedThreshold = o.threshold === undefined ? null : Number(o.threshold);
-  const threshold = fixedThreshold ?? model.threshold;
+  const threshold = model.threshold;
   const flagged = sweep.flaggedAt(threshold);
   const metrics = sweep.metricsAt(threshold, parseBeta(o.beta as string | undefined));
   if (o.curves) await writeCurves(o.curves as string, sweep);
@@ -322,12 +319,18 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     // Fitted attributes by scikit-learn's names where it has them (offset_, max_samples_, n_neighbors_, rho, n_support…).
     model: { n_features_in_: model.features, ...model.info.details },
     // --windows: NAB's three profiles for this file at the model's threshold (metrics.event: the timeline issue).
-    metrics: nabFile && nabSeries ? { ...(metrics ?? {}), nab: nabFile.nabMetrics(nabSeries, scores, threshold, fixedThreshold === null) } : metrics,
+    metrics: nabFile && nabSeries ? { ...(metrics ?? {}), nab: nabFile.nabMetrics(nabSeries, scores, threshold) } : metrics,
     timings_ms: { parse: round(parseMs), fit: round(result.timings.fit), score: round(result.timings.score) },
     imputed: [...train.imputed, ...(trainDs ? target.imputed : [])],
     warnings: [...model.info.warnings, ...(backend?.notes ?? [])],
     trained_on: trainDs ? trainDs.name : savedModel ? `model ${o.model as string}` : ds.name,
   };
+  // --time: the axis as read (kind, span, unparseable / duplicate / out-of-order rows); with --windows, metrics.event
+  // (event-wise precision / recall / F1, mean time to detect) at the same threshold as flagged and metrics.nab.
+  if (timeFile && timed) {
+    Object.assign(out, { time: timeFile.timeJson(timed) });
+    if (timed.windows) Object.assign(out, { metrics: { ...(out.metrics ?? {}), event: timeFile.eventJson(timed, scores, threshold) } });
+  }
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else {
     printHuman({ ...out, metrics }, ds, labels);
