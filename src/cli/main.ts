@@ -66,6 +66,8 @@ score options:
   --label COL            label column (default: picked by name: label, is_anomaly, anomaly, outlier, target, y)
   --positive VALUE       the label value that marks an anomaly, when not 0/1, -1/1 or false/true
   --contamination C      'auto' or a fraction in (0, 0.5]
+  --threshold T          flag rows with score > T instead of the detector's own threshold (the page's slider);
+                         flagged, metrics (and metrics.nab / metrics.event) and --out's is_anomaly use it
   --seed N               random seed (default 42)
   --param name=value     a detector parameter by its scikit-learn name (repeatable)
   --train TRAIN.csv      fit on this file, score FILE.csv
@@ -149,6 +151,7 @@ async function score(args: string[]): Promise<void> {
     label: { type: 'string' },
     positive: { type: 'string' },
     contamination: { type: 'string' },
+    threshold: { type: 'string' },
     seed: { type: 'string', default: '42' },
     param: { type: 'string', multiple: true },
     train: { type: 'string' },
@@ -176,6 +179,9 @@ async function score(args: string[]): Promise<void> {
   const backendPref = o.backend as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(backendPref)) fail(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got: ${backendPref}`);
   parseBeta(o.beta as string | undefined);
+  // --threshold: the page's slider on the command line (score > T), checked before the file is read.
+  const fixedThreshold = o.threshold === undefined ? null : Number(o.threshold);
+  if (fixedThreshold !== null && (String(o.threshold).trim() === '' || !Number.isFinite(fixedThreshold))) fail(`--threshold must be a number, got: '${String(o.threshold)}'`);
   // Outputs: never one of the inputs, and writable, before any work.
   checkOutputs(
     [['--out', o.out], ['--save-model', o['save-model']], ['--curves', o.curves]],
@@ -297,7 +303,9 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     await writeTextAtomic(o['save-model'] as string, JSON.stringify({ ...model.toJSON(), columns }, null, 1));
   }
   const sweep = new ThresholdSweep(scores, labels?.labels);
-  const threshold = model.threshold;
+  // --threshold (checked in score()): the page's slider; else the detector's own.
+  const fixedThreshold = o.threshold === undefined ? null : Number(o.threshold);
+  const threshold = fixedThreshold ?? model.threshold;
   const flagged = sweep.flaggedAt(threshold);
   const metrics = sweep.metricsAt(threshold, parseBeta(o.beta as string | undefined));
   if (o.curves) await writeCurves(o.curves as string, sweep);
@@ -319,7 +327,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     // Fitted attributes by scikit-learn's names where it has them (offset_, max_samples_, n_neighbors_, rho, n_support…).
     model: { n_features_in_: model.features, ...model.info.details },
     // --windows: NAB's three profiles for this file at the model's threshold (metrics.event: the timeline issue).
-    metrics: nabFile && nabSeries ? { ...(metrics ?? {}), nab: nabFile.nabMetrics(nabSeries, scores, threshold) } : metrics,
+    metrics: nabFile && nabSeries ? { ...(metrics ?? {}), nab: nabFile.nabMetrics(nabSeries, scores, threshold, fixedThreshold === null) } : metrics,
     timings_ms: { parse: round(parseMs), fit: round(result.timings.fit), score: round(result.timings.score) },
     imputed: [...train.imputed, ...(trainDs ? target.imputed : [])],
     warnings: [...model.info.warnings, ...(backend?.notes ?? [])],
