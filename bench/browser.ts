@@ -126,7 +126,7 @@ function tail(s: string, n = 6): string {
   return s.trim().split('\n').slice(-n).join(' | ');
 }
 
-interface Session {
+export interface Session {
   browser: import('@playwright/test').Browser;
   url: string;
   browserPid: number | null;
@@ -141,7 +141,7 @@ let builtOnce: { ok: true; build_ms: number } | { ok: false; skipped: string; bu
  * launch headless Chromium, and hand the lot to `fn`; a skip reason (string)
  * when something is missing. The server and the browser are always stopped.
  */
-async function withBrowser<T>(log: (s: string) => void, fn: (s: Session) => Promise<T>): Promise<T | string> {
+export async function withBrowser<T>(log: (s: string) => void, fn: (s: Session) => Promise<T>): Promise<T | string> {
   if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
   let chromium: typeof import('@playwright/test').chromium;
   try {
@@ -213,7 +213,7 @@ async function hookState<T = object>(page: import('@playwright/test').Page): Pro
 }
 
 /** A fresh page (its own context, so its own renderer) with the test hook and the file input ready. */
-async function openPage(s: Session, log: (s: string) => void, query = ''): Promise<import('@playwright/test').Page | string> {
+export async function openPage(s: Session, log: (s: string) => void, query = ''): Promise<import('@playwright/test').Page | string> {
   const page = await s.browser.newPage();
   page.on('pageerror', (e) => log(`  page error: ${e.message}`));
   await page.goto(s.url + query);

@@ -29,16 +29,18 @@ import { lofCase, lofWarmUp, type LofAgreement, type LofCase, type LofResult, ty
 import { autoencoderBench } from './autoencoder.js';
 import { ocsvmBench } from './ocsvm.js';
 import { nabBench } from './nab.js';
+import { timelineBench } from './timeline.js';
 import { ourNabRows } from './nab-detectors.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
-const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder');
+// `timeline` (1M-point series in the page, ~2 min) also runs only when named.
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline');
 
 const argv = process.argv.slice(2).map((a) => a.toLowerCase());
 /** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
@@ -593,6 +595,13 @@ async function nabSection(): Promise<void> {
   show(r.table);
 }
 
+/** Timeline: pan and zoom over a 1M-point series in the page, main-thread long tasks (bench/timeline.ts). */
+async function timelineSection(): Promise<void> {
+  const r = await timelineBench(log);
+  results.timeline = r.results;
+  show(r.table);
+}
+
 const t0 = performance.now();
 console.log(`## Anomaly Lab bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, reference ${PYTHON}\n`);
 for (const s of SECTIONS) {
@@ -609,6 +618,7 @@ for (const s of SECTIONS) {
     if (s === 'ocsvm') await ocsvmSection();
     if (s === 'autoencoder') await autoencoderSection();
     if (s === 'nab') await nabSection();
+    if (s === 'timeline') await timelineSection();
   } catch (e) {
     results[s] = { error: (e as Error).message };
     show(`### ${s}\n\nfailed: ${(e as Error).message}\n`);

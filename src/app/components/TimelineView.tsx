@@ -245,6 +245,8 @@ export function TimelineView() {
         data-visible-start={range?.[0]}
         data-visible-end={range?.[1]}
         data-rows-in-view={dec?.rows ?? 0}
+        data-drawn-start={dec?.t0}
+        data-drawn-end={dec?.t1}
         data-points-drawn={drawn?.points ?? 0}
         data-flagged-drawn={drawn?.flagged ?? 0}
         data-threshold-y={drawn?.thresholdY ?? ''}

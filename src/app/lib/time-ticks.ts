@@ -2,7 +2,7 @@
 
 const S = 1000, M = 60 * S, H = 60 * M, D = 24 * H;
 /** Steps in ms; months and years are handled apart (calendar lengths). */
-const STEPS = [S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S, M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M, H, 2 * H, 3 * H, 6 * H, 12 * H, D, 2 * D, 7 * D, 14 * D];
+const STEPS = [S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S, M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M, H, 2 * H, 3 * H, 6 * H, 12 * H, D, 2 * D, 3 * D, 7 * D, 14 * D];
 const MONTHS = [1, 2, 3, 6, 12, 24, 60, 120];
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -24,7 +24,7 @@ export function timeTicks(t0: number, t1: number, count: number): Tick[] {
     for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) ticks.push({ value: t, label: '' });
     for (const tk of ticks) {
       const d = new Date(tk.value);
-      const date = `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+      const date = `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
       const hm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${step < M ? `:${pad(d.getUTCSeconds())}` : ''}`;
       // Days: the date; within a day: the time, and the date at midnight (Grafana's habit).
       tk.label = step >= D || tk.value % D === 0 ? date : hm;

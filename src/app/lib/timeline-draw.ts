@@ -140,7 +140,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, L: Layout, s: Scene)
   ctx.restore();
 
   // Grid and axes.
-  const xt = s.kind === 'time' ? timeTicks(t0, t1, Math.max(2, Math.floor(plotW / 110))) : rowTicks(t0, t1, Math.max(2, Math.floor(plotW / 90)));
+  const xt = s.kind === 'time' ? timeTicks(t0, t1, Math.max(2, Math.floor(plotW / 75))) : rowTicks(t0, t1, Math.max(2, Math.floor(plotW / 90)));
   ctx.strokeStyle = COLORS.grid;
   ctx.fillStyle = COLORS.text;
   ctx.textAlign = 'center';
