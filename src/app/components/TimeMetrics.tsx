@@ -41,14 +41,16 @@ export function TimeMetrics() {
   if (error) return <p className="error small" data-testid="time-metrics-error">NAB and event metrics could not be computed: {error}</p>;
   // A newer run than the sweep's: its own sweep is on the way.
   if (!sweep || !result || scores !== result.scores) return null;
-  const nab = sweep.nabAt(threshold);
+  // A model that saw the rows it scores after the probation (fitted on all rows) is not causal: NAB's score would flatter it.
+  const causal = result.causal;
+  const nab = causal ? sweep.nabAt(threshold) : null;
   const ev = sweep.eventAt(threshold);
   const rel = thresholdRelation(threshold);
   const mttd = ev.meanTimeToDetect;
   const mttdText = mttd === null ? '—' : kind === 'row' ? `${fmt(mttd, 4)} rows` : fmtDuration(mttd);
   const probation = sweep.tables.probation;
   return (
-    <div className="time-metrics" data-testid="time-metrics" data-source={source ?? ''}>
+    <div className="time-metrics" data-testid="time-metrics" data-source={source ?? ''} data-causal={String(causal)}>
       <h3>Time series</h3>
       <p className="muted small" data-testid="time-metrics-source">
         {source === 'windows'
@@ -57,14 +59,19 @@ export function TimeMetrics() {
         ; flagged: score {rel.op} {fmt(rel.value, 5)}
       </p>
       <div className="metrics">
-        <Value id="nab-standard" name="NAB standard" value={nab.standard.score} help="NAB's normalised score, standard profile (A_TP 1, A_FN 1, A_FP 0.11): 100 = every window detected at its start, 0 = nothing detected" />
-        <Value id="nab-low-fp" name="NAB low FP" value={nab.reward_low_FP_rate.score} help="NAB's reward_low_FP_rate profile (A_FP 0.22)" />
-        <Value id="nab-low-fn" name="NAB low FN" value={nab.reward_low_FN_rate.score} help="NAB's reward_low_FN_rate profile (A_FN 2)" />
+        <Value id="nab-standard" name="NAB standard" value={nab ? nab.standard.score : null} help="NAB's normalised score, standard profile (A_TP 1, A_FN 1, A_FP 0.11): 100 = every window detected at its start, 0 = nothing detected" />
+        <Value id="nab-low-fp" name="NAB low FP" value={nab ? nab.reward_low_FP_rate.score : null} help="NAB's reward_low_FP_rate profile (A_FP 0.22)" />
+        <Value id="nab-low-fn" name="NAB low FN" value={nab ? nab.reward_low_FN_rate.score : null} help="NAB's reward_low_FN_rate profile (A_FN 2)" />
         <Value id="event-precision" name="Event precision" value={ev.precision} help="Merlion's revised point-adjusted: detected windows / (detected windows + flagged rows outside windows)" />
         <Value id="event-recall" name="Event recall" value={ev.recall} help="Windows with at least one flagged row / windows" />
         <Value id="event-f1" name="Event F1" value={ev.f1} help="2·P·R / (P + R) of the event precision and recall" />
         <Value id="event-mttd" name="Mean time to detect" value={mttd} text={mttdText} help={`Mean over detected windows of (first flagged row's time − window start), in ${kind === 'row' ? 'rows' : 'time'}`} />
       </div>
+      {!causal && (
+        <p className="warn small" data-testid="nab-not-causal">
+          Not causal: fitted on {result.fittedOn}, so rows after NAB's probationary period were scored by a model that saw them. NAB's score is left out; fit on the probationary period to get it.
+        </p>
+      )}
       <p className="muted small" data-testid="event-counts" data-tp={ev.tp} data-fp={ev.fp} data-fn={ev.fn}>
         {fmtInt(ev.tp)} of {fmtInt(ev.tp + ev.fn)} windows detected, {fmtInt(ev.fp)} flagged {ev.fp === 1 ? 'row' : 'rows'} outside windows.
         {' '}NAB leaves the first {fmtInt(probation)} rows (its probationary period) unscored; the event metrics count every row.
