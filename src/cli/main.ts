@@ -71,6 +71,8 @@ score options:
   --seed N               random seed (default 42)
   --param name=value     a detector parameter by its scikit-learn name (repeatable)
   --train TRAIN.csv      fit on this file, score FILE.csv
+  --fit-on all|probation fit on every row, or on NAB's probationary period (the first min(floor(0.15 n), 750) rows:
+                         causal; the default with --time), then score every row; the JSON says fit_on and causal
   --save-model M.json    write the fitted model
   --model M.json         score with a saved model instead of fitting
   --out scored.csv       write the input columns plus score, is_anomaly (and decision_function, score_samples)
@@ -165,12 +167,15 @@ async function score(args: string[]): Promise<void> {
     curves: { type: 'string' },
     time: { type: 'string' },
     windows: { type: 'string' },
+    'fit-on': { type: 'string' },
     encoding: { type: 'string' },
     json: { type: 'boolean', default: false },
   }) as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
   if (positionals.length !== 1) fail(`score needs exactly one CSV file, got ${positionals.length}`);
   parseEncoding(o.encoding as string | undefined);
   if (o.windows !== undefined && o.time === undefined) fail('--windows needs --time COL (the timestamp column the windows are matched against)');
+  if (o['fit-on'] !== undefined && o['fit-on'] !== 'all' && o['fit-on'] !== 'probation') fail(`--fit-on must be all or probation, got: '${String(o['fit-on'])}'`);
+  if (o['fit-on'] !== undefined && (o.train !== undefined || o.model !== undefined)) fail(`--fit-on chooses rows of ${'FILE'} to fit on: not with ${o.train !== undefined ? '--train' : '--model'}`);
   const file = positionals[0];
   const seed = Number(o.seed);
   if (String(o.seed).trim() === '' || !Number.isInteger(seed)) fail(`--seed must be an integer, got: '${String(o.seed)}'`);
@@ -275,7 +280,12 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const nabFile = o.windows ? await import('./nab-file.js') : null;
   const nabSeries = timed?.nab ?? null;
   const target = featureMatrix(ds, columns, missing);
-  const train = trainDs ? featureMatrix(trainDs, columns, missing) : target;
+  // --fit-on probation: NAB's probationary period, the first min(floor(0.15 n), 750) rows, then every row scored (causal
+  // rows after it); the default for a time series (--time), as in the page. An online detector runs over every row anyway.
+  const probation = !trainDs && !savedModel && !spec.online && ((o['fit-on'] as string | undefined) ?? (o.time !== undefined ? 'probation' : 'all')) === 'probation';
+  const fitRows = probation ? (await import('../core/metrics/nab.js')).probationRows(ds.rows) : ds.rows;
+  if (probation && fitRows < 1) fail(`${ds.name}: NAB's probationary period of ${ds.rows} rows is empty: nothing to fit on (--fit-on all)`);
+  const train = trainDs ? featureMatrix(trainDs, columns, missing) : probation ? { ...target, matrix: { data: target.matrix.data.subarray(0, fitRows * target.matrix.cols), rows: fitRows, cols: target.matrix.cols } } : target;
 
   const backend = spec.usesTensors ? await chooseBackend(backendPref) : null;
   // A large neighbour search (LOF, kNN) is split across the threads first; fit gets its result as a value.
@@ -290,7 +300,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const source = threads && threads.size > 0 ? { datasetId: threads.add(ds), columns, missing } : null;
   const result = await fitAndScore(
     {
-      detector: detectorId, params, train: train.matrix, score: trainDs ? target.matrix : undefined, model: savedModel,
+      detector: detectorId, params, train: train.matrix, score: trainDs || probation ? target.matrix : undefined, model: savedModel,
       names: { file: ds.name, trainFile: trainDs?.name, columns },
       scorer: threads && source ? (m, X) => threads.score(m, source, X) : undefined,
     },
@@ -332,6 +342,11 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     imputed: [...train.imputed, ...(trainDs ? target.imputed : [])],
     warnings: [...model.info.warnings, ...(backend?.notes ?? [])],
     trained_on: trainDs ? trainDs.name : savedModel ? `model ${o.model as string}` : ds.name,
+    // With --time or --fit-on: the rows fitted on, and whether every row after NAB's probationary period was scored by a model that never saw it.
+    ...(o.time !== undefined || o['fit-on'] !== undefined ? {
+      fit_on: probation ? `probation (first ${fitRows} rows)` : trainDs ? 'the --train file' : savedModel ? 'the --model file' : spec.online ? 'all rows (online)' : 'all rows',
+      causal: probation || !!trainDs || !!savedModel || !!spec.online,
+    } : {}),
   };
   // --time: the axis as read (kind, span, unparseable / duplicate / out-of-order rows); with --windows, metrics.event
   // (event-wise precision / recall / F1, mean time to detect) at the same threshold as flagged and metrics.nab.
