@@ -232,7 +232,8 @@ export function detectTime(id: number): string | null {
 /**
  * Use a column (null = row order) as the dataset's time axis. Unparseable, duplicate and out-of-order
  * times are counted, never fixed: the rows keep the file's order. Windows already loaded are matched
- * again to the new axis; when they no longer fit they are dropped and `windowsError` says why.
+ * again to the new axis from their file; when its edges are not times of this axis (row order, say)
+ * they keep their rows; when neither works they are dropped and `windowsError` says why.
  */
 export function setTime(id: number, column: string | null): TimeInfo {
   const ds = get(id);
@@ -244,11 +245,15 @@ export function setTime(id: number, column: string | null): TimeInfo {
   if (w) {
     try {
       windows = parseWindowsFile(w.text, w.fileName, ds.name, axis);
-      windowFiles.set(id, { ...w, windows });
     } catch (e) {
-      windowFiles.delete(id);
-      windowsError = e instanceof Error ? e.message : String(e);
+      // The file's edges are not times of this axis (row order, another column): the windows keep their
+      // rows, which do not move, and take this axis' values there; where a row has no value they go.
+      const kept = w.windows.map((x) => ({ start: axis.values[x.startRow], end: axis.values[x.endRow], startRow: x.startRow, endRow: x.endRow }));
+      if (kept.every((x) => Number.isFinite(x.start) && Number.isFinite(x.end))) windows = kept;
+      else windowsError = e instanceof Error ? e.message : String(e);
     }
+    if (windows) windowFiles.set(id, { ...w, windows });
+    else windowFiles.delete(id);
   }
   return { column, ...summarizeAxis(axis), windows, windowsError };
 }

@@ -161,3 +161,14 @@ describe('columnAxis: dataset columns as time', () => {
     expect(() => columnAxis(col)).toThrow(/too many distinct values/);
   });
 });
+
+describe('parseTimeCodes through a text column of epoch numbers', () => {
+  it('a stray word makes the column text; its other cells are still epoch seconds', () => {
+    const ds = parseCsvString('ts,v\n1577836800,1\nsoon,2\n1577836920,3\n', 'e.csv');
+    const axis = columnAxis(getColumn(ds, 'ts'));
+    expect(axis.kind).toBe('epoch-s');
+    expect(Array.from(axis.values)).toEqual([Date.UTC(2020, 0, 1), NaN, Date.UTC(2020, 0, 1, 0, 2)]);
+    expect(axis.unparseable).toEqual({ count: 1, firstRow: 2 });
+    expect(detectDatasetTime(ds)).toBe('ts');
+  });
+});

@@ -64,7 +64,7 @@ export function TimePicker() {
         <span className="muted" data-testid="windows-summary" data-count={windows?.length ?? 0}>
           {windows ? `${fmtInt(windows.length)} labelled window${windows.length === 1 ? '' : 's'} from ${windowsFile}` : 'No windows (NAB combined_windows.json, or a CSV of start,end)'}
         </span>
-        {windows && <button type="button" className="link" onClick={() => void clearWindows()}>clear</button>}
+        {windows && <>{' '}<button type="button" className="link" data-testid="windows-clear" onClick={() => void clearWindows()}>clear</button></>}
       </div>
     </div>
   );

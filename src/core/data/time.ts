@@ -260,18 +260,18 @@ export function parseTimes(texts: ArrayLike<string>): TimeAxis {
 }
 
 /**
- * A text column's codes over its levels read as ISO time: each level parsed once, then looked up per
- * row (a missing cell, code −1, is unparseable).
+ * A text column's codes over its levels read as time: each level parsed once (as parseTimes reads a
+ * column: the first level, the first row's text, decides ISO or epoch), then looked up per row (a
+ * missing cell, code −1, is unparseable). An epoch column with a stray word in it is such a column.
  */
 export function parseTimeCodes(codes: Int32Array, levels: readonly string[]): TimeAxis {
-  const parsed = new Float64Array(levels.length);
-  for (let k = 0; k < levels.length; k++) parsed[k] = parseTime(levels[k]);
+  const { values: parsed, kind } = parseTimes(levels);
   const values = new Float64Array(codes.length);
   for (let i = 0; i < codes.length; i++) {
     const k = codes[i];
     values[i] = k < 0 ? NaN : parsed[k];
   }
-  return axisOf(values, 'iso');
+  return axisOf(values, kind);
 }
 
 /** The row order as the time axis: value i at row i (0-based), no issues. */
