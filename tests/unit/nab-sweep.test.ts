@@ -103,6 +103,17 @@ describe('NabSweep', () => {
     expect(cases).toBeGreaterThan(1000);
   });
 
+  it('equals scoreFlags on a long series (the radix sort): negative scores, −0, ties and ±Infinity', () => {
+    const rng = new Random(11);
+    const n = 20_000;
+    const scores = Float64Array.from({ length: n }, (_, i) => (i % 997 === 0 ? -0 : i % 1999 === 0 ? Infinity : i % 2003 === 0 ? -Infinity : (rng.int(60) - 30) / 7 + (rng.float() < 0.3 ? rng.normal() * 1e-3 : 0)));
+    const windows = randomWindows(rng, n);
+    const times = Float64Array.from({ length: n }, (_, i) => 1.4e12 + 300_000 * i);
+    const sweep = new NabSweep(NabSweep.build(scores, windows, times));
+    for (const t of thresholds(scores.filter((v) => Number.isFinite(v)), 25)) compareAt(sweep, scores, windows, times, t);
+    for (const t of [-Infinity, Infinity]) compareAt(sweep, scores, windows, times, t);
+  });
+
   it('counts the mean time to detect in rows without a time axis', () => {
     const scores = [0, 0, 0.2, 0.9, 0.5, 0, 0, 0.7, 0, 0];
     const sweep = new NabSweep(NabSweep.build(scores, [{ startRow: 1, endRow: 4 }, { startRow: 8, endRow: 9 }]));
