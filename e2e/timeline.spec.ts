@@ -15,6 +15,9 @@ test('NAB nyc_taxi: windows shaded, zoom, pan, brush, reset; threshold line <-> 
   await lab.open();
   await lab.tid('sample-nyc_taxi').click();
   await lab.waitDone('nyc_taxi.csv');
+  // A series with a time column opens on the timeline by itself.
+  await expect(lab.tid('timeline-tab')).toHaveAttribute('aria-selected', 'true');
+  await expect(lab.tid('timeline-plot')).toBeVisible();
   await lab.tid('timeline-tab').click();
   const plot = lab.tid('timeline-plot');
   await expect(plot).toHaveAttribute('data-kind', 'time');
@@ -107,6 +110,8 @@ test('a series without a time column: row order, one flagged mark per spike', as
   for (let i = 0; i < n; i++) lines.push(String(Math.sin(i / 40) * 10 + (i === 700 || i === 1500 || i === 2600 ? 60 : 0)));
   await lab.upload({ name: 'sine.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
   await lab.waitDone('sine.csv');
+  // No time column: the scatter stays the first view; the timeline is a click away.
+  await expect(lab.tid('scatter-plot')).toBeVisible();
   await lab.tid('timeline-tab').click();
   const plot = lab.tid('timeline-plot');
   await expect(plot).toHaveAttribute('data-kind', 'row');

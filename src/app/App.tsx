@@ -59,17 +59,35 @@ function CentreViews() {
   const jobState = useApp((s) => s.job.state);
   // While a model trains in epochs, show its loss; back to the plot when it is done (unless the user moved on).
   const auto = useRef(false);
+  /** The view before training took over, to go back to. */
+  const before = useRef<(typeof VIEWS)[number][0]>('scatter');
   useEffect(() => {
     if (training && jobState === 'running' && view !== 'training') {
       auto.current = true;
+      before.current = view;
       setView('training');
     }
     if (jobState === 'done' && auto.current) {
       auto.current = false;
-      if (view === 'training') setView('scatter');
+      if (view === 'training') setView(before.current);
     }
   }, [training, jobState]); // eslint-disable-line react-hooks/exhaustive-deps
   const hasData = useApp((s) => s.dataset !== null);
+  // A series with a time column opens on the timeline (a scatter of a series against itself says little);
+  // back to the scatter when the next file has none, unless the user chose the timeline.
+  const datasetId = useApp((s) => s.datasetId);
+  const timeColumn = useApp((s) => s.timeColumn);
+  const autoTimeline = useRef(false);
+  useEffect(() => {
+    if (datasetId === null) return;
+    if (timeColumn !== null && view === 'scatter') {
+      autoTimeline.current = true;
+      setView('timeline');
+    } else if (timeColumn === null && autoTimeline.current && view === 'timeline') {
+      autoTimeline.current = false;
+      setView('scatter');
+    }
+  }, [datasetId, timeColumn]); // eslint-disable-line react-hooks/exhaustive-deps
   // Scatter and timeline need only data; the score views need a result.
   const views = VIEWS.filter(([id]) => (id === 'training' ? training : id === 'scatter' || id === 'timeline' || hasResult));
   const shown = (view === 'training' && !training) || (!hasResult && view !== 'training' && view !== 'timeline') ? 'scatter' : view;
@@ -78,7 +96,7 @@ function CentreViews() {
       {(hasResult || training || hasData) && (
         <div className="tabs" role="tablist">
           {views.map(([id, label]) => (
-            <button key={id} type="button" role="tab" aria-selected={shown === id} data-testid={id === 'timeline' ? 'timeline-tab' : `tab-${id}`} className={shown === id ? 'tab active' : 'tab'} onClick={() => { auto.current = false; setView(id); }}>
+            <button key={id} type="button" role="tab" aria-selected={shown === id} data-testid={id === 'timeline' ? 'timeline-tab' : `tab-${id}`} className={shown === id ? 'tab active' : 'tab'} onClick={() => { auto.current = false; autoTimeline.current = false; setView(id); }}>
               {label}
             </button>
           ))}

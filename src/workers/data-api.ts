@@ -379,7 +379,8 @@ export interface TimelineInfo {
   /** The smallest and largest time (row index for row order); NaN when none parses. */
   extent: [number, number];
   kind: 'time' | 'row';
-  /** The time of the last row of the probationary period (the first `probationRows` rows); NaN when none. */
+  /** The times of the first and last rows of the probationary period (the first `probationRows` rows); NaN when none. */
+  probationStart: number;
   probationEnd: number;
   sorted: boolean;
 }
@@ -395,6 +396,7 @@ export function timelineInfo(id: number, probationRows: number): TimelineInfo {
     rows: ds.rows,
     extent: lo <= hi ? [lo, hi] : [NaN, NaN],
     kind: times ? 'time' : 'row',
+    probationStart: last < 0 ? NaN : times ? times[0] : 0,
     probationEnd: last < 0 ? NaN : times ? times[last] : last,
     sorted: timelineSortedOf(times),
   };

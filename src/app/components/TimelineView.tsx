@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp, explainRow, setThreshold } from '../store';
-import { useTimeline, setTimelineRange, zoomTimeline, panTimeline, resetTimeline, probationRowsOf, refreshTimelineInfo } from '../state/timeline';
+import { useTimeline, setTimelineRange, zoomTimeline, panTimeline, resetTimeline, refreshTimelineInfo } from '../state/timeline';
 import { dataWorker } from '../../workers/data-client';
 import type { Decimated } from '../../core/data/decimate';
 import { COLORS, drawOverview, drawTimeline, layout, type Drawn } from '../lib/timeline-draw';
@@ -84,7 +84,8 @@ export function TimelineView() {
   const features = useApp((s) => s.features);
   const result = useApp((s) => s.result);
   const threshold = useApp((s) => s.threshold);
-  const windows = useApp((s) => (s as { windows?: { start: number; end: number }[] | null }).windows ?? null);
+  const windows = useApp((s) => s.windows);
+  const probationRows = useApp((s) => s.probationRows);
   const info = useTimeline((s) => s.info);
   const chosen = useTimeline((s) => s.range);
   const version = useTimeline((s) => s.scoresVersion);
@@ -104,7 +105,7 @@ export function TimelineView() {
   const overview = useDecimated(datasetId, columns.slice(0, 1), extent, plotW, 0);
   const [hover, setHover] = useState<Hover | null>(null);
   const [drawn, setDrawn] = useState<Drawn | null>(null);
-  const probation: [number, number] | null = info && extent && Number.isFinite(info.probationEnd) ? [extent[0], info.probationEnd] : null;
+  const probation: [number, number] | null = info && Number.isFinite(info.probationStart) && Number.isFinite(info.probationEnd) ? [info.probationStart, info.probationEnd] : null;
   const scoreRange: [number, number] | null = result ? (result.sweep.max > result.sweep.min ? [result.sweep.min - 0.05 * (result.sweep.max - result.sweep.min), result.sweep.max + 0.05 * (result.sweep.max - result.sweep.min)] : [result.sweep.min - 1, result.sweep.max + 1]) : null;
   const kind = info?.kind ?? 'row';
 
@@ -231,7 +232,7 @@ export function TimelineView() {
           {result && <span><i className="swatch dash" />threshold (drag)</span>}
           {result && <span><i className="swatch dot" />flagged</span>}
           {windows && windows.length > 0 && <span><i className="swatch window" />labelled window</span>}
-          {probation && <span><i className="swatch probation" />probation ({fmtInt(probationRowsOf(dataset.rows))} rows)</span>}
+          {probation && <span><i className="swatch probation" />probation ({fmtInt(probationRows)} rows)</span>}
         </span>
         <span className="muted small" data-testid="timeline-range">{range ? `${fmtR(range[0])} – ${fmtR(range[1])}${kind === 'time' ? ' UTC' : ''}` : ''}{kind === 'row' ? ' · row order (no time column)' : ''}</span>
         <button type="button" data-testid="timeline-reset" disabled={chosen === null} onClick={resetTimeline} title="Show the whole series">Reset zoom</button>
@@ -253,6 +254,7 @@ export function TimelineView() {
         data-probation-end={info?.probationEnd}
       >
         <canvas ref={canvasRef} className="timeline-canvas" style={{ cursor }} onMouseDown={onMouseDown} onMouseMove={onMouseMove} onMouseLeave={() => { hoverAsk.current = null; setHover(null); }} />
+        {info && !extent && <p className="muted small timeline-note">No row has a time that parses: nothing to draw on this axis. Pick another time column or row order.</p>}
         {hover && (
           <div className="point-tip" data-testid="timeline-tooltip" style={{ left: Math.min(hover.left + 12, w - 200), top: Math.max(0, hover.top - 10) }}>
             <div className="tooltip">

@@ -20,19 +20,14 @@ export interface TimelineState {
 
 export const useTimeline = create<TimelineState>(() => ({ range: null, info: null, scoresVersion: 0 }));
 
-/** NAB's probationary period: the first min(floor(0.15 n), 750) rows. */
-export function probationRowsOf(n: number): number {
-  return Math.min(Math.floor(0.15 * n), 750);
-}
-
 /** Ask the data worker for the series' extent and probation end (after a load or a new time column). */
 export async function refreshTimelineInfo(): Promise<void> {
-  const { datasetId, dataset } = useApp.getState();
+  const { datasetId, dataset, probationRows } = useApp.getState();
   if (datasetId === null || !dataset) {
     useTimeline.setState({ info: null, range: null });
     return;
   }
-  const info = await dataWorker().timelineInfo(datasetId, probationRowsOf(dataset.rows));
+  const info = await dataWorker().timelineInfo(datasetId, probationRows);
   if (useApp.getState().datasetId === datasetId) useTimeline.setState({ info, range: null });
 }
 
@@ -81,8 +76,7 @@ export function resetTimeline(): void {
 let lastScores: Float64Array | null = null;
 useApp.subscribe((s, prev) => {
   // A new time axis (the data slice's timeAxis summary changes with each setTime) moves the extent too.
-  const axisChanged = (s as { timeAxis?: unknown }).timeAxis !== (prev as { timeAxis?: unknown }).timeAxis;
-  if (axisChanged && s.datasetId === prev.datasetId) void refreshTimelineInfo().catch(() => undefined);
+  if ((s.timeAxis !== prev.timeAxis || s.probationRows !== prev.probationRows) && s.datasetId === prev.datasetId) void refreshTimelineInfo().catch(() => undefined);
   if (s.datasetId !== prev.datasetId) {
     void refreshTimelineInfo().catch(() => undefined);
     if (prev.datasetId !== null) void dataWorker().putScores(prev.datasetId, null).catch(() => undefined);
