@@ -77,8 +77,20 @@ function num(s: string, i: number, count: number): number {
   return v;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+/** Where the scanner stands in the text (module state: no closure, no allocation per cell). */
+let at = 0;
+
+/** One or two digits at `at` (advancing it); -1 when there is none. */
+function oneOrTwo(s: string, n: number): number {
+  const a = at < n ? s.charCodeAt(at) - C0 : -1;
+  if (!(a >= 0 && a <= 9)) return -1;
+  const b = at + 1 < n ? s.charCodeAt(at + 1) - C0 : -1;
+  if (b >= 0 && b <= 9) {
+    at += 2;
+    return a * 10 + b;
+  }
+  at += 1;
+  return a;
 }
 
 /**
@@ -100,71 +112,58 @@ export function parseTime(text: string): number {
   const y = num(s, 0, 4);
   const sep = s.charCodeAt(4);
   if (y < 0 || (sep !== 45 && sep !== 47)) return NaN; // '-' or '/'
-  let i = 5;
-  // Month and day: one or two digits each.
-  const two = (): number => {
-    if (i < n && isDigit(s.charCodeAt(i))) {
-      if (i + 1 < n && isDigit(s.charCodeAt(i + 1))) {
-        i += 2;
-        return num(s, i - 2, 2);
-      }
-      i += 1;
-      return num(s, i - 1, 1);
-    }
-    return -1;
-  };
-  const mo = two();
-  if (mo < 0 || s.charCodeAt(i) !== sep) return NaN;
-  i++;
-  const d = two();
+  at = 5;
+  const mo = oneOrTwo(s, n);
+  if (mo < 0 || s.charCodeAt(at) !== sep) return NaN;
+  at++;
+  const d = oneOrTwo(s, n);
   if (d < 0) return NaN;
   let h = 0, mi = 0, sec = 0, frac = 0, offset = 0;
-  if (i < n) {
-    const c = s.charCodeAt(i);
+  if (at < n) {
+    const c = s.charCodeAt(at);
     if (c !== 84 && c !== 116 && c !== 32) return NaN; // 'T', 't', ' '
-    i++;
-    h = two();
-    if (h < 0 || s.charCodeAt(i) !== 58) return NaN; // ':'
-    mi = num(s, i + 1, 2);
+    at++;
+    h = oneOrTwo(s, n);
+    if (h < 0 || s.charCodeAt(at) !== 58) return NaN; // ':'
+    mi = num(s, at + 1, 2);
     if (mi < 0) return NaN;
-    i += 3;
-    if (i < n && s.charCodeAt(i) === 58) {
-      sec = num(s, i + 1, 2);
+    at += 3;
+    if (at < n && s.charCodeAt(at) === 58) {
+      sec = num(s, at + 1, 2);
       if (sec < 0) return NaN;
-      i += 3;
-      const f = s.charCodeAt(i);
-      if (i < n && (f === 46 || f === 44)) { // '.' or ','
-        const from = ++i;
+      at += 3;
+      const f = s.charCodeAt(at);
+      if (at < n && (f === 46 || f === 44)) { // '.' or ','
+        const from = ++at;
         let v = 0;
-        while (i < n && isDigit(s.charCodeAt(i))) v = v * 10 + (s.charCodeAt(i++) - C0);
-        if (i === from) return NaN;
-        frac = v === 0 ? 0 : (v / 10 ** (i - from)) * 1000;
+        for (let dg = at < n ? s.charCodeAt(at) - C0 : -1; dg >= 0 && dg <= 9; dg = ++at < n ? s.charCodeAt(at) - C0 : -1) v = v * 10 + dg;
+        if (at === from) return NaN;
+        frac = v === 0 ? 0 : (v / 10 ** (at - from)) * 1000;
       }
     }
-    if (i < n && s.charCodeAt(i) === 32) i++; // '07:15:00 +02:00'
-    if (i < n) {
-      const z = s.charCodeAt(i);
-      if ((z === 90 || z === 122) && i + 1 === n) { // 'Z'
-        i++;
+    if (at < n && s.charCodeAt(at) === 32) at++; // '07:15:00 +02:00'
+    if (at < n) {
+      const z = s.charCodeAt(at);
+      if ((z === 90 || z === 122) && at + 1 === n) { // 'Z'
+        at++;
       } else if (z === 43 || z === 45) { // '+' / '-'
-        const sign = z === 43 ? 1 : -1;
-        const oh = num(s, i + 1, 2);
+        const oh = num(s, at + 1, 2);
         let om = 0;
-        let end = i + 3;
+        let end = at + 3;
         if (end < n) {
           if (s.charCodeAt(end) === 58) end++;
           om = num(s, end, 2);
           end += 2;
         }
         if (oh < 0 || om < 0 || oh > 23 || om > 59 || end !== n) return NaN;
-        offset = sign * (oh * 60 + om) * 60_000;
-        i = n;
+        offset = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60_000;
+        at = n;
       } else {
         return NaN;
       }
     }
   }
-  if (i !== n) return NaN;
+  if (at !== n) return NaN;
   return utc(y, mo, d, h, mi, sec, frac) - offset;
 }
 
