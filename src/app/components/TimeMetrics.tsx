@@ -51,20 +51,26 @@ export function TimeMetrics() {
   const probation = sweep.tables.probation;
   return (
     <div className="time-metrics" data-testid="time-metrics" data-source={source ?? ''} data-causal={String(causal)}>
-      <h3>Time series</h3>
+      <h3>Time series: windows</h3>
       <p className="muted small" data-testid="time-metrics-source">
         {source === 'windows'
           ? `${fmtInt(windows)} ${windows === 1 ? 'window' : 'windows'} from ${windowsFile ?? 'the windows file'}`
           : `no windows file: each run of consecutive positive labels is a window (${fmtInt(windows)})`}
         ; flagged: score {rel.op} {fmt(rel.value, 5)}
       </p>
+      <div className="metrics-caption" title="NAB: the Numenta Anomaly Benchmark's score of this series (windows, probation, sigmoid weights), one per application profile">NAB score</div>
+      <div className="metrics three" data-testid="nab-metrics">
+        <Value id="nab-standard" name="standard" value={nab ? nab.standard.score : null} help="NAB's normalised score, standard profile (A_TP 1, A_FN 1, A_FP 0.11): 100 = every window detected at its start, 0 = nothing detected" />
+        <Value id="nab-low-fp" name="low FP" value={nab ? nab.reward_low_FP_rate.score : null} help="NAB's reward_low_FP_rate profile (A_FP 0.22)" />
+        <Value id="nab-low-fn" name="low FN" value={nab ? nab.reward_low_FN_rate.score : null} help="NAB's reward_low_FN_rate profile (A_FN 2)" />
+      </div>
+      <div className="metrics-caption" title="Merlion's revised point-adjusted definition">Event-wise: a window counts once</div>
+      <div className="metrics three" data-testid="event-metrics">
+        <Value id="event-precision" name="precision" value={ev.precision} help="Merlion's revised point-adjusted: detected windows / (detected windows + flagged rows outside windows)" />
+        <Value id="event-recall" name="recall" value={ev.recall} help="Windows with at least one flagged row / windows" />
+        <Value id="event-f1" name="F1" value={ev.f1} help="2·P·R / (P + R) of the event precision and recall" />
+      </div>
       <div className="metrics">
-        <Value id="nab-standard" name="NAB standard" value={nab ? nab.standard.score : null} help="NAB's normalised score, standard profile (A_TP 1, A_FN 1, A_FP 0.11): 100 = every window detected at its start, 0 = nothing detected" />
-        <Value id="nab-low-fp" name="NAB low FP" value={nab ? nab.reward_low_FP_rate.score : null} help="NAB's reward_low_FP_rate profile (A_FP 0.22)" />
-        <Value id="nab-low-fn" name="NAB low FN" value={nab ? nab.reward_low_FN_rate.score : null} help="NAB's reward_low_FN_rate profile (A_FN 2)" />
-        <Value id="event-precision" name="Event precision" value={ev.precision} help="Merlion's revised point-adjusted: detected windows / (detected windows + flagged rows outside windows)" />
-        <Value id="event-recall" name="Event recall" value={ev.recall} help="Windows with at least one flagged row / windows" />
-        <Value id="event-f1" name="Event F1" value={ev.f1} help="2·P·R / (P + R) of the event precision and recall" />
         <Value id="event-mttd" name="Mean time to detect" value={mttd} text={mttdText} help={`Mean over detected windows of (first flagged row's time − window start), in ${kind === 'row' ? 'rows' : 'time'}`} />
       </div>
       {!causal && (
