@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventMetrics } from '../../src/core/metrics/event';
-import { labelRows, NAB_PROFILES, prepareSeries, scoreFlags, type NabWindow } from '../../src/core/metrics/nab';
+import { labelRows, NAB_PROFILES, prepareSeries, scoreFile, scoreFlags, type NabWindow } from '../../src/core/metrics/nab';
+import { nextDown } from '../../src/core/metrics/quantile';
 import { NabSweep, windowsFromLabels, type RowWindow } from '../../src/core/metrics/nab-sweep';
 import { Random } from '../../src/core/random';
 
@@ -169,11 +170,20 @@ describe('NabSweep', () => {
     for (let i = 48; i < values.length; i++) {
       let m = 0;
       for (let j = i - 48; j < i; j++) m += values[j];
-      scores[i] = Math.abs(values[i] - m / 48) / 1000;
+      scores[i] = Math.min(1, Math.abs(values[i] - m / 48) / 30_000);
     }
     const times = Float64Array.from(stamps, (s) => Date.parse(`${s.replace(' ', 'T')}Z`));
     const sweep = new NabSweep(NabSweep.build(scores, rows, times));
     expect(series.windows.length).toBe(5);
     for (const t of thresholds(scores, 40)) compareAt(sweep, scores, rows, times, t);
+    // NAB's own rule, score ≥ t (scoreFile), is the house's score > the largest double below t.
+    for (const t of thresholds(scores, 200).filter((x) => x >= 0 && x <= 1)) {
+      const want = scoreFile(series, scores, t);
+      const got = sweep.nabAt(nextDown(t));
+      for (const name of Object.keys(NAB_PROFILES)) {
+        expect(got[name].detected).toBe(want[name].detected);
+        expect(Math.abs((got[name].score as number) - (want[name].score as number))).toBeLessThanOrEqual(1e-11 * (1 + Math.abs(want[name].score as number)));
+      }
+    }
   });
 });
