@@ -31,10 +31,12 @@ export function timeTicks(t0: number, t1: number, count: number): Tick[] {
     }
     return ticks;
   }
-  const months = MONTHS.find((m) => m * 30 * D >= raw) ?? Math.ceil(raw / (365 * D)) * 12;
+  const months = MONTHS.find((m) => m * 30.44 * D >= raw) ?? Math.ceil(raw / (365.25 * D)) * 12; // 30.44 days: a mean month
   const start = new Date(t0);
   let y = start.getUTCFullYear(), m = start.getUTCMonth();
   m = Math.ceil(m / months) * months;
+  y += Math.floor(m / 12);
+  m %= 12;
   for (let k = 0; k < 1000; k++) {
     const t = Date.UTC(y, m, 1);
     if (t > t1) break;
