@@ -3,7 +3,7 @@
  * windowed model applied again, `--fit-on probation` (the default with --time) and its causality,
  * and the one-line errors.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,37 @@ describe('score over sliding windows', () => {
     // Fitted on every row, the change after row 800 reaches the scores before it.
     expect(a2.slice(0, 800)).not.toEqual(a1.slice(0, 800));
   }, 120_000);
+
+  it('a file over 20 MB, scored across the CLI\'s threads in chunks (each reading the rows before it), equals one piece in-process', async () => {
+    // 290,000 rows × 4 columns of 17-digit values: ~21 MB, past the 20 MB at which score starts its scoring threads
+    // (and past the 200,000 rows from which they share the scoring).
+    const n = 290_000;
+    const cols = 4;
+    const values = new Float64Array(n * cols);
+    const lines = ['a,b,c,d'];
+    for (let i = 0; i < n; i++) {
+      const row: string[] = [];
+      for (let c = 0; c < cols; c++) {
+        const v = Number((10 + 3 * Math.sin(i / (40 + c)) + ((i * 7919 + c * 31) % 101) / 101 + (i % 50_000 === 7_777 ? 9 : 0)).toFixed(15));
+        values[i * cols + c] = v;
+        row.push(String(v));
+      }
+      lines.push(row.join(','));
+    }
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const out = join(dir, 'big-out.csv');
+    const r = await cliAsync('score', file, '--detector', 'knn', '--param', 'window_size=3', '--param', 'differences=1', '--fit-on', 'probation', '--out', out, '--json');
+    expect(statSync(file).size).toBeGreaterThan(20e6);
+    expect(r.stderr).toBe('');
+    const fitRows = probationRows(n);
+    const model = await fitModel('knn', { window_size: 3, differences: 1 }, { data: values.subarray(0, fitRows * cols), rows: fitRows, cols });
+    const whole = await model.score({ data: values, rows: n, cols });
+    const cli = scoresOf(out);
+    let differ = 0;
+    for (let i = 0; i < n; i++) if (cli[i] !== whole[i]) differ++;
+    expect(differ).toBe(0);
+  }, 240_000);
 
   it('one-line errors: a bad --fit-on, --fit-on with --train, too short a series for the window', async () => {
     const file = join(dir, 'c.csv');
