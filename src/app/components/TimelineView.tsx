@@ -145,6 +145,8 @@ export function TimelineView() {
   // Hover: the nearest row from the data worker (one request in flight, the newest waiting).
   const hoverAsk = useRef<{ t: number; left: number; top: number } | null>(null);
   const hoverBusy = useRef(false);
+  /** Whether the pointer is over the plot: an answer that arrives after it left shows nothing. */
+  const inside = useRef(false);
   const askHover = (t: number, left: number, top: number) => {
     hoverAsk.current = { t, left, top };
     if (hoverBusy.current || datasetId === null) return;
@@ -154,7 +156,7 @@ export function TimelineView() {
         const a = hoverAsk.current;
         hoverAsk.current = null;
         const near = await dataWorker().nearestRow(datasetId, columns, a.t).catch(() => null);
-        if (near) setHover({ ...near, left: a.left, top: a.top });
+        if (near && inside.current) setHover({ ...near, left: a.left, top: a.top });
       }
       hoverBusy.current = false;
     })();
@@ -191,6 +193,7 @@ export function TimelineView() {
 
   const onMouseMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (e.buttons) return;
+    inside.current = true;
     const box = e.currentTarget.getBoundingClientRect();
     const px = e.clientX - box.left, py = e.clientY - box.top;
     setCursor(result && nearThreshold(py) ? 'ns-resize' : 'crosshair');
@@ -253,7 +256,7 @@ export function TimelineView() {
         data-threshold-y={drawn?.thresholdY ?? ''}
         data-probation-end={info?.probationEnd}
       >
-        <canvas ref={canvasRef} className="timeline-canvas" style={{ cursor }} onMouseDown={onMouseDown} onMouseMove={onMouseMove} onMouseLeave={() => { hoverAsk.current = null; setHover(null); }} />
+        <canvas ref={canvasRef} className="timeline-canvas" style={{ cursor }} onMouseDown={onMouseDown} onMouseMove={onMouseMove} onMouseEnter={() => { inside.current = true; }} onMouseLeave={() => { inside.current = false; hoverAsk.current = null; setHover(null); }} />
         {info && !extent && <p className="muted small timeline-note">No row has a time that parses: nothing to draw on this axis. Pick another time column or row order.</p>}
         {hover && (
           <div className="point-tip" data-testid="timeline-tooltip" style={{ left: Math.min(hover.left + 12, w - 200), top: Math.max(0, hover.top - 10) }}>

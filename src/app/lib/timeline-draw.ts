@@ -291,9 +291,16 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, L: Layout, s: Scene)
   // Panel titles, top-left inside each panel.
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  ctx.fillStyle = COLORS.muted;
-  ctx.fillText(s.columns.join(', '), L.left + 6, L.valueTop + 4);
-  if (L.scoreH > 0) ctx.fillText('anomaly score', L.left + 6, L.scoreTop + 4);
+  // On a light backing, so a line or the threshold under a title leaves it readable.
+  const title = (text: string, top: number) => {
+    const w = ctx.measureText(text).width;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(L.left + 2, top + 2, w + 8, 15);
+    ctx.fillStyle = COLORS.muted;
+    ctx.fillText(text, L.left + 6, top + 4);
+  };
+  title(s.columns.join(', '), L.valueTop);
+  if (L.scoreH > 0) title('anomaly score', L.scoreTop);
 
   // Crosshair and the hovered row's markers.
   if (s.hover) {
