@@ -6,7 +6,7 @@
  * worker can decimate them beside the rows; a threshold move never touches it.
  */
 import { create } from 'zustand';
-import { dataWorker } from '../../workers/data-client';
+import { dataWorker, Comlink } from '../../workers/data-client';
 import type { TimelineInfo } from '../../workers/data-api';
 import { useApp } from './store';
 
@@ -86,6 +86,7 @@ useApp.subscribe((s, prev) => {
     lastScores = scores;
     const id = s.datasetId;
     if (id === null) return;
-    void dataWorker().putScores(id, scores ? scores.slice() : null).then(() => useTimeline.setState((t) => ({ scoresVersion: t.scoresVersion + 1 }))).catch(() => undefined);
+    const copy = scores ? scores.slice() : null; // the store keeps its own; the copy is moved, not cloned again
+    void dataWorker().putScores(id, copy ? Comlink.transfer(copy, [copy.buffer]) : null).then(() => useTimeline.setState((t) => ({ scoresVersion: t.scoresVersion + 1 }))).catch(() => undefined);
   }
 });
