@@ -203,6 +203,7 @@ export function drop(id: number): void {
   datasets.delete(id);
   timeAxes.delete(id);
   windowFiles.delete(id);
+  timelineScores.delete(id);
   if (plan?.key.startsWith(`${id}|`)) plan = null;
 }
 
