@@ -33,6 +33,7 @@
 import { DataError } from '../data/errors.js';
 import { NAB_PROFILES, type CostMatrix, type NabProfiles } from './nab-profiles.js';
 import { parseNabTime } from './nab-time.js';
+import { radixOrder } from './radix-order.js';
 
 export { NAB_PROFILES, NAB_PROFILES_JSON, loadProfiles, type CostMatrix, type NabProfiles } from './nab-profiles.js';
 export { parseNabTime } from './nab-time.js';
@@ -344,7 +345,7 @@ function buildSweep(items: readonly NabScored[]): Sweep {
     w0 += s.windows.length;
   }
   // In score order, so that each profile's sweep reads them in sequence.
-  const order = descendingOrder(score);
+  const order = radixOrder(score, identity(total), true);
   const sScore = new Float64Array(total);
   const sSigmoid = new Float64Array(total);
   const sWindow = new Int32Array(total);
@@ -357,55 +358,6 @@ function buildSweep(items: readonly NabScored[]): Sweep {
   return { score: sScore, sigmoid: sSigmoid, window: sWindow, windows, scored };
 }
 
-/**
- * Row indices by score, highest first, equal scores in index order (NAB's stable sort): an LSD radix
- * sort on the scores' bits (non-negative doubles order as their bit patterns), 4 passes of 16 bits —
- * ~10× faster than a comparator sort on 365k rows.
- */
-function descendingOrder(score: Float64Array): Uint32Array {
-  const n = score.length;
-  const f = new Float64Array(1);
-  const u = new Uint32Array(f.buffer);
-  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  const [LO, HI] = little ? [0, 1] : [1, 0];
-  // Keys travel with the indices, so each pass reads them in order (no random access).
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  let order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    f[0] = score[i] + 0; // + 0 turns −0 into +0
-    // Complemented bits: ascending bit order becomes descending score order.
-    lo[i] = ~u[LO] >>> 0;
-    hi[i] = ~u[HI] >>> 0;
-    order[i] = i;
-  }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  let order2 = new Uint32Array(n);
-  const count = new Uint32Array(65536);
-  for (let pass = 0; pass < 4; pass++) {
-    const shift = pass % 2 === 0 ? 0 : 16;
-    const key = pass < 2 ? lo : hi;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(key[i] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let b = 0; b < 65536; b++) {
-      const c = count[b];
-      count[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const d = count[(key[i] >>> shift) & 0xffff]++;
-      order2[d] = order[i];
-      lo2[d] = lo[i];
-      hi2[d] = hi[i];
-    }
-    [order, order2] = [order2, order];
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
-  }
-  return order;
-}
 
 /**
  * The corpus-wide threshold for one profile, as NAB's sweeper finds it: the candidate (1.1, then
@@ -499,4 +451,10 @@ export function scoreCorpus(inputs: readonly NabInput[], windows: NabWindows, op
     return { series: prepareSeries(f.name, f.timestamps, w), scores: f.scores };
   });
   return scoreLabelled(items, options);
+}
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
