@@ -4,7 +4,8 @@
  * NAB's corpus runner. Runs a detector over every series of a NAB data folder
  * (`DIR/<category>/<file>.csv`, `timestamp,value`; the series the windows file names) the way NAB
  * runs one (src/core/detectors/series-run.ts: online detectors causally over every row, others
- * fitted on the probationary period; scores outside [0, 1] mapped by their running ECDF), then
+ * fitted on the probationary period; their scores mapped by their running ECDF unless the detector
+ * is online with scores in [0, 1], as windowed_gaussian), then
  * scores the corpus with NAB's scorer (src/core/metrics/nab.ts), each profile's threshold optimised
  * over the corpus unless `--threshold` is given.
  *
@@ -217,7 +218,7 @@ export async function nabRun(args: string[]): Promise<void> {
       ? 'online: each series scored causally from its first row (fit runs the stream; a row\'s score uses only earlier rows)'
       : `probation: fitted on each series' probationary period, its first min(floor(0.15 n), 750) rows (e.g. ${probationRows(items[0].series.rows)} of ${items[0].series.rows} in ${items[0].series.name}), then every row scored`,
     scores: mapped
-      ? "mapped into [0, 1] causally by the running ECDF: each score's share of the earlier scores of its series strictly below it (the detector's scores are not bounded to [0, 1])"
+      ? `mapped into [0, 1] causally by the running ECDF: each score's share of the earlier scores of its series strictly below it (${scoresInUnitRange(detector.id) ? "the detector's scores lie in [0, 1] but on each series' own scale: a model fitted per series" : "the detector's scores are not bounded to [0, 1]"}; one threshold is used over the corpus)`
       : scoresInUnitRange(detector.id) ? 'as the detector gives them (they lie in [0, 1])' : 'as the detector gives them',
     digits: digits ?? 'full',
     rounding: digits === null ? 'none: every bit of each score' : `each score rounded to ${digits} significant digits before scoring and writing${digits === 12 ? " (as NAB's published results files: Python 2's str(float))" : ''}`,

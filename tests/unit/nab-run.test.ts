@@ -80,6 +80,13 @@ describe('nab --detector ID --data DIR: the corpus runner', () => {
     expect(j.standard.detected).toBe(3);
   }, 120_000);
 
+  it('iforest: its scores in [0, 1] are on each series\' own scale, so they are mapped by the running ECDF too, and the JSON says why', () => {
+    const r = cli('nab', '--detector', 'iforest', '--data', small.data, '--windows', small.windows, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.scores).toMatch(/^mapped into \[0, 1\] causally by the running ECDF: .*on each series' own scale/);
+  }, 120_000);
+
   it('bad input: one line naming the file and row, exit 2', () => {
     const bad = corpus(join(dir, 'bad'));
     const f = join(bad.data, 'catA', 'two.csv');

@@ -1,0 +1,97 @@
+/**
+ * Why windows hurt on NAB (issue 16): for each setting, the corpus-optimised standard threshold and
+ * where the flags land. Rows flagged outside the labelled windows (FP) are split into those within
+ * W − 1 rows after a window's end ("tail": the windowed vector still holds the window's last rows)
+ * and the rest, with their summed NAB weight (standard profile); flags are also counted in runs of
+ * consecutive rows (a "burst"), whose mean length shows how long one flag persists.
+ *
+ *   node --import tsx bench/nab-windowed-diagnose.ts
+ */
+import path from 'node:path';
+import { runSeries } from '../src/core/detectors/series-run.js';
+import { NAB_PROFILES, prepareSeries, scoreLabelled, type LabelledSeries } from '../src/core/metrics/nab.js';
+import { readNabSeries, roundScore } from '../src/cli/nab-run.js';
+import { NAB_ROOT, loadNabCorpus } from './nab.js';
+import { label } from './nab-windowed.js';
+import { runningEcdf } from '../src/core/stream/running-ecdf.js';
+
+/** How each setting's raw scores become NAB scores: as the runner did, ECDF over every earlier row, ECDF over the tiling windows' rows. */
+const MAPPINGS = (process.argv[3] ?? 'runner,all,tiled').split(',');
+
+const SETTINGS: { detector: string; params: Record<string, unknown> }[] = JSON.parse(process.argv[2] ?? 'null') ?? [
+  { detector: 'zscore', params: {} },
+  ...[2, 5, 10].map((w) => ({ detector: 'zscore', params: { window_size: w } })),
+];
+
+const corpus = loadNabCorpus();
+if (!corpus) throw new Error(`no NAB corpus at ${NAB_ROOT}`);
+const series = corpus.series.map((s) => readNabSeries(path.join(NAB_ROOT, 'data', s.name), s.name));
+const labelled: LabelledSeries[] = series.map((s) => prepareSeries(s.name, s.timestamps, corpus.windows[s.name]));
+const fpW = NAB_PROFILES.standard.fpWeight;
+for (const e of SETTINGS) {
+  const W = Number(e.params.window_size ?? 1) || 1;
+  const runs = [];
+  for (const s of series) runs.push(await runSeries(e.detector, e.params, s.values, { seed: 42, name: s.name }));
+  for (const mapping of MAPPINGS) {
+  const scores = runs.map((r) => Float64Array.from(mapping === 'runner' ? r.scores : mapping === 'tiled' ? tiledEcdf(r.raw, W) : runningEcdf(r.raw), (v) => roundScore(v, 12)));
+  const res = scoreLabelled(labelled.map((l, k) => ({ series: l, scores: scores[k] })), { profile: 'standard' }).standard;
+  const t = res.threshold;
+  let tail = 0, tailCost = 0, other = 0, otherCost = 0, bursts = 0, flagged = 0, fpFiles = 0;
+  for (let k = 0; k < labelled.length; k++) {
+    const l = labelled[k];
+    let prev = false;
+    let fileFp = 0;
+    for (let i = l.probation; i < l.rows; i++) {
+      const f = scores[k][i] >= t;
+      if (f) { flagged++; if (!prev) bursts++; }
+      prev = f;
+      if (!f || l.windowOf[i] >= 0) continue;
+      fileFp++;
+      const afterEnd = l.windows.some((w) => i > w.end && i - w.end <= W - 1);
+      if (afterEnd) { tail++; tailCost += l.sigmoid[i] * fpW; } else { other++; otherCost += l.sigmoid[i] * fpW; }
+    }
+    if (fileFp) fpFiles++;
+  }
+  console.log(JSON.stringify({ setting: label(e), mapping, standard: +res.score!.toFixed(2), threshold: t, tp_rows: res.tp, fp_rows: res.fp, detected: res.detected, windows: res.windows, fp_tail: tail, fp_tail_cost: +tailCost.toFixed(2), fp_other: other, fp_other_cost: +otherCost.toFixed(2), bursts, mean_burst: +(flagged / Math.max(1, bursts)).toFixed(2), files_with_fp: fpFiles }));
+}
+}
+
+/**
+ * Tried and dropped: the running ECDF ranking each score among the scores of the windows that tile
+ * the series (rows W − 1, 2W − 1, …) only, so one unusual value counts once, not W times.
+ */
+function tiledEcdf(scores: ArrayLike<number>, every = 1): Float64Array {
+  if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`running ECDF: every must be a positive integer, got ${every}`);
+  const n = scores.length;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  // Ranks 1…m of the distinct values (NaN refused: a score must be a number).
+  const sorted = Float64Array.from(scores).sort();
+  if (Number.isNaN(sorted[n - 1])) throw new RangeError(`running ECDF: score ${Array.from(scores).findIndex((s) => Number.isNaN(s)) + 1} is NaN`);
+  const distinct = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[m++] = sorted[i];
+  const tree = new Uint32Array(m + 1);
+  for (let i = 0; i < n; i++) {
+    const r = rankOf2(distinct, m, scores[i]);
+    // Earlier scores with rank < r: the prefix count up to r − 1.
+    let below = 0;
+    for (let k = r - 1; k > 0; k -= k & -k) below += tree[k];
+    const counted = Math.floor(i / every);
+    out[i] = counted === 0 ? 0 : below / counted;
+    if ((i + 1) % every === 0) for (let k = r; k <= m; k += k & -k) tree[k]++;
+  }
+  return out;
+}
+
+/** 1-based rank of v among distinct[0 … m) (sorted ascending; v is one of them). */
+function rankOf2(distinct: Float64Array, m: number, v: number): number {
+  let lo = 0;
+  let hi = m - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (distinct[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
+}
