@@ -59,8 +59,11 @@ describe('autoencoder: parameters', () => {
     expect(resolveParams(autoencoder.params)).toEqual({
       hidden_neuron_list: '64,32', hidden_activation_name: 'relu', batch_norm: true, dropout_rate: 0.2, lr: 0.001, weight_decay: 1e-5,
       epoch_num: 10, batch_size: 32, preprocessing: true, validation_size: 0.1, patience: 0, contamination: 0.1,
+      // Sliding windows (issue 16), off by default: every tabular detector has them.
+      window_size: 0, stride: 1, differences: 0,
     });
-    expect(getDetector('autoencoder')).toBe(autoencoder);
+    // The registry wraps tabular detectors for sliding windows (windowed.ts): the same spec, fit and load wrapped.
+    expect(getDetector('autoencoder')).toMatchObject({ id: autoencoder.id, name: autoencoder.name, params: autoencoder.params });
     expect(autoencoder.usesTensors).toBe(true);
     expect(DEFAULT_DETECTOR).toBe('iforest');
     expect(layerWidths(7, '64,32')).toEqual([7, 64, 32, 64, 7]);
