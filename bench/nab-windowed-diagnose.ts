@@ -5,7 +5,8 @@
  * and the rest, with their summed NAB weight (standard profile); flags are also counted in runs of
  * consecutive rows (a "burst"), whose mean length shows how long one flag persists.
  *
- *   node --import tsx bench/nab-windowed-diagnose.ts
+ *   node --import tsx bench/nab-windowed-diagnose.ts ['[{"detector":"knn","params":{"window_size":5}}]'] [runner,all,tiled]
+ *   THRESHOLD=0.999 node --import tsx bench/nab-windowed-diagnose.ts …   # one fixed threshold instead of the optimised one
  */
 import path from 'node:path';
 import { runSeries } from '../src/core/detectors/series-run.js';
@@ -34,25 +35,30 @@ for (const e of SETTINGS) {
   for (const s of series) runs.push(await runSeries(e.detector, e.params, s.values, { seed: 42, name: s.name }));
   for (const mapping of MAPPINGS) {
   const scores = runs.map((r) => Float64Array.from(mapping === 'runner' ? r.scores : mapping === 'tiled' ? tiledEcdf(r.raw, W) : runningEcdf(r.raw), (v) => roundScore(v, 12)));
-  const res = scoreLabelled(labelled.map((l, k) => ({ series: l, scores: scores[k] })), { profile: 'standard' }).standard;
+  const fixed = process.env.THRESHOLD === undefined ? undefined : Number(process.env.THRESHOLD);
+  const res = scoreLabelled(labelled.map((l, k) => ({ series: l, scores: scores[k] })), { profile: 'standard', threshold: fixed }).standard;
   const t = res.threshold;
-  let tail = 0, tailCost = 0, other = 0, otherCost = 0, bursts = 0, flagged = 0, fpFiles = 0;
+  let tail = 0, tailCost = 0, other = 0, otherCost = 0, bursts = 0, flagged = 0, fpFiles = 0, fpBursts = 0;
   for (let k = 0; k < labelled.length; k++) {
     const l = labelled[k];
     let prev = false;
+    let prevFp = false;
     let fileFp = 0;
     for (let i = l.probation; i < l.rows; i++) {
       const f = scores[k][i] >= t;
       if (f) { flagged++; if (!prev) bursts++; }
       prev = f;
-      if (!f || l.windowOf[i] >= 0) continue;
+      const isFp = f && l.windowOf[i] < 0;
+      if (isFp && !prevFp) fpBursts++;
+      prevFp = isFp;
+      if (!isFp) continue;
       fileFp++;
       const afterEnd = l.windows.some((w) => i > w.end && i - w.end <= W - 1);
       if (afterEnd) { tail++; tailCost += l.sigmoid[i] * fpW; } else { other++; otherCost += l.sigmoid[i] * fpW; }
     }
     if (fileFp) fpFiles++;
   }
-  console.log(JSON.stringify({ setting: label(e), mapping, standard: +res.score!.toFixed(2), threshold: t, tp_rows: res.tp, fp_rows: res.fp, detected: res.detected, windows: res.windows, fp_tail: tail, fp_tail_cost: +tailCost.toFixed(2), fp_other: other, fp_other_cost: +otherCost.toFixed(2), bursts, mean_burst: +(flagged / Math.max(1, bursts)).toFixed(2), files_with_fp: fpFiles }));
+  console.log(JSON.stringify({ setting: label(e), mapping, standard: +res.score!.toFixed(2), threshold: t, tp_rows: res.tp, fp_rows: res.fp, detected: res.detected, windows: res.windows, fp_tail: tail, fp_tail_cost: +tailCost.toFixed(2), fp_other: other, fp_other_cost: +otherCost.toFixed(2), bursts, mean_burst: +(flagged / Math.max(1, bursts)).toFixed(2), fp_bursts: fpBursts, mean_fp_burst: +((tail + other) / Math.max(1, fpBursts)).toFixed(2), files_with_fp: fpFiles }));
 }
 }
 

@@ -2,11 +2,12 @@
  * The windowed tabular detectors over NAB's corpus (issue 16): a small grid of window_size /
  * differences per detector, each run as `anomaly-lab nab --detector ID --param window_size=… --data DIR`
  * runs it (src/core/detectors/series-run.ts: fitted on each series' probationary period, every row
- * scored by the window ending at it, unbounded scores mapped into [0, 1] by their running ECDF),
+ * scored by the window ending at it, scores mapped into [0, 1] by their running ECDF: every detector
+ * here, iforest included, whose scores lie in [0, 1] but on each series' own scale),
  * scores rounded to 12 significant digits, then scored with NAB's rules (thresholds optimised over
  * the corpus). Prints one line per setting and a JSON summary; bench/README.md keeps the table.
  *
- *   node --import tsx bench/nab-windowed.ts [ID …] [--pass2]   # default: every detector of the grid; --pass2: the second pass only
+ *   node --import tsx bench/nab-windowed.ts [ID …] [--pass2|--pass3]   # default: every detector of the grid; --passN: that pass only
  */
 import path from 'node:path';
 import { runSeries } from '../src/core/detectors/series-run.js';
@@ -24,6 +25,9 @@ export const WINDOWED_GRID: { detector: string; params: Record<string, unknown>;
   ...[10].flatMap((w) => [0, 1].map((d) => ({ detector: 'ocsvm', params: { window_size: w, differences: d } }))),
   // Second pass, after the first showed smaller windows doing better: windows of 2 and 3 rows.
   ...['zscore', 'knn', 'lof'].flatMap((detector) => [2, 3].map((w) => ({ detector, params: { window_size: w, differences: 0 }, pass: 2 }))),
+  // Third pass, after the runner mapped iforest's per-series scores by the running ECDF too (its
+  // first-pass rows rerun): iforest over windows of 2 and 3 rows, values and first differences.
+  ...[2, 3].flatMap((w) => [0, 1].map((d) => ({ detector: 'iforest', params: { window_size: w, differences: d }, pass: 3 }))),
 ];
 
 export function label(e: { detector: string; params: Record<string, unknown> }): string {
@@ -34,7 +38,7 @@ async function main(): Promise<void> {
   const corpus = loadNabCorpus();
   if (!corpus) throw new Error(`no NAB corpus at ${NAB_ROOT}`);
   const args = process.argv.slice(2);
-  const pass = args.includes('--pass2') ? 2 : 0;
+  const pass = args.includes('--pass2') ? 2 : args.includes('--pass3') ? 3 : 0;
   const only = args.filter((a) => !a.startsWith('--'));
   const series = corpus.series.map((s) => readNabSeries(path.join(NAB_ROOT, 'data', s.name), s.name));
   const out: Record<string, unknown>[] = [];
