@@ -18,7 +18,7 @@ test.describe('picking label, features and parameters (pima.csv)', () => {
     const auc = await lab.metricValue('roc-auc');
     await lab.tid('label-select').selectOption('');
     await expect(lab.tid('metric-precision')).toHaveCount(0);
-    await expect(lab.page.getByText('Pick a label column to compare the flags with ground truth')).toBeVisible();
+    await expect(lab.page.getByText('Pick a label column (or, for a time series, load a windows file) to compare the flags with ground truth.')).toBeVisible();
     await expect(lab.tid('label-summary')).toHaveCount(0);
     expect((await lab.state()).metrics).toBeNull();
     // The threshold panel still works without labels.
