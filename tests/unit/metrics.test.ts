@@ -178,6 +178,33 @@ describe('ThresholdSweep', () => {
     for (let k = 0; k <= 6; k++) expect(tied.flaggedAt(tied.thresholdForCount(k))).toBeLessThanOrEqual(k);
   });
 
+  it('countsNear names the counts on either side of a tie, with thresholds that give them', () => {
+    const tied = new ThresholdSweep([1, 2, 2, 2, 3, 4]);
+    for (const k of [3, 4]) {
+      const c = tied.countsNear(k);
+      expect(c).toEqual({ below: 2, belowThreshold: 2, above: 5, aboveThreshold: 1, tiedScore: 2 });
+      expect(tied.flaggedAt(c.aboveThreshold!)).toBe(5);
+    }
+    // Reachable counts have nothing above; a tie at the lowest score flags everything (−Infinity).
+    expect(tied.countsNear(2).above).toBeNull();
+    expect(tied.countsNear(5).above).toBeNull();
+    const low = new ThresholdSweep([1, 1, 1, 5]);
+    expect(low.countsNear(2)).toEqual({ below: 1, belowThreshold: 1, above: 4, aboveThreshold: -Infinity, tiedScore: 1 });
+    // Every k on random data with many ties: below ≤ k < above, each reached by its threshold.
+    const { scores } = randomData(7, 300, null);
+    const sweep = new ThresholdSweep(Float64Array.from(scores, (v) => Math.round(v * 4) / 4));
+    for (let k = 0; k <= 300; k++) {
+      const c = sweep.countsNear(k);
+      expect(sweep.flaggedAt(c.belowThreshold)).toBe(c.below);
+      expect(c.below).toBeLessThanOrEqual(k);
+      if (c.above === null) expect(c.below === k || c.below === 300).toBe(true);
+      else {
+        expect(c.above).toBeGreaterThan(k);
+        expect(sweep.flaggedAt(c.aboveThreshold!)).toBe(c.above);
+      }
+    }
+  });
+
   it('thresholdForContamination is numpy\'s percentile at 100(1 − c), with ends', () => {
     const c = F.percentile.find((p) => p.name === 'lognormal 250')!;
     const sweep = new ThresholdSweep(nums(c.values));

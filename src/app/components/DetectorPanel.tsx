@@ -59,6 +59,8 @@ function ApproximateNote({ detector }: { detector: string }) {
 export function DetectorPanel() {
   const detector = useApp((s) => s.detector);
   const seed = useApp((s) => s.seed);
+  // Causality matters for a series (NAB's figures); on a table of independent rows the badge would only be noise.
+  const timeColumn = useApp((s) => s.timeColumn);
   // The job's state only: the form below must not re-render on each progress tick (JobProgress does).
   const jobState = useApp((s) => s.job.state);
   const hasData = useApp((s) => s.dataset !== null);
@@ -99,7 +101,7 @@ export function DetectorPanel() {
       <JobProgress />
       {result && (
         <div className="model-info small" data-testid="model-info">
-          <div>{!result.causal && <span className="badge warn" data-testid="not-causal" title="Fitted on rows it then scores beyond NAB's probationary period: scores use the future, so NAB figures leave this run out. Fit on the probationary period for causal scores.">not causal</span>} {detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
+          <div>{!result.causal && timeColumn !== null && <span className="badge warn" data-testid="not-causal" title="Fitted on rows it then scores beyond NAB's probationary period: scores use the future, so NAB figures leave this run out. Fit on the probationary period for causal scores.">not causal</span>} {detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
           {result.info.warnings.map((w) => <div key={w} className="warn" data-testid="model-warning">{w}</div>)}
         </div>
       )}

@@ -10,6 +10,8 @@ export function ThresholdPanel() {
   const result = useApp((s) => s.result);
   const threshold = useApp((s) => s.threshold);
   const [own, setOwn] = useState<{ position: number; threshold: number } | null>(null);
+  // A flagged count typed in that ties make unreachable: said, with the next count up offered.
+  const [asked, setAsked] = useState<{ k: number; threshold: number } | null>(null);
   if (!result) {
     return (
       <section className="panel">
@@ -51,10 +53,27 @@ export function ThresholdPanel() {
         </label>
         <label>
           flagged rows
-          <LinkedNumber testId="flagged-count" min={0} max={sweep.n} step={1} value={flagged} onCommit={(v) => setFlaggedCount(v)} />
+          <LinkedNumber testId="flagged-count" min={0} max={sweep.n} step={1} value={flagged} onCommit={(v) => {
+            setFlaggedCount(v);
+            setAsked({ k: Math.max(0, Math.min(sweep.n, Math.round(v))), threshold: sweep.thresholdForCount(v) });
+          }} />
         </label>
       </div>
       <div className="muted small">{fmtInt(flagged)} of {fmtInt(sweep.n)} rows flagged</div>
+      {asked && asked.threshold === threshold && flagged !== asked.k && <TieNote k={asked.k} sweep={sweep} />}
     </section>
+  );
+}
+
+/** Why a typed flagged count was not reached: rows tie at one score, and a threshold flags all of them or none. */
+function TieNote({ k, sweep }: { k: number; sweep: { countsNear(k: number): { below: number; above: number | null; aboveThreshold: number | null; tiedScore: number | null } } }) {
+  const c = sweep.countsNear(k);
+  if (c.above === null || c.aboveThreshold === null || c.tiedScore === null) return null;
+  const aboveThreshold = c.aboveThreshold;
+  return (
+    <div className="muted small tie-note" data-testid="flagged-tie-note" data-below={c.below} data-above={c.above}>
+      {fmtInt(k)} rows cannot be flagged exactly: {fmtInt(c.above - c.below)} rows tie at score {fmt(c.tiedScore, 5)}, and a threshold flags all of them or none.{' '}
+      <button type="button" className="link" data-testid="flag-tied" onClick={() => setThreshold(aboveThreshold)}>Flag {fmtInt(c.above)} instead</button>
+    </div>
   );
 }

@@ -4,7 +4,7 @@
  * Moving the threshold slider never touches the scores again.
  */
 import { balancedAccuracy, classificationWarnings, fbetaFrom, matthewsCorrcoef, precisionRecallF1, type Confusion, type PRF } from './classification.js';
-import { countAtMost, nextDown, quantileSorted } from './quantile.js';
+import { countAtMost, countBelow, nextDown, quantileSorted } from './quantile.js';
 import { assertNoNaN, averagePrecisionSplit, rankingWarnings, rocAucSplit, splitSortedByLabel, type SplitScores } from './ranking.js';
 
 export interface Metrics extends Confusion, PRF {
@@ -81,6 +81,24 @@ export class ThresholdSweep {
     const kk = Math.max(0, Math.min(n, Math.round(k)));
     if (kk >= n) return -Infinity;
     return this.sorted[n - kk - 1];
+  }
+
+  /**
+   * The flagged counts a threshold can give around `k`: `below` ≤ k (what thresholdForCount gives)
+   * and `above` > k, the next count reachable when rows tie at one score (null when k is reachable
+   * exactly or every row is flagged), with the thresholds that give them and the tied score.
+   */
+  countsNear(k: number): { below: number; belowThreshold: number; above: number | null; aboveThreshold: number | null; tiedScore: number | null } {
+    const n = this.n;
+    const belowThreshold = this.thresholdForCount(k);
+    const below = this.flaggedAt(belowThreshold);
+    const kk = Math.max(0, Math.min(n, Math.round(k)));
+    if (below === kk || below >= n) return { below, belowThreshold, above: null, aboveThreshold: null, tiedScore: null };
+    // The block of rows tied at the next score down: flagging it flags all of it.
+    const tiedScore = this.sorted[n - below - 1];
+    const under = countBelow(this.sorted, tiedScore);
+    const above = n - under;
+    return { below, belowThreshold, above, aboveThreshold: under > 0 ? this.sorted[under - 1] : -Infinity, tiedScore };
   }
 
   /** The threshold for a contamination fraction (numpy linear quantile at 1 − c). */
