@@ -83,12 +83,12 @@ export async function planParts(name: string, source: ByteSource, parts: number)
 
 /** The position after the first line break at or after `from` (looking up to PROBE bytes ahead), or null. */
 async function nextLineStart(source: ByteSource, from: number): Promise<number | null> {
-  for (let window = 4096; ; window *= 4) {
-    const end = Math.min(source.size, from + window);
+  for (let span = 4096; ; span *= 4) {
+    const end = Math.min(source.size, from + span);
     const k = (await source.read(from, end)).indexOf(10);
     if (k >= 0) return from + k + 1;
     if (end === source.size) return source.size;
-    if (window >= PROBE) return null;
+    if (span >= PROBE) return null;
   }
 }
 

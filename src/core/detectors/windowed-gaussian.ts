@@ -63,7 +63,8 @@ const COMPUTE = 'float64 typed arrays (online, numpy-exact window statistics)';
 
 /** The running detector: a window, a step buffer, and the mean and std of the window. */
 export class GaussianStream {
-  private readonly window: Float64Array;
+  /** The window's values, oldest first (the first `length` of them). */
+  private readonly held: Float64Array;
   private readonly buffer: Float64Array;
   private readonly means: PrefixMeans;
   private length = 0;
@@ -72,11 +73,11 @@ export class GaussianStream {
   private std = 1;
 
   constructor(readonly windowSize: number, readonly stepSize: number, state?: WindowedGaussianState) {
-    this.window = new Float64Array(windowSize);
+    this.held = new Float64Array(windowSize);
     this.buffer = new Float64Array(stepSize);
-    this.means = new PrefixMeans(this.window);
+    this.means = new PrefixMeans(this.held);
     if (state && state.window.length > 0) {
-      this.window.set(state.window);
+      this.held.set(state.window);
       this.length = state.window.length;
       this.buffer.set(state.buffer);
       this.waiting = state.buffer.length;
@@ -89,13 +90,13 @@ export class GaussianStream {
     let score = 0;
     if (this.length > 0) score = 1 - tail(x, this.mean, this.std);
     if (this.length < this.windowSize) {
-      this.window[this.length++] = x;
+      this.held[this.length++] = x;
       this.update();
     } else {
       this.buffer[this.waiting++] = x;
       if (this.waiting === this.stepSize) {
-        this.window.copyWithin(0, this.stepSize);
-        this.window.set(this.buffer, this.windowSize - this.stepSize);
+        this.held.copyWithin(0, this.stepSize);
+        this.held.set(this.buffer, this.windowSize - this.stepSize);
         this.means.reset();
         this.waiting = 0;
         this.update();
@@ -110,13 +111,13 @@ export class GaussianStream {
   }
 
   state(): WindowedGaussianState {
-    return { window: Array.from(this.window.subarray(0, this.length)), buffer: Array.from(this.buffer.subarray(0, this.waiting)) };
+    return { window: Array.from(this.held.subarray(0, this.length)), buffer: Array.from(this.buffer.subarray(0, this.waiting)) };
   }
 
   private update(): void {
     // While the window fills its values stay put, so the prefix sums carry over (reset on a slide).
     this.mean = this.means.mean(this.length);
-    const std = numpyStd(this.window, this.mean, 0, this.length);
+    const std = numpyStd(this.held, this.mean, 0, this.length);
     this.std = std === 0 ? ZERO_STD : std;
   }
 }

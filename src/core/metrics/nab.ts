@@ -316,7 +316,7 @@ interface Sweep {
   score: Float64Array;
   sigmoid: Float64Array;
   /** Global window id, −1 outside windows. */
-  window: Int32Array;
+  windowOfRow: Int32Array;
   windows: number;
   /** Per global window: whether it has a scored row (counted as a miss at the start). */
   scored: Uint8Array;
@@ -331,7 +331,7 @@ function buildSweep(items: readonly NabScored[]): Sweep {
   }
   const score = new Float64Array(total);
   const sigmoid = new Float64Array(total);
-  const window = new Int32Array(total);
+  const windowOfRow = new Int32Array(total);
   const scored = new Uint8Array(windows);
   let k = 0;
   let w0 = 0;
@@ -339,7 +339,7 @@ function buildSweep(items: readonly NabScored[]): Sweep {
     for (let i = s.probation; i < s.rows; i++, k++) {
       score[k] = scores[i];
       sigmoid[k] = s.sigmoid[i];
-      window[k] = s.windowOf[i] < 0 ? -1 : w0 + s.windowOf[i];
+      windowOfRow[k] = s.windowOf[i] < 0 ? -1 : w0 + s.windowOf[i];
     }
     for (let w = 0; w < s.windows.length; w++) scored[w0 + w] = s.windows[w].end >= s.probation ? 1 : 0;
     w0 += s.windows.length;
@@ -353,9 +353,9 @@ function buildSweep(items: readonly NabScored[]): Sweep {
     const j = order[k];
     sScore[k] = score[j];
     sSigmoid[k] = sigmoid[j];
-    sWindow[k] = window[j];
+    sWindow[k] = windowOfRow[j];
   }
-  return { score: sScore, sigmoid: sSigmoid, window: sWindow, windows, scored };
+  return { score: sScore, sigmoid: sSigmoid, windowOfRow: sWindow, windows, scored };
 }
 
 
@@ -375,14 +375,14 @@ function optimise(sw: Sweep, cost: CostMatrix): { threshold: number; raw: number
   let fp = 0;
   let best = fp + windowSum;
   let bestT = 1.1;
-  const { score, sigmoid, window } = sw;
+  const { score, sigmoid, windowOfRow } = sw;
   const n = score.length;
   const tpScale = cost.tpWeight;
   for (let k = 0; k < n; ) {
     const t = score[k];
     // Every row with this score flips at once.
     for (; k < n && score[k] === t; k++) {
-      const w = window[k];
+      const w = windowOfRow[k];
       if (w < 0) fp += sigmoid[k] * cost.fpWeight;
       else {
         const v = (sigmoid[k] * tpScale) / MAX_TP;
