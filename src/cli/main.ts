@@ -10,7 +10,7 @@
  * and exits with status 2.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
+import { UsageError, parseOptions } from './args.js';
 import { DataError } from '../core/data/errors.js';
 import { guessLabelColumn, getColumn, numericColumns, type Dataset } from '../core/data/dataset.js';
 import { featureMatrix, resolveLabels, MISSING_POLICIES, type Labels, type MissingPolicy } from '../core/data/prepare.js';
@@ -45,8 +45,6 @@ import { resolveParams } from '../core/detectors/params.js';
 function splitWorthIt(rows: number, cols: number): boolean {
   return (cols > 5 && rows * rows * cols >= 2e10) || rows >= 500_000;
 }
-
-class UsageError extends Error {}
 
 const HELP = `anomaly-lab — anomaly detection on CSV files
 
@@ -129,7 +127,7 @@ function listDetectors(): void {
   }
 }
 
-function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
+function parse(args: string[], options: Parameters<typeof parseOptions>[1]) {
   // `--contamination -1`: a negative number after an option that takes a value is that value (parseArgs
   // would read it as an option), so the value's own check gives its one-line message.
   const joined: string[] = [];
@@ -138,12 +136,7 @@ function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeo
     if (name && options[name]?.type === 'string' && i + 1 < args.length && /^-(\d|\.\d|inf)/i.test(args[i + 1])) joined.push(`${args[i]}=${args[++i]}`);
     else joined.push(args[i]);
   }
-  args = joined;
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    fail((e as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\. To specify.*$/s, '.'));
-  }
+  return parseOptions(joined, options);
 }
 
 async function score(args: string[]): Promise<void> {

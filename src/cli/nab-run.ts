@@ -22,7 +22,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptions } from './args.js';
 import { DataError } from '../core/data/errors.js';
 import { getDetector } from '../core/detectors/registry.js';
 import { resolveParams } from '../core/detectors/params.js';
@@ -116,29 +116,20 @@ export function roundScore(s: number, digits: number | null): number {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        detector: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        seed: { type: 'string', default: '42' },
-        data: { type: 'string' },
-        windows: { type: 'string' },
-        out: { type: 'string' },
-        profiles: { type: 'string' },
-        profile: { type: 'string' },
-        threshold: { type: 'string' },
-        digits: { type: 'string', default: '12' },
-        backend: { type: 'string', default: 'auto' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (e) {
-    throw new TypeError((e as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\. To specify.*$/s, '.'));
-  }
+  return parseOptions(args, {
+    detector: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    seed: { type: 'string', default: '42' },
+    data: { type: 'string' },
+    windows: { type: 'string' },
+    out: { type: 'string' },
+    profiles: { type: 'string' },
+    profile: { type: 'string' },
+    threshold: { type: 'string' },
+    digits: { type: 'string', default: '12' },
+    backend: { type: 'string', default: 'auto' },
+    json: { type: 'boolean', default: false },
+  });
 }
 
 function writeResults(out: string, detector: string, s: NabSeries, scores: Float64Array): Promise<void> {

@@ -11,8 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
+import { parseOptions } from './args.js';
 import { DataError } from '../core/data/errors.js';
 import { NAB_PROFILES, loadProfiles, parseNabTime, prepareSeries, scoreLabelled, type NabCorpusProfileScore, type NabProfiles, type NabScored, type NabWindows } from '../core/metrics/nab.js';
 
@@ -277,23 +277,14 @@ export function nabTable(result: Record<string, NabCorpusProfileScore>, files: n
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        windows: { type: 'string' },
-        profiles: { type: 'string' },
-        profile: { type: 'string' },
-        threshold: { type: 'string' },
-        data: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (e) {
-    throw new TypeError((e as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\. To specify.*$/s, '.'));
-  }
+  return parseOptions(args, {
+    windows: { type: 'string' },
+    profiles: { type: 'string' },
+    profile: { type: 'string' },
+    threshold: { type: 'string' },
+    data: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
 }
 
 /** The `nab` command on a results directory. */
