@@ -299,15 +299,17 @@ export function windowsOf(id: number): TimeWindow[] | null {
 // ---- NAB and event-wise metrics at any threshold (issue 16, the metrics panel) ----
 
 /**
- * The tables of a NabSweep (core/metrics/nab-sweep.ts) for a run's scores against the dataset's
- * windows (its windows file, else the runs of positive `labels`), on its time axis: built here,
- * where the time values are, and transferred to the page, which answers every threshold from them.
+ * The tables of a NabSweep (core/metrics/nab-sweep.ts) for the run's scores put here by `putScores`
+ * against the dataset's windows (its windows file, else the runs of positive `labels`), on its time
+ * axis: built here, where the time values are, and transferred to the page, which answers every
+ * threshold from them. Null when there are no scores, no windows, or scores of another length.
  */
-export function nabSweep(id: number, scores: Float64Array, labels: Uint8Array | null): { tables: NabSweepTables; source: 'windows' | 'labels'; windows: number } | null {
+export function nabSweep(id: number, labels: Uint8Array | null): { tables: NabSweepTables; source: 'windows' | 'labels'; windows: number } | null {
   const axis = timeAxisOf(id);
+  const scores = timelineScores.get(id);
   const file = windowsOf(id);
   const windows = file ?? (labels ? windowsFromLabels(labels, axis.values) : null);
-  if (!windows || scores.length !== axis.values.length) return null;
+  if (!windows || !scores || scores.length !== axis.values.length) return null;
   const tables = NabSweep.build(scores, windows, axis.values);
   return Comlink.transfer({ tables, source: file ? 'windows' : 'labels', windows: windows.length }, NabSweep.buffers(tables));
 }
@@ -351,7 +353,7 @@ export function row(id: number, names: string[], index: number): number[] {
 
 // ---- Timeline (issue 16, the timeline view): decimation where the rows live ----
 
-/** The page's copy of the last run's scores per dataset, for the timeline's score panel (scores are not row data). */
+/** The page's copy of the last run's scores per dataset, for the timeline's score panel and the NAB sweep (scores are not row data). */
 const timelineScores = new Map<number, Float64Array>();
 /** Whether each dataset's time values never decrease (found once per axis). */
 const timelineSorted = new WeakMap<Float64Array, boolean>();

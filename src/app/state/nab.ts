@@ -9,6 +9,7 @@ import { create } from 'zustand';
 import { NabSweep } from '../../core/metrics/nab-sweep';
 import { dataWorker } from '../../workers/data-client';
 import { message, useApp } from './store';
+import { putRunScores } from './timeline';
 
 export interface NabState {
   /** The sweep for `scores` (the run it was built for: a newer run shows nothing until its own is built). */
@@ -33,8 +34,11 @@ export async function refreshNab(): Promise<void> {
     return;
   }
   try {
-    // The scores are copied to the worker (the page keeps its own); the tables come back transferred.
-    const r = await dataWorker().nabSweep(datasetId, result.scores, windows ? null : labels!.labels);
+    // The sweep is built from the copy of the scores the timeline put in the worker (one transfer per
+    // run); the tables come back transferred.
+    await putRunScores(datasetId, result.scores);
+    if (mine !== token) return;
+    const r = await dataWorker().nabSweep(datasetId, windows ? null : labels!.labels);
     if (mine !== token) return;
     useNab.setState(r
       ? { sweep: new NabSweep(r.tables), scores: result.scores, source: r.source, windows: r.windows, error: null }

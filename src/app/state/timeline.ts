@@ -2,8 +2,9 @@
  * The timeline view's own state (issue 16): the visible time range and what the
  * data worker knows of the series (extent, probation end), kept in a small store
  * of its own so that a pan or zoom re-renders only the timeline. The scores of the
- * last run are copied to the data worker once per run (`putScores`), so that the
- * worker can decimate them beside the rows; a threshold move never touches it.
+ * last run are copied to the data worker once per run (`putRunScores`), so that the
+ * worker can decimate them beside the rows (and build the NAB sweep from the same
+ * copy); a threshold move never touches it.
  */
 import { create } from 'zustand';
 import { dataWorker, Comlink } from '../../workers/data-client';
@@ -72,6 +73,23 @@ export function resetTimeline(): void {
   useTimeline.setState({ range: null });
 }
 
+/** The last scores copied to the data worker (page's array, dataset) and the call that copied them. */
+let sent: { id: number; scores: Float64Array | null; done: Promise<void> } | null = null;
+
+/**
+ * Copy a run's scores to the data worker once (null: forget them), where both the timeline's score
+ * panel and the NAB sweep (state/nab.ts) read them; the same scores again return the same call.
+ * Resolves when the worker holds them.
+ */
+export function putRunScores(id: number, scores: Float64Array | null): Promise<void> {
+  if (sent && sent.id === id && sent.scores === scores) return sent.done;
+  const copy = scores ? scores.slice() : null; // the store keeps its own; the copy is moved, not cloned again
+  const done = dataWorker().putScores(id, copy ? Comlink.transfer(copy, [copy.buffer]) : null);
+  sent = { id, scores, done };
+  done.then(() => useTimeline.setState((t) => ({ scoresVersion: t.scoresVersion + 1 }))).catch(() => undefined);
+  return done;
+}
+
 // A new dataset: fetch its extent. New scores: copy them to the data worker once (not per frame).
 let lastScores: Float64Array | null = null;
 useApp.subscribe((s, prev) => {
@@ -79,14 +97,11 @@ useApp.subscribe((s, prev) => {
   if ((s.timeAxis !== prev.timeAxis || s.probationRows !== prev.probationRows) && s.datasetId === prev.datasetId) void refreshTimelineInfo().catch(() => undefined);
   if (s.datasetId !== prev.datasetId) {
     void refreshTimelineInfo().catch(() => undefined);
-    if (prev.datasetId !== null) void dataWorker().putScores(prev.datasetId, null).catch(() => undefined);
+    if (prev.datasetId !== null) void putRunScores(prev.datasetId, null).catch(() => undefined);
   }
   const scores = s.result?.scores ?? null;
   if (scores !== lastScores || s.datasetId !== prev.datasetId) {
     lastScores = scores;
-    const id = s.datasetId;
-    if (id === null) return;
-    const copy = scores ? scores.slice() : null; // the store keeps its own; the copy is moved, not cloned again
-    void dataWorker().putScores(id, copy ? Comlink.transfer(copy, [copy.buffer]) : null).then(() => useTimeline.setState((t) => ({ scoresVersion: t.scoresVersion + 1 }))).catch(() => undefined);
+    if (s.datasetId !== null) void putRunScores(s.datasetId, scores).catch(() => undefined);
   }
 });
