@@ -42,6 +42,7 @@
 import { NAB_PROFILES, scaledSigmoid, labelRows, type NabProfiles, type NabWindow } from './nab.js';
 import { assertNoNaN } from './ranking.js';
 import { radixOrder } from './radix-order.js';
+import { eventPRF, type EventMetrics } from './event.js';
 
 /** A window as rows of the series: `startRow` ≤ `endRow`, 0-based, inclusive (TimeWindow has these). */
 export interface RowWindow {
@@ -89,21 +90,6 @@ export interface NabAt {
   fp: number;
   fn: number;
   tn: number;
-}
-
-/** Event-wise metrics (Merlion's revised point-adjusted) at a threshold. */
-export interface EventAt {
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Mean over detected windows of (time of the first flagged row − the window's start time), in the time axis' units; null when none is detected. */
-  meanTimeToDetect: number | null;
-  /** Windows detected. */
-  tp: number;
-  /** Flagged rows outside windows. */
-  fp: number;
-  /** Windows missed. */
-  fn: number;
 }
 
 /** S(−1): a detection at a window's left edge earns exactly A_TP (nab.ts divides by it too). */
@@ -291,16 +277,13 @@ export class NabSweep {
   }
 
   /** Event-wise precision / recall / F1 and mean time to detect with rows flagged when score > threshold. */
-  eventAt(threshold: number): EventAt {
+  eventAt(threshold: number): EventMetrics {
     const s = this.tables;
     const fp = this.above(s.outScores, threshold);
     const tp = this.above(s.evMax, threshold);
     const rec = this.above(s.evRecScores, threshold);
     const fn = s.windows - tp;
-    const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
-    const recall = s.windows > 0 ? tp / s.windows : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    return { precision, recall, f1, meanTimeToDetect: tp > 0 ? s.evRecTop[rec] / tp : null, tp, fp, fn };
+    return { ...eventPRF(tp, fp, fn), meanTimeToDetect: tp > 0 ? s.evRecTop[rec] / tp : null, tp, fp, fn };
   }
 }
 
