@@ -14,7 +14,7 @@ import { NAB_PROFILES, prepareSeries, scoreLabelled, type LabelledSeries } from 
 import { readNabSeries, roundScore } from '../src/cli/nab-run.js';
 import { NAB_ROOT, loadNabCorpus } from './nab.js';
 import { label } from './nab-windowed.js';
-import { runningEcdf } from '../src/core/stream/running-ecdf.js';
+import { distinctValues, rankOf, runningEcdf } from '../src/core/stream/running-ecdf.js';
 
 /** How each setting's raw scores become NAB scores: as the runner did, ECDF over every earlier row, ECDF over the tiling windows' rows. */
 const MAPPINGS = (process.argv[3] ?? 'runner,all,tiled').split(',');
@@ -64,22 +64,18 @@ for (const e of SETTINGS) {
 
 /**
  * Tried and dropped: the running ECDF ranking each score among the scores of the windows that tile
- * the series (rows W − 1, 2W − 1, …) only, so one unusual value counts once, not W times.
+ * the series (rows W − 1, 2W − 1, …) only, so one unusual value counts once, not W times. As
+ * src/core/stream/running-ecdf.ts (its ranks and Fenwick tree), but the tree counts every W-th row.
  */
 function tiledEcdf(scores: ArrayLike<number>, every = 1): Float64Array {
   if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`running ECDF: every must be a positive integer, got ${every}`);
   const n = scores.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  // Ranks 1…m of the distinct values (NaN refused: a score must be a number).
-  const sorted = Float64Array.from(scores).sort();
-  if (Number.isNaN(sorted[n - 1])) throw new RangeError(`running ECDF: score ${Array.from(scores).findIndex((s) => Number.isNaN(s)) + 1} is NaN`);
-  const distinct = new Float64Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[m++] = sorted[i];
+  const { distinct, m } = distinctValues(scores);
   const tree = new Uint32Array(m + 1);
   for (let i = 0; i < n; i++) {
-    const r = rankOf2(distinct, m, scores[i]);
+    const r = rankOf(distinct, m, scores[i]);
     // Earlier scores with rank < r: the prefix count up to r − 1.
     let below = 0;
     for (let k = r - 1; k > 0; k -= k & -k) below += tree[k];
@@ -88,16 +84,4 @@ function tiledEcdf(scores: ArrayLike<number>, every = 1): Float64Array {
     if ((i + 1) % every === 0) for (let k = r; k <= m; k += k & -k) tree[k]++;
   }
   return out;
-}
-
-/** 1-based rank of v among distinct[0 … m) (sorted ascending; v is one of them). */
-function rankOf2(distinct: Float64Array, m: number, v: number): number {
-  let lo = 0;
-  let hi = m - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (distinct[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo + 1;
 }

@@ -16,12 +16,7 @@ export function runningEcdf(scores: ArrayLike<number>): Float64Array {
   const n = scores.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  // Ranks 1…m of the distinct values (NaN refused: a score must be a number).
-  const sorted = Float64Array.from(scores).sort();
-  if (Number.isNaN(sorted[n - 1])) throw new RangeError(`running ECDF: score ${Array.from(scores).findIndex((s) => Number.isNaN(s)) + 1} is NaN`);
-  const distinct = new Float64Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[m++] = sorted[i];
+  const { distinct, m } = distinctValues(scores);
   const tree = new Uint32Array(m + 1);
   for (let i = 0; i < n; i++) {
     const r = rankOf(distinct, m, scores[i]);
@@ -34,8 +29,23 @@ export function runningEcdf(scores: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/**
+ * The distinct values of `scores` (n ≥ 1), ascending, in distinct[0 … m): ranks 1…m for a Fenwick
+ * tree over them (NaN refused: a score must be a number). Exported for bench/nab-windowed-diagnose.ts's
+ * tiled variant of the running ECDF.
+ */
+export function distinctValues(scores: ArrayLike<number>): { distinct: Float64Array; m: number } {
+  const n = scores.length;
+  const sorted = Float64Array.from(scores).sort();
+  if (Number.isNaN(sorted[n - 1])) throw new RangeError(`running ECDF: score ${Array.from(scores).findIndex((s) => Number.isNaN(s)) + 1} is NaN`);
+  const distinct = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[m++] = sorted[i];
+  return { distinct, m };
+}
+
 /** 1-based rank of v among distinct[0 … m) (sorted ascending; v is one of them). */
-function rankOf(distinct: Float64Array, m: number, v: number): number {
+export function rankOf(distinct: Float64Array, m: number, v: number): number {
   let lo = 0;
   let hi = m - 1;
   while (lo < hi) {
