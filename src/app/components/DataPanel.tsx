@@ -3,6 +3,7 @@ import { useApp, loadFile, loadSample, setLabelColumn, setPositive, toggleFeatur
 import { MISSING_POLICIES, type MissingPolicy } from '../../core/data/prepare';
 import { fmt, fmtInt, fmtMs } from '../lib/format';
 import { TimePicker } from './TimePicker';
+import { FileInput } from './FileInput';
 
 const NONE: never[] = [];
 
@@ -43,14 +44,7 @@ function Upload() {
   return (
     <div className={`drop ${over ? 'over' : ''}`} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
       <label className="file-label">
-        <input
-          type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="csv-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void loadFile(f, f.name);
-            e.target.value = '';
-          }}
-        />
+        <FileInput accept=".csv,.tsv,.txt,text/csv" testId="csv-input" onFile={(f) => void loadFile(f, f.name)} />
         <span>Choose a CSV</span>
       </label>
       <span className="muted"> or drop it here</span>

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useApp, loadFile, modelDownload, openModelFile, saveModelInBrowser, refreshSavedModels, openSavedModel, deleteSavedModel } from '../store';
+import { FileInput } from './FileInput';
 
 /** Save the fitted model, apply it to another CSV, or open a saved one. */
 export function ModelActions() {
@@ -26,26 +27,17 @@ export function ModelActions() {
         <button type="button" data-testid="save-model-browser" disabled={!result} onClick={() => void saveModelInBrowser()} title="Keep the fitted model in this browser (IndexedDB, tfjs format)">Save in browser</button>
         <label className={`button-like ${result ? '' : 'disabled'}`} title="Load another CSV and score it with this model, without refitting">
           Apply model to another CSV…
-          <input
-            type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="apply-model-input" disabled={!result}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
+          <FileInput
+            accept=".csv,.tsv,.txt,text/csv" testId="apply-model-input" disabled={!result}
+            onFile={(f) => {
               const r = useApp.getState().result;
-              if (f && r) void loadFile(f, f.name, { model: { modelId: r.modelId, meta: r.model }, source: `fitted on ${useApp.getState().dataset?.name ?? 'earlier data'}` });
-              e.target.value = '';
+              if (r) void loadFile(f, f.name, { model: { modelId: r.modelId, meta: r.model }, source: `fitted on ${useApp.getState().dataset?.name ?? 'earlier data'}` });
             }}
           />
         </label>
         <label className={`button-like ${hasData ? '' : 'disabled'}`} title="Score the loaded data with a saved model file (JSON from 'Save model' or the CLI's --save-model)">
           Open model…
-          <input
-            type="file" accept=".json,application/json" data-testid="model-input" disabled={!hasData}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void openModelFile(f);
-              e.target.value = '';
-            }}
-          />
+          <FileInput accept=".json,application/json" testId="model-input" disabled={!hasData} onFile={(f) => void openModelFile(f)} />
         </label>
       </div>
       {saved.length > 0 && (

@@ -2,6 +2,7 @@
 import type { RowIssue, TimeAxisSummary } from '../../core/data/time';
 import { useApp, setTimeColumn, loadWindowsFile, clearWindows } from '../store';
 import { fmtInt } from '../lib/format';
+import { FileInput } from './FileInput';
 
 const KIND_WORDS: Record<TimeAxisSummary['kind'], string> = {
   iso: 'dates and times (UTC where no zone is given)',
@@ -50,14 +51,7 @@ export function TimePicker() {
       {timeAxis && <div className={`small ${bad ? 'warn' : 'muted'}`} data-testid="time-summary">{timeSummary(timeAxis)}</div>}
       <div className="windows-upload small">
         <label className="file-label">
-          <input
-            type="file" accept=".json,.csv,.txt,application/json,text/csv" data-testid="windows-upload"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void loadWindowsFile(f, f.name);
-              e.target.value = '';
-            }}
-          />
+          <FileInput accept=".json,.csv,.txt,application/json,text/csv" testId="windows-upload" onFile={(f) => void loadWindowsFile(f, f.name)} />
           <span>Windows file…</span>
         </label>
         {' '}
