@@ -574,33 +574,33 @@ function fmtMb(mb: number): string {
   return `${mb.toFixed(0)} MiB`;
 }
 
-/** One-Class SVM: exact 10k / 30k × 10 and Nystroem 1M × 10 against scikit-learn (bench/ocsvm.ts). */
-async function ocsvmSection(): Promise<void> {
-  const r = await ocsvmBench(log);
-  results.ocsvm = r.results;
+/** A section whose bench module returns its results and its table: run it, keep the one, print the other. */
+async function moduleSection(s: Section, bench: (log: (s: string) => void) => Promise<{ results: unknown; table: string }>): Promise<void> {
+  const r = await bench(log);
+  results[s] = r.results;
   show(r.table);
 }
 
-/** AutoEncoder: PyOD's protocol on six ODDS sets, training and scoring speed on wasm and cpu (bench/autoencoder.ts). */
-async function autoencoderSection(): Promise<void> {
-  const r = await autoencoderBench(log);
-  results.autoencoder = r.results;
-  show(r.table);
-}
-
-/** NAB: the scorer's speed over the whole corpus and the scoreboard (bench/nab.ts); skipped without ../shared/datasets/nab. */
-async function nabSection(): Promise<void> {
-  const r = await nabBench(log, { detectors: ourNabRows });
-  results.nab = r.results;
-  show(r.table);
-}
-
-/** Timeline: pan and zoom over a 1M-point series in the page, main-thread long tasks (bench/timeline.ts). */
-async function timelineSection(): Promise<void> {
-  const r = await timelineBench(log);
-  results.timeline = r.results;
-  show(r.table);
-}
+/**
+ * What each section runs. ocsvm: exact 10k / 30k × 10 and Nystroem 1M × 10 against scikit-learn
+ * (bench/ocsvm.ts); autoencoder: PyOD's protocol on six ODDS sets, training and scoring speed on
+ * wasm and cpu (bench/autoencoder.ts); nab: the scorer's speed over the whole corpus and the
+ * scoreboard (bench/nab.ts; skipped without ../shared/datasets/nab); timeline: pan and zoom over a
+ * 1M-point series in the page, main-thread long tasks (bench/timeline.ts).
+ */
+const RUN: Record<Section, () => Promise<void>> = {
+  parse: parseSection,
+  zscore: zscoreSection,
+  sweep: sweepSection,
+  browser: browserSection,
+  iforest: iforestSection,
+  lof: lofSection,
+  page: pageSection,
+  ocsvm: () => moduleSection('ocsvm', (l) => ocsvmBench(l)),
+  autoencoder: () => moduleSection('autoencoder', (l) => autoencoderBench(l)),
+  nab: () => moduleSection('nab', (l) => nabBench(l, { detectors: ourNabRows })),
+  timeline: () => moduleSection('timeline', timelineBench),
+};
 
 const t0 = performance.now();
 console.log(`## Anomaly Lab bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, reference ${PYTHON}\n`);
@@ -608,17 +608,7 @@ for (const s of SECTIONS) {
   if (!wanted.has(s)) continue;
   current = s;
   try {
-    if (s === 'parse') await parseSection();
-    if (s === 'zscore') await zscoreSection();
-    if (s === 'sweep') await sweepSection();
-    if (s === 'browser') await browserSection();
-    if (s === 'iforest') await iforestSection();
-    if (s === 'lof') await lofSection();
-    if (s === 'page') await pageSection();
-    if (s === 'ocsvm') await ocsvmSection();
-    if (s === 'autoencoder') await autoencoderSection();
-    if (s === 'nab') await nabSection();
-    if (s === 'timeline') await timelineSection();
+    await RUN[s]();
   } catch (e) {
     results[s] = { error: (e as Error).message };
     show(`### ${s}\n\nfailed: ${(e as Error).message}\n`);
