@@ -23,7 +23,7 @@
  * text (its levels), not per row.
  */
 import type { Column, Dataset } from './dataset.js';
-import { utc } from '../metrics/nab-time.js';
+import { digits, utc } from '../metrics/nab-time.js';
 
 export type TimeKind = 'iso' | 'epoch-s' | 'epoch-ms' | 'row';
 
@@ -66,17 +66,6 @@ export const EPOCH_MS_FROM = 1e11;
 
 const C0 = 48; // '0'
 
-/** Reads `count` digits of s at `i`; -1 when one is not a digit. */
-function num(s: string, i: number, count: number): number {
-  let v = 0;
-  for (let k = i; k < i + count; k++) {
-    const d = s.charCodeAt(k) - C0;
-    if (!(d >= 0 && d <= 9)) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
 /** Where the scanner stands in the text (module state: no closure, no allocation per cell). */
 let at = 0;
 
@@ -109,9 +98,9 @@ export function parseTime(text: string): number {
     n = s.length;
   }
   if (n < 8) return NaN;
-  const y = num(s, 0, 4);
+  const y = digits(s, 0, 4);
   const sep = s.charCodeAt(4);
-  if (y < 0 || (sep !== 45 && sep !== 47)) return NaN; // '-' or '/'
+  if (Number.isNaN(y) || (sep !== 45 && sep !== 47)) return NaN; // '-' or '/'
   at = 5;
   const mo = oneOrTwo(s, n);
   if (mo < 0 || s.charCodeAt(at) !== sep) return NaN;
@@ -125,12 +114,12 @@ export function parseTime(text: string): number {
     at++;
     h = oneOrTwo(s, n);
     if (h < 0 || s.charCodeAt(at) !== 58) return NaN; // ':'
-    mi = num(s, at + 1, 2);
-    if (mi < 0) return NaN;
+    mi = digits(s, at + 1, 2);
+    if (Number.isNaN(mi)) return NaN;
     at += 3;
     if (at < n && s.charCodeAt(at) === 58) {
-      sec = num(s, at + 1, 2);
-      if (sec < 0) return NaN;
+      sec = digits(s, at + 1, 2);
+      if (Number.isNaN(sec)) return NaN;
       at += 3;
       const f = s.charCodeAt(at);
       if (at < n && (f === 46 || f === 44)) { // '.' or ','
@@ -147,15 +136,15 @@ export function parseTime(text: string): number {
       if ((z === 90 || z === 122) && at + 1 === n) { // 'Z'
         at++;
       } else if (z === 43 || z === 45) { // '+' / '-'
-        const oh = num(s, at + 1, 2);
+        const oh = digits(s, at + 1, 2);
         let om = 0;
         let end = at + 3;
         if (end < n) {
           if (s.charCodeAt(end) === 58) end++;
-          om = num(s, end, 2);
+          om = digits(s, end, 2);
           end += 2;
         }
-        if (oh < 0 || om < 0 || oh > 23 || om > 59 || end !== n) return NaN;
+        if (!(oh <= 23 && om <= 59) || end !== n) return NaN; // NaN: not digits
         offset = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60_000;
         at = n;
       } else {

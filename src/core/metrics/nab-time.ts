@@ -6,7 +6,8 @@
 
 const D0 = 48; // '0'
 
-function digits(s: string, from: number, count: number): number {
+/** The number written by `count` digits of s from `from`; NaN when one is not a digit (or past the end). */
+export function digits(s: string, from: number, count: number): number {
   let v = 0;
   for (let i = from; i < from + count; i++) {
     const d = s.charCodeAt(i) - D0;
