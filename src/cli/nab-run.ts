@@ -23,6 +23,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseOptions } from './args.js';
+import { readTextFile } from './read-text.js';
 import { DataError } from '../core/data/errors.js';
 import { getDetector } from '../core/detectors/registry.js';
 import { resolveParams } from '../core/detectors/params.js';
@@ -45,13 +46,7 @@ export interface NabSeries {
 
 /** Reads `DIR/<category>/<file>.csv` (`timestamp` and `value` columns; a value must be a finite number). */
 export function readNabSeries(file: string, name: string): NabSeries {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`${file}: cannot read the data file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, file);
-  }
-  const rows = csvRows(file, text);
+  const rows = csvRows(file, readTextFile(file, 'data file'));
   if (rows.length < 2) throw new DataError(`${file}: no rows (expected a header with timestamp and value, then one row per time)`, file);
   const header = rows[0].map((h) => h.trim());
   const col = (c: string): number => {

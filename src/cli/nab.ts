@@ -13,17 +13,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { parseOptions } from './args.js';
+import { readTextFile } from './read-text.js';
 import { DataError } from '../core/data/errors.js';
 import { NAB_PROFILES, loadProfiles, parseNabTime, prepareSeries, scoreLabelled, type NabCorpusProfileScore, type NabProfiles, type NabScored, type NabWindows } from '../core/metrics/nab.js';
 
 /** Reads a JSON file, naming it in the one-line error when it cannot be read or parsed. */
 function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`${file}: cannot read the ${what}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, file);
-  }
+  const text = readTextFile(file, what);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -215,13 +211,7 @@ export function listResults(dir: string, windows: NabWindows): { file: string; n
 
 /** A data file's timestamps (NAB's data/<category>/<file>.csv, `timestamp,value`). */
 export function readDataTimestamps(file: string): string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`${file}: cannot read the data file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, file);
-  }
-  return csvColumns(file, text, ['timestamp']).columns[0];
+  return csvColumns(file, readTextFile(file, 'data file'), ['timestamp']).columns[0];
 }
 
 /**

@@ -6,7 +6,6 @@
  * From them: metrics.nab (issue 15's scorer, through prepareSeries) and metrics.event (event-wise
  * precision, recall, F1 and mean time to detect, core/metrics/event.ts), at one threshold.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { getColumn, type Dataset } from '../core/data/dataset.js';
 import { DataError } from '../core/data/errors.js';
@@ -14,6 +13,7 @@ import { columnAxis, summarizeAxis, type TimeAxis } from '../core/data/time.js';
 import { parseWindowsFile, windowsKey, type TimeWindow } from '../core/data/windows.js';
 import { eventMetrics } from '../core/metrics/event.js';
 import { prepareSeries, type LabelledSeries } from '../core/metrics/nab.js';
+import { readTextFile } from './read-text.js';
 
 export interface TimedSeries {
   column: string;
@@ -22,14 +22,6 @@ export interface TimedSeries {
   windows: TimeWindow[] | null;
   /** The windows as issue 15's scorer holds them, named by the windows file's key (or the file's name). */
   nab: LabelledSeries | null;
-}
-
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`${file}: cannot read the windows file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, file);
-  }
 }
 
 /** The name the series goes by in NAB's figures: its key in a combined windows file, else the file's name. */
@@ -67,7 +59,7 @@ export function seriesFor(file: string, ds: Dataset, timeCol: string, windowsFil
     throw new DataError(`${file}: --time column '${timeCol}' holds no date and time${example}`, ds.name, 1, timeCol);
   }
   if (windowsFile === undefined) return { column: timeCol, axis, windows: null, nab: null };
-  const text = readText(windowsFile);
+  const text = readTextFile(windowsFile, 'windows file');
   const windows = parseWindowsFile(text, windowsFile, file, axis);
   // The row axis never reaches here (--windows needs --time); edges go to the scorer as ISO instants.
   const nab = prepareSeries(seriesKey(file, text, windowsFile), axis.values, windows.map((w) => [iso(w.start), iso(w.end)] as [string, string]), file);
