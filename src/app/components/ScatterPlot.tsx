@@ -5,6 +5,7 @@ import { PlotSampler } from '../../core/data/sample';
 import { numericColumns } from '../../core/data/dataset';
 import { coolwarm, divergingScale, type DivergingScale } from '../lib/colormap';
 import { fmt, fmtInt } from '../lib/format';
+import { useElementSize } from '../lib/use-element-size';
 import { ColorBar } from './ColorBar';
 
 /** Points drawn at most: SVG stays responsive up to a few thousand. */
@@ -46,19 +47,7 @@ const PointLayer = memo(function PointLayer({ points, domain, onHover }: {
   onHover: (p: { point: Point; left: number; top: number } | null) => void;
 }) {
   const ref = useRef<SVGSVGElement>(null);
-  const [size, setSize] = useState<{ w: number; h: number } | null>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => {
-      const r = el.getBoundingClientRect();
-      setSize((s) => (s && s.w === r.width && s.h === r.height ? s : { w: r.width, h: r.height }));
-    };
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const size = useElementSize(ref);
   const byRow = useMemo(() => new Map(points.map((p) => [p.row, p])), [points]);
   const circles = useMemo(() => {
     if (!size) return null;

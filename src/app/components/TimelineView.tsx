@@ -6,6 +6,7 @@ import type { Decimated } from '../../core/data/decimate';
 import { COLORS, drawOverview, drawTimeline, layout, type Drawn } from '../lib/timeline-draw';
 import { fullTime } from '../lib/time-ticks';
 import { fmt, fmtInt } from '../lib/format';
+import { useElementSize } from '../lib/use-element-size';
 
 /** Value columns drawn at most (one shared axis, as a Grafana panel). */
 const MAX_SERIES = 8;
@@ -48,23 +49,6 @@ function useDecimated(datasetId: number | null, columns: string[], range: [numbe
   return dec;
 }
 
-function useSize(ref: React.RefObject<HTMLElement | null>): { w: number; h: number } {
-  const [size, setSize] = useState({ w: 0, h: 0 });
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => {
-      const r = el.getBoundingClientRect();
-      setSize((s) => (s.w === Math.floor(r.width) && s.h === Math.floor(r.height) ? s : { w: Math.floor(r.width), h: Math.floor(r.height) }));
-    };
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [ref]);
-  return size;
-}
-
 /** A canvas sized to its box at the device's pixel ratio; returns its 2-D context scaled to css px. */
 function prepare(canvas: HTMLCanvasElement | null, w: number, h: number): CanvasRenderingContext2D | null {
   const ctx = canvas?.getContext('2d');
@@ -97,7 +81,9 @@ export function TimelineView() {
   const chartRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const overviewRef = useRef<HTMLCanvasElement>(null);
-  const { w, h } = useSize(chartRef);
+  const box = useElementSize(chartRef);
+  const w = Math.floor(box?.w ?? 0);
+  const h = Math.floor(box?.h ?? 0);
   const withScore = result !== null;
   const L = layout(w, h, withScore);
   const plotW = Math.max(1, w - L.left - L.right);
