@@ -364,11 +364,6 @@ export function putScores(id: number, scores: Float64Array | null): void {
   else timelineScores.delete(id);
 }
 
-/** The dataset's time values (ms since epoch UTC), or null for row order. */
-function timelineTimes(id: number): Float64Array | null {
-  return timeValues(id);
-}
-
 function timelineSortedOf(times: Float64Array | null): boolean {
   if (!times) return true;
   let s = timelineSorted.get(times);
@@ -390,7 +385,7 @@ export interface TimelineInfo {
 
 export function timelineInfo(id: number, probationRows: number): TimelineInfo {
   const ds = get(id);
-  const times = timelineTimes(id);
+  const times = timeValues(id);
   let lo = Infinity, hi = -Infinity;
   if (times) for (const t of times) { if (t < lo) lo = t; if (t > hi) hi = t; }
   else if (ds.rows > 0) { lo = 0; hi = ds.rows - 1; }
@@ -412,7 +407,7 @@ export function timelineInfo(id: number, probationRows: number): TimelineInfo {
  */
 export function decimate(id: number, req: { columns: string[]; scores?: boolean; t0: number; t1: number; pixels: number }): Decimated {
   const ds = get(id);
-  const times = timelineTimes(id);
+  const times = timeValues(id);
   const series = req.columns.map((n) => {
     const c = getColumn(ds, n);
     return c.kind === 'numeric' ? c.values : new Float64Array(ds.rows).fill(NaN);
@@ -428,7 +423,7 @@ export function decimate(id: number, req: { columns: string[]; scores?: boolean;
 /** The row nearest to time t (the first of equal distance), its time and its values in the columns: what the timeline's hover shows. */
 export function nearestRow(id: number, columns: string[], t: number): { row: number; time: number; values: number[] } | null {
   const ds = get(id);
-  const times = timelineTimes(id);
+  const times = timeValues(id);
   let best = -1;
   if (!times) best = Math.min(ds.rows - 1, Math.max(0, Math.round(t)));
   else if (timelineSortedOf(times)) {
