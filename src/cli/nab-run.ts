@@ -22,7 +22,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseOptions } from './args.js';
+import { UsageError, parseOptions } from './args.js';
 import { readTextFile } from './read-text.js';
 import { DataError } from '../core/data/errors.js';
 import { getDetector } from '../core/detectors/registry.js';
@@ -143,14 +143,14 @@ function writeResults(out: string, detector: string, s: NabSeries, scores: Float
 /** The `nab --detector ID --data DIR` command. */
 export async function nabRun(args: string[]): Promise<void> {
   const { values: o, positionals } = parse(args);
-  if (positionals.length) throw new TypeError(`nab --detector runs over --data DIR and takes no RESULTS_DIR, got: ${positionals.join(' ')}`);
-  if (!o.data) throw new TypeError("nab --detector needs --data DIR (NAB's data folder: <category>/<file>.csv)");
-  if (!o.windows) throw new TypeError("nab needs --windows W.json (NAB's labels/combined_windows.json)");
+  if (positionals.length) throw new UsageError(`nab --detector runs over --data DIR and takes no RESULTS_DIR, got: ${positionals.join(' ')}`);
+  if (!o.data) throw new UsageError("nab --detector needs --data DIR (NAB's data folder: <category>/<file>.csv)");
+  if (!o.windows) throw new UsageError("nab needs --windows W.json (NAB's labels/combined_windows.json)");
   const detector = getDetector(o.detector as string);
   const raw: Record<string, unknown> = {};
   for (const p of o.param ?? []) {
     const eq = p.indexOf('=');
-    if (eq < 1) throw new TypeError(`--param takes name=value, got: ${p}`);
+    if (eq < 1) throw new UsageError(`--param takes name=value, got: ${p}`);
     raw[p.slice(0, eq).trim()] = p.slice(eq + 1);
   }
   const params = resolveParams(detector.params, raw, detector.id);

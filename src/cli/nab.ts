@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { parseOptions } from './args.js';
+import { UsageError, parseOptions } from './args.js';
 import { readTextFile } from './read-text.js';
 import { DataError } from '../core/data/errors.js';
 import { NAB_PROFILES, loadProfiles, parseNabTime, prepareSeries, scoreLabelled, type NabCorpusProfileScore, type NabProfiles, type NabScored, type NabWindows } from '../core/metrics/nab.js';
@@ -280,8 +280,8 @@ function parse(args: string[]) {
 /** The `nab` command on a results directory. */
 export async function nab(args: string[]): Promise<void> {
   const { values: o, positionals } = parse(args);
-  if (positionals.length !== 1) throw new TypeError(`nab needs exactly one RESULTS_DIR, got ${positionals.length}`);
-  if (!o.windows) throw new TypeError('nab needs --windows W.json (NAB\'s labels/combined_windows.json)');
+  if (positionals.length !== 1) throw new UsageError(`nab needs exactly one RESULTS_DIR, got ${positionals.length}`);
+  if (!o.windows) throw new UsageError('nab needs --windows W.json (NAB\'s labels/combined_windows.json)');
   let threshold: number | undefined;
   if (o.threshold !== undefined) {
     threshold = Number(o.threshold);
