@@ -14,6 +14,7 @@
  * overlapping another is a DataError naming the windows file and the window.
  */
 import { DataError } from './errors.js';
+import { countBelow } from '../metrics/quantile.js';
 import { parseTime, type TimeAxis } from './time.js';
 import Papa from 'papaparse';
 
@@ -70,12 +71,7 @@ function edgeValue(edge: unknown, axis: TimeAxis): number {
 function rowOf(axis: TimeAxis, t: number): number {
   const v = axis.values;
   if (axis.backwards.count === 0 && axis.unparseable.count === 0) {
-    let lo = 0, hi = v.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (v[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countBelow(v, t);
     return lo < v.length && v[lo] === t ? lo : -1;
   }
   for (let i = 0; i < v.length; i++) if (v[i] === t) return i;
