@@ -30,7 +30,7 @@ import { resolveParams } from '../core/detectors/params.js';
 import { runSeries, scoresInUnitRange } from '../core/detectors/series-run.js';
 import { prepareSeries, probationRows, scoreLabelled, type NabScored } from '../core/metrics/nab.js';
 import { chooseBackend } from '../core/compute/backend.js';
-import { csvRows, nabJson, nabTable, readProfiles, readWindows } from './nab.js';
+import { csvRows, nabJson, nabTable, scoringOptions } from './nab.js';
 import { WriteError, ioReason, writeTextAtomic } from './output-file.js';
 
 /** A NAB data file: its timestamps (as written) and values. */
@@ -157,14 +157,7 @@ export async function nabRun(args: string[]): Promise<void> {
   const seed = Number(o.seed);
   if (String(o.seed).trim() === '' || !Number.isInteger(seed)) throw new RangeError(`--seed must be an integer, got: '${String(o.seed)}'`);
   const digits = parseDigits(o.digits as string);
-  let threshold: number | undefined;
-  if (o.threshold !== undefined) {
-    threshold = Number(o.threshold);
-    if (o.threshold.trim() === '' || !Number.isFinite(threshold)) throw new RangeError(`--threshold must be a number, got: '${o.threshold}'`);
-  }
-  const windows = readWindows(o.windows);
-  const profiles = readProfiles(o.profiles);
-  if (o.profile !== undefined && !(o.profile in profiles)) throw new RangeError(`--profile must be one of ${Object.keys(profiles).join(', ')}, got: '${o.profile}'`);
+  const { threshold, windows, profiles } = scoringOptions(o);
   const { series: files, notes } = listNabData(o.data, windows);
   const backend = detector.usesTensors ? await chooseBackend(o.backend as 'auto') : null;
 

@@ -277,19 +277,28 @@ function parse(args: string[]) {
   });
 }
 
-/** The `nab` command on a results directory. */
-export async function nab(args: string[]): Promise<void> {
-  const { values: o, positionals } = parse(args);
-  if (positionals.length !== 1) throw new UsageError(`nab needs exactly one RESULTS_DIR, got ${positionals.length}`);
-  if (!o.windows) throw new UsageError('nab needs --windows W.json (NAB\'s labels/combined_windows.json)');
+/**
+ * The options both `nab` forms score with: --threshold (a number, or the corpus-optimised one when
+ * absent), --windows, --profiles and --profile (one of the profiles' names).
+ */
+export function scoringOptions(o: { threshold?: string; windows?: string; profiles?: string; profile?: string }): { threshold: number | undefined; windows: NabWindows; profiles: NabProfiles } {
   let threshold: number | undefined;
   if (o.threshold !== undefined) {
     threshold = Number(o.threshold);
     if (o.threshold.trim() === '' || !Number.isFinite(threshold)) throw new RangeError(`--threshold must be a number, got: '${o.threshold}'`);
   }
-  const windows = readWindows(o.windows);
+  const windows = readWindows(o.windows!);
   const profiles = readProfiles(o.profiles);
   if (o.profile !== undefined && !(o.profile in profiles)) throw new RangeError(`--profile must be one of ${Object.keys(profiles).join(', ')}, got: '${o.profile}'`);
+  return { threshold, windows, profiles };
+}
+
+/** The `nab` command on a results directory. */
+export async function nab(args: string[]): Promise<void> {
+  const { values: o, positionals } = parse(args);
+  if (positionals.length !== 1) throw new UsageError(`nab needs exactly one RESULTS_DIR, got ${positionals.length}`);
+  if (!o.windows) throw new UsageError('nab needs --windows W.json (NAB\'s labels/combined_windows.json)');
+  const { threshold, windows, profiles } = scoringOptions(o);
   const items = readResultsDir(positionals[0], windows, o.data);
   const missing = Object.keys(windows).filter((k) => !items.some((it) => it.series.name === k));
   if (missing.length) process.stderr.write(`anomaly-lab: note: ${missing.length} series of the windows file have no results file here (first: ${missing[0]}); scored without them\n`);
