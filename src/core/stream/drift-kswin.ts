@@ -24,7 +24,7 @@
  * values.forEach((v, i) => { if (ks.update(v)) console.log('drift at', i); });
  */
 import { DEFAULT_SEED, Random } from '../random.js';
-import { ksPValueEqual, ksStatisticSorted } from './ks-test.js';
+import { ksExactEqual, ksStatisticSorted } from './ks-test.js';
 import type { DriftDetector } from './types.js';
 
 export interface KswinParams {
@@ -91,9 +91,7 @@ export class Kswin implements DriftDetector {
     }
     this.w.sort();
     this.r.sort();
-    const statistic = ksStatisticSorted(this.w, this.r);
-    const pValue = ksPValueEqual(stat, statistic);
-    this.last = { statistic, pValue };
+    const { statistic, pValue } = (this.last = ksExactEqual(stat, ksStatisticSorted(this.w, this.r)));
     this.detected = pValue <= alpha && statistic > MIN_STATISTIC;
     return this.detected;
   }

@@ -3,7 +3,9 @@
  * the statistic D = sup_x |F₁(x) − F₂(x)| over the empirical CDFs (right-continuous, so ties count
  * as scipy's `searchsorted(side='right')`), and its exact two-sided p-value P(D_{n,n} ≥ d) under
  * the null hypothesis — what scipy.stats.ks_2samp(method='auto') computes for equal sizes up to
- * 10,000 ('auto' is exact there).
+ * 10,000 ('auto' is exact there; scipy falls back to its asymptotic formula only where rounding
+ * takes its exact sum above 1, where both give 1). Unequal sizes are not needed (KSWIN's W and R
+ * have the same size) and not offered.
  *
  * The exact p-value (Gnedenko & Korolyuk 1951): with h = round(d · n),
  *     P(D_{n,n} ≥ h/n) = 2 Σ_{k ≥ 1} (−1)^{k+1} C(2n, n − kh) / C(2n, n),
@@ -28,8 +30,15 @@ export function ksTwoSampleEqual(a: ArrayLike<number>, b: ArrayLike<number>, scr
   }
   sa.sort();
   sb.sort();
-  const d = ksStatisticSorted(sa, sb);
-  return { statistic: d, pValue: ksPValueEqual(n, d) };
+  return ksExactEqual(n, ksStatisticSorted(sa, sb));
+}
+
+/**
+ * The exact test's result for sizes n, n from the raw statistic d: as scipy's exact mode, D is
+ * reported as h/n with h = round(d · n) (i/n − j/n can be an ulp off a multiple of 1/n).
+ */
+export function ksExactEqual(n: number, d: number): { statistic: number; pValue: number } {
+  return { statistic: Math.round(d * n) / n, pValue: ksPValueEqual(n, d) };
 }
 
 /** sup |F_a − F_b| for two sorted samples (any sizes): both CDFs taken after every value equal to the current one. */
