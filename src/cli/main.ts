@@ -19,6 +19,7 @@ import { fitAndScore } from '../core/detectors/run.js';
 import { scoreSamplesFromScores, type ModelJSON } from '../core/detectors/detector.js';
 import { checkModelSchema } from '../core/detectors/model-schema.js';
 import { thresholdRelation } from '../core/detectors/threshold.js';
+import { THRESHOLD_METHODS, isThresholdMethod, labelFreeThreshold, type ThresholdMethod } from '../core/detectors/thresholders.js';
 import { neighborsToSearch } from '../core/detectors/specs.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../core/compute/backend.js';
 import { ThresholdSweep, prCurveFull, rocCurveFull, type Metrics } from '../core/metrics/index.js';
@@ -56,6 +57,13 @@ Usage:
                                  timestamp, anomaly_score); the threshold optimised over the corpus unless given
   anomaly-lab nab --detector ID [--param k=v] --data DIR --windows W.json [--out RESULTS_DIR] [--digits 12|full]
                                  run a detector over NAB's corpus as NAB does (causally; scores in [0, 1]) and score it
+  anomaly-lab tune FILE.csv --detector ID --grid name=v1,v2 [--grid …] [--random N] [--metric roc_auc|average_precision|f1]
+                 [--cv 5 | --holdout 0.25] [--seed S] [--label COL] [--train-on all|normal] [--param k=v] [--threads N]
+                                 search a detector's parameters: every candidate fitted on each fold's training rows (all of
+                                 them, or the normal ones) and measured on its held-out rows (StratifiedKFold, shuffled);
+                                 prints every trial (mean ± sd over the folds) and the best. --random N samples N candidates
+                                 of the grid (or of the detector's default space). Without a label column: the stability of
+                                 the flagged set across folds and seeds, a heuristic
   anomaly-lab detectors          list detectors and their parameters
 
 score options:
@@ -66,6 +74,9 @@ score options:
   --contamination C      'auto' or a fraction in (0, 0.5]
   --threshold T          flag rows with score > T instead of the detector's own threshold (the page's slider);
                          flagged, metrics (and metrics.nab / metrics.event) and --out's is_anomaly use it
+  --threshold-method M   a threshold read from the scores without labels: iqr (Q3 + 1.5 IQR) | mad (median + 3·1.4826·MAD)
+                         | zscore (mean + 3 sd) | otsu | gap (the largest gap in the top 10 % of scores); instead of the
+                         detector's own threshold, computed on FILE's scores
   --seed N               random seed (default 42)
   --param name=value     a detector parameter by its scikit-learn name (repeatable)
   --train TRAIN.csv      fit on this file, score FILE.csv
@@ -116,8 +127,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'score') return score(rest);
   if (command === 'evaluate') return evaluate(rest);
   // nab --detector ID --data DIR runs a detector over NAB's corpus (nab-run.ts); nab RESULTS_DIR scores results (nab.ts).
+  // tune FILE --detector ID --grid …: a search over the detector's parameters (tune.ts, issue 21).
+  if (command === 'tune') return (await import('./tune.js')).tune(rest);
   if (command === 'nab') return rest.some((a) => a === '--detector' || a.startsWith('--detector=')) ? (await import('./nab-run.js')).nabRun(rest) : (await import('./nab.js')).nab(rest);
-  fail(`unknown command '${command}' (use score, evaluate, nab or detectors; --help for more)`);
+  fail(`unknown command '${command}' (use score, evaluate, tune, nab or detectors; --help for more)`);
 }
 
 function listDetectors(): void {
@@ -161,6 +174,7 @@ async function score(args: string[]): Promise<void> {
     time: { type: 'string' },
     windows: { type: 'string' },
     'fit-on': { type: 'string' },
+    'threshold-method': { type: 'string' },
     encoding: { type: 'string' },
     json: { type: 'boolean', default: false },
   }) as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
@@ -180,6 +194,8 @@ async function score(args: string[]): Promise<void> {
   // --threshold: the page's slider on the command line (score > T), checked before the file is read.
   const fixedThreshold = o.threshold === undefined ? null : Number(o.threshold);
   if (fixedThreshold !== null && (String(o.threshold).trim() === '' || !Number.isFinite(fixedThreshold))) fail(`--threshold must be a number, got: '${String(o.threshold)}'`);
+  if (o['threshold-method'] !== undefined && !isThresholdMethod(o['threshold-method'] as string)) fail(`--threshold-method must be one of ${THRESHOLD_METHODS.join(', ')}, got: '${String(o['threshold-method'])}'`);
+  if (o['threshold-method'] !== undefined && fixedThreshold !== null) fail('give --threshold or --threshold-method, not both');
   // Outputs: never one of the inputs, and writable, before any work.
   checkOutputs(
     [['--out', o.out], ['--save-model', o['save-model']], ['--curves', o.curves]],
@@ -308,7 +324,9 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const sweep = new ThresholdSweep(scores, labels?.labels);
   // --threshold (checked in score()): the page's slider; else the detector's own.
   const fixedThreshold = o.threshold === undefined ? null : Number(o.threshold);
-  const threshold = fixedThreshold ?? model.threshold;
+  // --threshold-method: a label-free rule on the scores (thresholders.ts) instead of the detector's own threshold.
+  const method = o['threshold-method'] as ThresholdMethod | undefined;
+  const threshold = fixedThreshold ?? (method ? labelFreeThreshold(method, scores) : model.threshold);
   const flagged = sweep.flaggedAt(threshold);
   const metrics = sweep.metricsAt(threshold, parseBeta(o.beta as string | undefined));
   if (o.curves) await writeCurves(o.curves as string, sweep);
@@ -326,6 +344,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     label: labelName,
     positive: labels && labelName ? positiveValue(ds, labelName, labels) : null,
     threshold,
+    ...(method ? { threshold_method: method } : {}),
     flagged,
     // Fitted attributes by scikit-learn's names where it has them (offset_, max_samples_, n_neighbors_, rho, n_support…).
     model: { n_features_in_: model.features, ...model.info.details },

@@ -189,6 +189,15 @@ export class ScoringThreads {
     });
   }
 
+  /** Call thread `i`'s API once it is connected to the data API; rejects if the thread fails or stops (tune.ts runs its trials so). */
+  call<R>(i: number, f: (api: Comlink.Remote<ThreadApi>) => Promise<R>): Promise<R> {
+    const t = this.threads[i];
+    return ask(t, async (api) => {
+      await t.connected;
+      return f(api);
+    });
+  }
+
   close(): void {
     for (const t of this.threads) {
       t.port.close();

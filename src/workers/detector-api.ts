@@ -9,7 +9,8 @@
 import * as Comlink from 'comlink';
 import { chooseBackend, type BackendChoice, type BackendOptions, type BackendPreference } from '../core/compute/backend';
 import { fitModel } from '../core/detectors/run';
-import { loadModel } from '../core/detectors/registry';
+import { getDetector, loadModel } from '../core/detectors/registry';
+import { runFoldTask, type FoldResult, type FoldTask, type TrialSetup } from '../core/tune/trial';
 import { packBuffers, packModel, unpackModel } from '../core/detectors/model-pack';
 import type { Matrix } from '../core/data/matrix';
 import type { Imputation } from '../core/data/prepare';
@@ -234,4 +235,29 @@ export async function neighbors(source: FeatureSource, fitRows: RowSelection, k:
 
 export function forget(modelId: string): void {
   models.delete(modelId);
+}
+
+/** Tuning searches by id (issue 21): their setup and labels, sent once to each worker, and the rows, fetched once. */
+const tunings = new Map<string, { source: FeatureSource; setup: TrialSetup; labels: Uint8Array | null; X?: Promise<Matrix> }>();
+
+/** Hold a search's setup (candidates, folds, criterion) and labels here for its tasks (`tuneFold`). */
+export function tuneSetup(id: string, source: FeatureSource, setup: TrialSetup, labels: Uint8Array | null): void {
+  // One search at a time per worker in practice; an old one is dropped rather than kept for ever.
+  if (tunings.size >= 2) tunings.delete(tunings.keys().next().value!);
+  tunings.set(id, { source, setup, labels });
+}
+
+/** Run one task of a search (one fold, some candidates): fit, score the held-out rows, measure. */
+export async function tuneFold(id: string, task: FoldTask): Promise<FoldResult[]> {
+  const t = tunings.get(id);
+  if (!t) throw new Error(`tuning search '${id}' is not set up in this worker`);
+  const spec = getDetector(t.setup.detector);
+  // A classical detector needs no tfjs backend (the CLI's threads never start one for it).
+  const chosen = spec.usesTensors ? (await (backend ?? init('auto'))).backend : await chosenBackend();
+  t.X ??= dataApi().matrix(t.source).then((m) => m.matrix);
+  return runFoldTask(spec, await t.X, t.labels, t.setup, task, { backend: chosen });
+}
+
+export function tuneForget(id: string): void {
+  tunings.delete(id);
 }
