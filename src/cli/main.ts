@@ -57,6 +57,10 @@ Usage:
                                  timestamp, anomaly_score); the threshold optimised over the corpus unless given
   anomaly-lab nab --detector ID [--param k=v] --data DIR --windows W.json [--out RESULTS_DIR] [--digits 12|full]
                                  run a detector over NAB's corpus as NAB does (causally; scores in [0, 1]) and score it
+  anomaly-lab check FILE.csv --asset NAME --history H.jsonl [--k 1] [--robust] [--window 1000] [--detector ID [--param k=v] [--label COL]]
+                                 [--metrics num_rows,missing,mean,std,min,max,distinct,flagged_share,roc_auc,average_precision] [--no-record]
+                                 check an upload against the asset's earlier ones (Dagster-style: |value - mean| <= k stdev
+                                 of the earlier values, from the 3rd on); records it in H.jsonl; exit 1 when a check fails
   anomaly-lab tune FILE.csv --detector ID --grid name=v1,v2 [--grid …] [--random N] [--metric roc_auc|average_precision|f1]
                  [--cv 5 | --holdout 0.25] [--seed S] [--label COL] [--train-on all|normal] [--param k=v] [--threads N]
                                  search a detector's parameters: every candidate fitted on each fold's training rows (all of
@@ -126,6 +130,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'score') return score(rest);
   if (command === 'evaluate') return evaluate(rest);
+  // check FILE --asset NAME --history H.jsonl: the upload against the asset's earlier ones (check.ts, issue 22).
+  if (command === 'check') return (await import('./check.js')).check(rest);
   // nab --detector ID --data DIR runs a detector over NAB's corpus (nab-run.ts); nab RESULTS_DIR scores results (nab.ts).
   // tune FILE --detector ID --grid …: a search over the detector's parameters (tune.ts, issue 21).
   if (command === 'tune') return (await import('./tune.js')).tune(rest);
