@@ -14,6 +14,7 @@ import { decimate as decimateRows, isSorted, rowRange, type Decimated } from '..
 import { columnAxis, detectDatasetTime, rowAxis, summarizeAxis, type TimeAxis, type TimeAxisSummary } from '../core/data/time';
 import { parseWindowsFile, type TimeWindow } from '../core/data/windows';
 import { NabSweep, windowsFromLabels, type NabSweepTables } from '../core/metrics/nab-sweep';
+import { materialise, type Materialisation } from '../core/checks/materialisation';
 
 const datasets = new Map<number, Dataset>();
 let nextId = 1;
@@ -210,6 +211,13 @@ export function drop(id: number): void {
 /** The dataset's (file) name, for messages. */
 export function datasetName(id: number): string {
   return get(id).name;
+}
+
+// ---- Upload history (issue 22): a materialisation's statistics are computed here, where the data is ----
+
+/** The dataset as a materialisation of `asset` (rows, per-column statistics; the run is added when it ends). */
+export function materialisation(id: number, asset: string, time: string): Materialisation {
+  return materialise(get(id), asset, new Date(time));
 }
 
 // ---- Time axis and windows (issue 16, data): the time column's values stay here ----
