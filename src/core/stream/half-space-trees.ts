@@ -22,8 +22,11 @@
  *   - Scaling: River's HalfSpaceTrees assumes features already in [0, 1] (`limits` defaults to
  *     [0, 1] per feature) and leaves scaling to a `preprocessing.MinMaxScaler` put before it in a
  *     pipeline. Here the scaler is built in, as the issue asks: each feature is scaled by the
- *     running min and max of the points learnt so far, (x − min) / (max − min), 0 where max = min
- *     (River's safe division). learnOne updates min/max before scaling the point, as River's
+ *     running min and max of the points learnt so far, (x − min) / (max − min). Where max = min
+ *     (a flat line so far) the range counts as 1, as scikit-learn's MinMaxScaler does, so the flat
+ *     value scales to 0 and a jump off it lands outside [0, 1]; River's MinMaxScaler divides
+ *     safely to 0 there, which scales every value of that feature to 0 and hides the jump (the
+ *     stuck-sensor case). Before anything is learnt the range is [0, 0]. learnOne updates min/max before scaling the point, as River's
  *     pipeline learns the scaler before transforming; scoreOne scales with the current min/max
  *     without updating them, so a point beyond the range learnt scales outside [0, 1] and simply
  *     falls to the outermost side of each split. This is River's
@@ -269,12 +272,12 @@ export class HalfSpaceTrees implements OnlineScorer {
     return hst;
   }
 
-  /** x scaled by the running min/max into this.scaled (0 where max = min or before anything was learnt). */
+  /** x scaled by the running min/max into this.scaled ((x − min) / range; a range of 0 counts as 1). */
   private scale(x: ArrayLike<number>): Float64Array {
     const { min, max, scaled, features } = this;
     for (let j = 0; j < features; j++) {
       const range = max[j] - min[j];
-      scaled[j] = range > 0 ? (x[j] - min[j]) / range : 0;
+      scaled[j] = range > 0 ? (x[j] - min[j]) / range : x[j] - min[j];
     }
     return scaled;
   }

@@ -53,6 +53,11 @@ export class P2Quantile {
     return this.heights[Math.floor(Math.min(c - 1, c * this.q))];
   }
 
+  /** The five markers' heights and positions (copies; meaningful from the sixth observation on). */
+  get markers(): { heights: number[]; positions: number[] } {
+    return { heights: Array.from(this.heights), positions: Array.from(this.positions) };
+  }
+
   update(x: number): void {
     const h = this.heights;
     const c = this.count++;
