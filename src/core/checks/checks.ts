@@ -20,7 +20,7 @@
  *   out of the history; an undefined current value against a defined history fails ("… is nan").
  * - The run's metrics compare only with runs of the same detector.
  */
-import { METRIC_FAMILIES, metricValues, schemaKey, type Materialisation, type MetricFamily } from './materialisation';
+import { METRIC_FAMILIES, metricValues, schemaKey, type Materialisation, type MetricFamily, type MetricValue } from './materialisation';
 import { pyMean, pyMedian, pyRoundStr, pyStdev } from './python-stats';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
@@ -87,9 +87,8 @@ export function runChecks(current: Materialisation, earlier: readonly Materialis
   if (!(k >= 0) || !Number.isFinite(k)) throw new RangeError(`k must be a number >= 0, got: ${k}`);
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`the history window must be a whole number >= 1, got: ${window}`);
   const history = earlier.slice(-window);
-  const schema = schemaKey(current);
-  const same = history.filter((m) => schemaKey(m) === schema);
-  const other = history.filter((m) => schemaKey(m) !== schema);
+  const same = comparable(current, earlier, window);
+  const other = history.filter((m) => !same.includes(m));
   const otherNote = other.length > 0 ? ` ${other.length} earlier materialisation${other.length === 1 ? '' : 's'} with other columns left out: ${listTimes(other)}.` : '';
   const checks: CheckResult[] = [];
 
@@ -108,23 +107,9 @@ export function runChecks(current: Materialisation, earlier: readonly Materialis
   }
 
   const wanted = new Set<MetricFamily>(metrics);
-  const earlierValues = same.map((m) => new Map(metricValues(m).map((v) => [v.metric, v])));
   for (const mv of metricValues(current)) {
     if (!wanted.has(mv.family)) continue;
-    const isRun = mv.family === 'flagged_share' || mv.family === 'roc_auc' || mv.family === 'average_precision';
-    const previous: number[] = [];
-    let otherDetector = 0;
-    let undefinedCount = 0;
-    for (const [i, values] of earlierValues.entries()) {
-      if (isRun && same[i].run?.detector !== current.run?.detector) {
-        if (same[i].run) otherDetector++;
-        continue;
-      }
-      const v = values.get(mv.metric)?.value;
-      if (v === undefined) continue;
-      if (v === null || !Number.isFinite(v)) undefinedCount++;
-      else previous.push(v);
-    }
+    const { values: previous, otherDetector, undefinedCount } = previousValues(current, same, mv.metric);
     let extra = otherNote;
     if (otherDetector > 0) extra += ` ${otherDetector} earlier run${otherDetector === 1 ? '' : 's'} of another detector left out.`;
     if (undefinedCount > 0) extra += ` ${undefinedCount} earlier undefined value${undefinedCount === 1 ? '' : 's'} left out.`;
@@ -149,6 +134,44 @@ export function runChecks(current: Materialisation, earlier: readonly Materialis
     checks.push({ metric: mv.metric, value: mv.value, mean: center, stdev: spread, k, status: passed ? 'passed' : 'failed', passed, note: note + extra });
   }
   return { asset: current.asset, materializations: earlier.length + 1, passed: checks.every((c) => c.passed), checks };
+}
+
+const RUN_METRICS = new Set(['flagged_share', 'roc_auc', 'average_precision']);
+
+/** Each record's metrics by name, computed once per record (a check of M metrics over N records reads N · M values, not N · M²). */
+const metricMaps = new WeakMap<Materialisation, Map<string, MetricValue>>();
+function metricMap(m: Materialisation): Map<string, MetricValue> {
+  let map = metricMaps.get(m);
+  if (!map) metricMaps.set(m, (map = new Map(metricValues(m).map((v) => [v.metric, v]))));
+  return map;
+}
+
+/**
+ * The earlier values a metric is compared with: from `earlier` (already windowed and of the same
+ * schema as `current`), defined ones only; the run's metrics only from runs of the same detector.
+ */
+export function previousValues(current: Materialisation, earlier: readonly Materialisation[], metric: string): { values: number[]; otherDetector: number; undefinedCount: number } {
+  const isRun = RUN_METRICS.has(metric);
+  const values: number[] = [];
+  let otherDetector = 0;
+  let undefinedCount = 0;
+  for (const m of earlier) {
+    if (isRun && m.run?.detector !== current.run?.detector) {
+      if (m.run) otherDetector++;
+      continue;
+    }
+    const v = metricMap(m).get(metric)?.value;
+    if (v === undefined) continue;
+    if (v === null || !Number.isFinite(v)) undefinedCount++;
+    else values.push(v);
+  }
+  return { values, otherDetector, undefinedCount };
+}
+
+/** The earlier materialisations the checks compare with: the window's last N, of the same columns. */
+export function comparable(current: Materialisation, earlier: readonly Materialisation[], window = 1000): Materialisation[] {
+  const schema = schemaKey(current);
+  return earlier.slice(-window).filter((m) => schemaKey(m) === schema);
 }
 
 /** Failures first, then passes, then skipped ones; metric order within each (the page's list). */
