@@ -87,8 +87,18 @@ export class GaussianStream {
 
   /** The score of x against the window so far, then x joins the stream. */
   push(x: number): number {
-    let score = 0;
-    if (this.length > 0) score = 1 - tail(x, this.mean, this.std);
+    const score = this.score(x);
+    this.learn(x);
+    return score;
+  }
+
+  /** x's score against the window so far (0 before the first value); the stream is not changed. */
+  score(x: number): number {
+    return this.length > 0 ? 1 - tail(x, this.mean, this.std) : 0;
+  }
+
+  /** x joins the stream (the window, or the step buffer until the next slide). */
+  learn(x: number): void {
     if (this.length < this.windowSize) {
       this.held[this.length++] = x;
       this.update();
@@ -102,7 +112,6 @@ export class GaussianStream {
         this.update();
       }
     }
-    return score;
   }
 
   /** The window's mean and std (1e−6 for 0) as the next value will be scored against them. */
