@@ -31,6 +31,8 @@ const FILE = 'model.json';
 const QUICK: Record<string, Record<string, unknown>> = {
   iforest: { n_estimators: 4, max_samples: 32 },
   autoencoder: { hidden_neuron_list: '3', epoch_num: 1 },
+  lstm_ae: { window_size: 4, hidden_size: 3, epoch_num: 1 },
+  gru_ae: { window_size: 4, hidden_size: 3, epoch_num: 1 },
   ocsvm: {},
 };
 

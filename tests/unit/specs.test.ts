@@ -30,7 +30,8 @@ describe('specs.ts: the metadata the page reads', () => {
       for (const [key, value] of Object.entries(meta)) expect(spec[key as keyof typeof spec], `${meta.id}.${key}`).toBe(value);
     }
     expect(detectorMeta(DEFAULT_DETECTOR).id).toBe('iforest');
-    expect(() => detectorMeta('nope')).toThrow("unknown detector 'nope' (available: iforest, lof, knn, ocsvm, zscore, autoencoder, windowed_gaussian)");
+    expect(() => detectorMeta('nope')).toThrow(`unknown detector 'nope' (available: ${DETECTOR_METAS.map((m) => m.id).join(', ')})`);
+    expect(DETECTOR_METAS.slice(0, 7).map((m) => m.id)).toEqual(['iforest', 'lof', 'knn', 'ocsvm', 'zscore', 'autoencoder', 'windowed_gaussian']);
   });
 
   it("the constants the page uses are the implementations' own", () => {

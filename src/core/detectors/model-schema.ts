@@ -30,6 +30,7 @@
 import { resolveParams, type Params } from './params.js';
 import { ACTIVATIONS, detectorMeta, usesWindows } from './specs.js';
 import { weightNames } from './autoencoder/weights.js';
+import { weightLayout, type CellKind } from './rnn/net.js';
 import { base64ToBytes } from '../data/base64.js';
 
 type Obj = Record<string, unknown>;
@@ -331,6 +332,63 @@ const STATES: Record<string, (at: Field, state: Obj, features: number, params: P
   },
 };
 
+/**
+ * The LSTM / GRU autoencoder's state (rnn-ae.ts): an architecture that agrees with params and
+ * features, a float32-bounded scaler, the history, and the weights as tfjs' manifest (names and
+ * shapes rnn/net.ts's weightLayout gives, float32) plus that many finite float32 values.
+ */
+function rnnState(cell: CellKind) {
+  return (at: Field, s: Obj, features: number, params: Params): void => {
+    const a: Field = at.at('architecture');
+    const arch = a.object(s.architecture);
+    a.at('cell').string(arch.cell, [cell]);
+    for (const [key, want] of [['window_size', Number(params.window_size)], ['channels', features], ['hidden_size', Number(params.hidden_size)], ['n_layers', Number(params.n_layers)]] as const) {
+      if (arch[key] !== want) a.at(key).fail(`must be ${want} (${key === 'channels' ? 'features' : `params.${key}`})`, arch[key]);
+    }
+    a.at('dropout_rate').number(arch.dropout_rate, { min: 0, max: 1 });
+    at.at('scaler').object(s.scaler);
+    scaler(at.at('scaler'), s.scaler, features, FLOAT32_MAX);
+    const h: Field = at.at('history');
+    const history = h.object(s.history);
+    h.at('loss').numbers(history.loss);
+    if (!Array.isArray(history.val_loss)) h.at('val_loss').fail('must be an array', history.val_loss);
+    at.at('epochs_run').number(s.epochs_run, { integer: true, min: 0 });
+    at.at('best_epoch').number(s.best_epoch, { integer: true, min: 0 });
+    at.at('stopped_early').boolean(s.stopped_early);
+    const expected = weightLayout({ cell, window_size: Number(params.window_size), channels: features, hidden_size: Number(params.hidden_size), n_layers: Number(params.n_layers), dropout_rate: 0 });
+    const specsAt: Field = at.at('weightSpecs');
+    const specs = s.weightSpecs;
+    if (!Array.isArray(specs)) specsAt.fail('must be an array', specs);
+    if (specs.length !== expected.length) specsAt.fail(`must list ${expected.length} weights`, specs);
+    let floats = 0;
+    expected.forEach((want, i) => {
+      const wa = specsAt.item(i);
+      const spec = wa.object(specs[i]);
+      if (spec.name !== want.name) wa.at('name').fail(`must be ${JSON.stringify(want.name)}`, spec.name);
+      const shape = wa.at('shape').numbers(spec.shape, { length: want.shape.length, why: 'dimensions' });
+      if (want.shape.some((x, j) => shape[j] !== x)) wa.at('shape').fail(`must be [${want.shape.join(', ')}]`, `[${Array.from(shape).join(', ')}]`);
+      if (spec.dtype !== 'float32') wa.at('dtype').fail('must be "float32"', spec.dtype);
+      floats += want.shape.reduce((x, y) => x * y, 1);
+    });
+    const wd: Field = at.at('weightData');
+    if (typeof s.weightData !== 'string') wd.fail('must be base64 text', s.weightData);
+    let bytes: Uint8Array;
+    try {
+      bytes = base64ToBytes(s.weightData);
+    } catch (e) {
+      wd.fail(`must be base64 text (${(e as Error).message.replace(/^weightData is not base64 /, '')})`);
+    }
+    if (bytes.byteLength !== 4 * floats) wd.fail(`must hold ${floats} float32 weights (${4 * floats} bytes), got ${bytes.byteLength} bytes`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < floats; i++) {
+      const x = view.getFloat32(4 * i, true);
+      if (!Number.isFinite(x)) wd.fail(`weight ${i} must be a finite float32`, x);
+    }
+  };
+}
+STATES.lstm_ae = rnnState('lstm');
+STATES.gru_ae = rnnState('gru');
+
 /** Whether the schema knows a detector's state (a test keeps it in step with specs.ts). */
 export function hasStateSchema(detector: string): boolean {
   return Object.hasOwn(STATES, detector);
@@ -377,6 +435,6 @@ export function checkModelSchema(json: unknown, source = 'model file'): ModelJSO
   if (!check) top.at('detector').fail(`has no schema for its state (model-schema.ts)`, meta.id);
   const state = top.at('state');
   // A windowed model's state is sized by its windows: window_size values per feature column.
-  check(state, state.object(m.state), usesWindows(meta, params) ? features * Number(params.window_size) : features, params);
+  check(state, state.object(m.state), meta.slidingWindows && usesWindows(meta, params) ? features * Number(params.window_size) : features, params);
   return { ...(m as unknown as ModelJSON), params };
 }

@@ -51,6 +51,13 @@ export interface DetectorMeta {
    * builds the windows). With window_size > 0 a row's score depends on the rows before it.
    */
   slidingWindows?: boolean;
+  /**
+   * A sequence model that windows the rows itself (lstm_ae, gru_ae: `window_size`, `stride` of its
+   * own, not wrapped by windowed.ts): a row's score is its window's, the window ending at it, so it
+   * reads the window_size − 1 rows before it (scoringContext), the first window_size − 1 rows score 0
+   * (warming up), and it fits on consecutive rows only.
+   */
+  sequenceWindows?: boolean;
 }
 
 /**
@@ -64,9 +71,9 @@ export const WINDOW_PARAMS: ParamSpec[] = [
   { name: 'differences', type: 'int', default: 0, min: 0, max: 1, help: 'Windows: 1 = window the first differences x(t) − x(t−1) instead of the values' },
 ];
 
-/** Whether a run of this detector with these (raw or resolved) parameters windows its rows (window_size > 0). */
+/** Whether a run of this detector with these (raw or resolved) parameters windows its rows (window_size > 0, or a sequence model). */
 export function usesWindows(meta: DetectorMeta, params: Record<string, unknown>): boolean {
-  return meta.slidingWindows === true && Number(params.window_size ?? 0) > 0;
+  return (meta.slidingWindows === true && Number(params.window_size ?? 0) > 0) || meta.sequenceWindows === true;
 }
 
 /** The detector the page runs without a click (seed 42). */
@@ -234,8 +241,57 @@ export const windowedGaussianMeta: DetectorMeta = {
   ],
 };
 
+/** The recurrent autoencoders' thresholds: the contamination quantile, or the largest training-window error (the Keras example's rule). */
+export const RNN_THRESHOLDS = ['contamination', 'max_train'] as const;
+
+/**
+ * The LSTM / GRU autoencoders' parameters (src/core/detectors/rnn-ae.ts). Defaults chosen from
+ * PyOD's LSTMAD, Merlion's LSTMED, TimeEval's EncDec-AD and the Keras example (README.md says why):
+ * window 30 and early stopping as EncDec-AD, hidden 32 between Merlion's 5 and PyOD's 64.
+ */
+function rnnParams(cell: 'LSTM' | 'GRU'): ParamSpec[] {
+  return [
+    { name: 'window_size', type: 'int', default: 30, min: 2, max: 2000, help: `Rows per window: each row is scored by the ${cell} reconstruction of the window ending at it (causal); the first window_size − 1 rows score 0 (warming up)` },
+    { name: 'stride', type: 'int', default: 1, min: 1, max: 1_000_000, help: 'Train on every stride-th full window of the fit rows (larger: faster; scoring still scores every row)' },
+    { name: 'hidden_size', type: 'int', default: 32, min: 1, max: 1024, help: `Units of each ${cell} layer (the encoder's last hidden state is the window's code)` },
+    { name: 'n_layers', type: 'int', default: 1, min: 1, max: 4, help: `Stacked ${cell} layers in the encoder and in the decoder` },
+    { name: 'epoch_num', type: 'int', default: 20, min: 1, max: 10000, help: 'Training epochs at most (fewer with early stopping)' },
+    { name: 'batch_size', type: 'int', default: 32, min: 1, max: 1_000_000, help: 'Windows per training step (the last batch of an epoch may be smaller)' },
+    { name: 'lr', type: 'float', default: 1e-3, min: 0, minExclusive: true, max: 10, help: 'Adam learning rate' },
+    { name: 'dropout_rate', type: 'float', default: 0, min: 0, max: 0.95, advanced: true, help: `Dropout after each ${cell} layer while training` },
+    { name: 'validation_size', type: 'float', default: 0.1, min: 0, max: 0.5, advanced: true, help: 'Share of the training windows, the latest ones, held out for the validation loss and early stopping (0: none)' },
+    { name: 'patience', type: 'int', default: 5, min: 0, max: 10000, advanced: true, help: 'Stop after this many epochs without a lower validation loss (training loss without validation windows) and keep the best epoch\'s weights; 0 = train every epoch, keep the last' },
+    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: "Share of the training windows flagged (threshold = 'contamination')" },
+    { name: 'threshold', type: 'enum', default: 'contamination', options: [...RNN_THRESHOLDS], help: "'contamination': the (1 − contamination) quantile of the training windows' errors; 'max_train': the largest training-window error (the Keras example's rule)" },
+  ];
+}
+
+function rnnMeta(id: 'lstm_ae' | 'gru_ae', cell: 'LSTM' | 'GRU'): DetectorMeta {
+  return {
+    id,
+    name: `${cell} autoencoder`,
+    summary: `An encoder ${cell} reads each window of the last window_size rows, a decoder ${cell} rebuilds it; the window's mean squared error scores the row that ends it.`,
+    usesTensors: true,
+    explains: true,
+    sequenceWindows: true,
+    // One full window.
+    minRows: (params) => Number(params.window_size),
+    params: rnnParams(cell),
+    notes: [
+      "Weights are drawn from tfjs' seeded initialisers (Glorot uniform kernels, orthogonal recurrent kernels), not torch's generator.",
+      cell === 'GRU'
+        ? "The GRU cell is Keras' (reset gate before the recurrent product, reset_after = False): PyTorch's GRU resets after it."
+        : "The LSTM cell is Keras' (sigmoid gates, forget-gate bias 1 at the start); PyTorch's starts every bias uniform.",
+      'Validation windows are the latest validation_size share (Keras\' validation_split), not a random share.',
+    ],
+  };
+}
+
+export const lstmAeMeta: DetectorMeta = rnnMeta('lstm_ae', 'LSTM');
+export const gruAeMeta: DetectorMeta = rnnMeta('gru_ae', 'GRU');
+
 /** Every detector in the picker's order; the registry holds their implementations in the same order. */
-export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta, windowedGaussianMeta];
+export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta, windowedGaussianMeta, lstmAeMeta, gruAeMeta];
 
 /** A detector's metadata by id; an unknown id is a RangeError listing the known ones. */
 export function detectorMeta(id: string): DetectorMeta {

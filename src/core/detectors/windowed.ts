@@ -115,9 +115,9 @@ class WindowedModel implements FittedModel {
   }
 }
 
-/** Rows before a row that a model with these params reads when scoring it (0 for a model without windows). */
-export function scoringContext(params: Record<string, unknown>, meta: { slidingWindows?: boolean }): number {
-  if (!meta.slidingWindows) return 0;
+/** Rows before a row that a model with these params reads when scoring it (0 for a model without windows; window_size − 1 for a sequence model, which has no differences). */
+export function scoringContext(params: Record<string, unknown>, meta: { slidingWindows?: boolean; sequenceWindows?: boolean }): number {
+  if (!meta.slidingWindows && !meta.sequenceWindows) return 0;
   const w = windowSpec(params);
   return w ? windowContext(w) : 0;
 }
@@ -127,7 +127,7 @@ export function scoringContext(params: Record<string, unknown>, meta: { slidingW
  * the series): a windowed model gets its context rows before `start` too, so the scores equal those
  * of scoring the whole series at once.
  */
-export async function scoreRange(model: FittedModel, meta: { slidingWindows?: boolean }, start: number, end: number, rowsFrom: (a: number, b: number) => Promise<Matrix> | Matrix, options: ScoreOptions = {}): Promise<{ scores: Scores; rows: Matrix; offset: number }> {
+export async function scoreRange(model: FittedModel, meta: { slidingWindows?: boolean; sequenceWindows?: boolean }, start: number, end: number, rowsFrom: (a: number, b: number) => Promise<Matrix> | Matrix, options: ScoreOptions = {}): Promise<{ scores: Scores; rows: Matrix; offset: number }> {
   const from = Math.max(0, start - scoringContext(model.params, meta));
   const rows = await rowsFrom(from, end);
   const s = await model.score(rows, options);
