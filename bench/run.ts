@@ -30,13 +30,14 @@ import { autoencoderBench } from './autoencoder.js';
 import { ocsvmBench } from './ocsvm.js';
 import { nabBench } from './nab.js';
 import { timelineBench } from './timeline.js';
+import { tuneBench } from './tune.js';
 import { ourNabRows } from './nab-detectors.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
 // `timeline` (1M-point series in the page, ~2 min) also runs only when named.
@@ -600,6 +601,8 @@ const RUN: Record<Section, () => Promise<void>> = {
   autoencoder: () => moduleSection('autoencoder', (l) => autoencoderBench(l)),
   nab: () => moduleSection('nab', (l) => nabBench(l, { detectors: ourNabRows })),
   timeline: () => moduleSection('timeline', timelineBench),
+  // tune: LOF on cardio, 3 × 3 grid × 5 folds, against GridSearchCV on the same folds (bench/tune.ts).
+  tune: () => moduleSection('tune', tuneBench),
 };
 
 const t0 = performance.now();

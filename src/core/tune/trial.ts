@@ -19,6 +19,9 @@
  * flags anything are left out). Stable is not the same as right: a detector can flag the same wrong
  * rows every time.
  *
+ * Candidates that differ only in contamination (which moves the threshold, never the scores) share
+ * one scoring of the test rows, and for a ranking metric one value.
+ *
  * Neighbour detectors (LOF, kNN) share one search per fold: the training rows' neighbours are
  * searched once for the largest k any candidate needs, and each candidate takes its first k
  * (neighbours are ordered by distance, then row index, so that is exactly a search for k).
@@ -68,14 +71,42 @@ export interface FoldResult {
   ms: number;
 }
 
-/** The tasks of a search: each fold's candidates cut into `chunks` shares (more shares: more parallel, more repeated neighbour searches). */
+/**
+ * What a candidate's scores depend on: its parameters but contamination, which sets only the
+ * threshold (the contract: threshold.ts), never the scores. Candidates with the same key share one
+ * scoring of the test rows in a task.
+ */
+export function scoresKey(params: Params): string {
+  return JSON.stringify(Object.entries(params).filter(([k]) => k !== 'contamination'));
+}
+
+/**
+ * The tasks of a search: each fold's candidates cut into about `chunks` shares (more shares: more
+ * parallel, more repeated neighbour searches). Candidates that differ only in contamination stay in
+ * one share, so they share their scores.
+ */
 export function foldTasks(setup: Pick<TrialSetup, 'folds' | 'candidates'>, chunks = 1): FoldTask[] {
   const n = setup.candidates.length;
+  const groups = new Map<string, number[]>();
+  setup.candidates.forEach((p, i) => {
+    const key = scoresKey(p);
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
   const per = Math.ceil(n / Math.max(1, Math.min(chunks, n)));
-  const tasks: FoldTask[] = [];
-  for (let f = 0; f < setup.folds.length; f++) {
-    for (let c = 0; c < n; c += per) tasks.push({ fold: f, candidates: Array.from({ length: Math.min(per, n - c) }, (_, i) => c + i) });
+  const shares: number[][] = [];
+  let share: number[] = [];
+  for (const g of groups.values()) {
+    share.push(...g);
+    if (share.length >= per) {
+      shares.push(share);
+      share = [];
+    }
   }
+  if (share.length) shares.push(share);
+  const tasks: FoldTask[] = [];
+  for (let f = 0; f < setup.folds.length; f++) for (const c of shares) tasks.push({ fold: f, candidates: [...c].sort((a, b) => a - b) });
   return tasks;
 }
 
@@ -131,13 +162,25 @@ export async function runFoldTask(
   const kMax = ks ? Math.max(...ks) : 0;
   const shared = kMax >= 1 && kMax < Xtrain.rows ? kNeighbors(Xtrain, kMax, undefined, { signal: options.signal }) : null;
   const seed = stability ? setup.seed + task.fold : setup.seed;
+  const ranking = setup.criterion === 'roc_auc' || setup.criterion === 'average_precision';
+  // Test scores by scoresKey: a candidate that differs from an earlier one only in contamination gets the
+  // same scores; for a ranking metric (no threshold involved) the same value, without fitting at all.
+  const scored = new Map<string, { scores: Float64Array; value: number | null }>();
   const out: FoldResult[] = [];
   for (let j = 0; j < candidates.length; j++) {
     throwIfAborted(options.signal);
     const t0 = performance.now();
+    const key = scoresKey(candidates[j]);
+    const seen = scored.get(key);
+    if (seen && ranking) {
+      const r: FoldResult = { candidate: task.candidates[j], fold: task.fold, value: seen.value, ms: performance.now() - t0 };
+      out.push(r);
+      options.onResult?.(r);
+      continue;
+    }
     const neighbors = shared && ks ? firstNeighbors(shared, ks[j]) : undefined;
     const model = await spec.fit(Xtrain, candidates[j], { seed, signal: options.signal, backend: options.backend, neighbors });
-    const scores = await model.score(Xtest, { signal: options.signal, backend: options.backend });
+    const scores = seen?.scores ?? await model.score(Xtest, { signal: options.signal, backend: options.backend });
     const r: FoldResult = { candidate: task.candidates[j], fold: task.fold, value: null, ms: 0 };
     if (stability) {
       const flagged: number[] = [];
@@ -146,6 +189,7 @@ export async function runFoldTask(
     } else {
       r.value = metricValue(setup.criterion as TuneMetric, scores, testLabels!, model.threshold);
     }
+    if (!seen) scored.set(key, { scores, value: r.value });
     r.ms = performance.now() - t0;
     out.push(r);
     options.onResult?.(r);
