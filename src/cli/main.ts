@@ -84,8 +84,10 @@ score options:
   --seed N               random seed (default 42)
   --param name=value     a detector parameter by its scikit-learn name (repeatable)
   --train TRAIN.csv      fit on this file, score FILE.csv
-  --fit-on all|probation fit on every row, or on NAB's probationary period (the first min(floor(0.15 n), 750) rows:
-                         causal; the default with --time), then score every row; the JSON says fit_on and causal
+  --fit-on all|probation|N%
+                         fit on every row, on NAB's probationary period (the first min(floor(0.15 n), 750) rows:
+                         causal; the default with --time) or on the first N % of the rows (e.g. 30%), then score
+                         every row; the JSON says fit_on and causal
   --save-model M.json    write the fitted model
   --model M.json         score with a saved model instead of fitting
   --out scored.csv       write the input columns plus score, is_anomaly (and decision_function, score_samples)
@@ -187,7 +189,7 @@ async function score(args: string[]): Promise<void> {
   if (positionals.length !== 1) fail(`score needs exactly one CSV file, got ${positionals.length}`);
   parseEncoding(o.encoding as string | undefined);
   if (o.windows !== undefined && o.time === undefined) fail('--windows needs --time COL (the timestamp column the windows are matched against)');
-  if (o['fit-on'] !== undefined && o['fit-on'] !== 'all' && o['fit-on'] !== 'probation') fail(`--fit-on must be all or probation, got: '${String(o['fit-on'])}'`);
+  if (o['fit-on'] !== undefined && o['fit-on'] !== 'all' && o['fit-on'] !== 'probation' && firstPercent(o['fit-on'] as string) === null) fail(`--fit-on must be all, probation or the first N% (N in (0, 100], e.g. 30%), got: '${String(o['fit-on'])}'`);
   if (o['fit-on'] !== undefined && (o.train !== undefined || o.model !== undefined)) fail(`--fit-on chooses rows of ${'FILE'} to fit on: not with ${o.train !== undefined ? '--train' : '--model'}`);
   const file = positionals[0];
   const seed = Number(o.seed);
@@ -266,6 +268,13 @@ interface ScoreSetup {
   getThreads: () => ScoringThreads;
 }
 
+/** The N of --fit-on N% (0 < N ≤ 100), or null when the value is not a percentage. */
+function firstPercent(v: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)%$/.exec(v.trim());
+  const n = m ? Number(m[1]) : NaN;
+  return n > 0 && n <= 100 ? n : null;
+}
+
 async function scoreFile(file: string, o: Record<string, string | string[] | boolean | undefined>, setup: ScoreSetup): Promise<void> {
   const { detectorId, savedModel, params, seed, missing, backendPref, threads, getThreads } = setup;
   const spec = getDetector(detectorId);
@@ -297,10 +306,15 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const target = featureMatrix(ds, columns, missing);
   // --fit-on probation: NAB's probationary period, the first min(floor(0.15 n), 750) rows, then every row scored (causal
   // rows after it); the default for a time series (--time), as in the page. An online detector runs over every row anyway.
-  const probation = !trainDs && !savedModel && !spec.online && ((o['fit-on'] as string | undefined) ?? (o.time !== undefined ? 'probation' : 'all')) === 'probation';
-  const fitRows = probation ? (await import('../core/metrics/nab.js')).probationRows(ds.rows) : ds.rows;
+  const fitOn = !trainDs && !savedModel && !spec.online ? ((o['fit-on'] as string | undefined) ?? (o.time !== undefined ? 'probation' : 'all')) : 'all';
+  const probation = fitOn === 'probation';
+  // --fit-on N%: the first floor(n · N / 100) rows (at least 1), as the page's "first N %".
+  const percent = firstPercent(fitOn);
+  const probationCount = (await import('../core/metrics/nab.js')).probationRows(ds.rows);
+  const fitRows = probation ? probationCount : percent !== null ? Math.max(1, Math.floor((ds.rows * percent) / 100)) : ds.rows;
   if (probation && fitRows < 1) fail(`${ds.name}: NAB's probationary period of ${ds.rows} rows is empty: nothing to fit on (--fit-on all)`);
-  const train = trainDs ? featureMatrix(trainDs, columns, missing) : probation ? { ...target, matrix: { data: target.matrix.data.subarray(0, fitRows * target.matrix.cols), rows: fitRows, cols: target.matrix.cols } } : target;
+  const prefix = probation || percent !== null;
+  const train = trainDs ? featureMatrix(trainDs, columns, missing) : prefix ? { ...target, matrix: { data: target.matrix.data.subarray(0, fitRows * target.matrix.cols), rows: fitRows, cols: target.matrix.cols } } : target;
 
   const backend = spec.usesTensors ? await chooseBackend(backendPref) : null;
   // A large neighbour search (LOF, kNN) is split across the threads first; fit gets its result as a value.
@@ -315,7 +329,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
   const source = threads && threads.size > 0 ? { datasetId: threads.add(ds), columns, missing } : null;
   const result = await fitAndScore(
     {
-      detector: detectorId, params, train: train.matrix, score: trainDs || probation ? target.matrix : undefined, model: savedModel,
+      detector: detectorId, params, train: train.matrix, score: trainDs || prefix ? target.matrix : undefined, model: savedModel,
       names: { file: ds.name, trainFile: trainDs?.name, columns },
       scorer: threads && source ? (m, X) => threads.score(m, source, X) : undefined,
     },
@@ -362,8 +376,8 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     trained_on: trainDs ? trainDs.name : savedModel ? `model ${o.model as string}` : ds.name,
     // With --time or --fit-on: the rows fitted on, and whether every row after NAB's probationary period was scored by a model that never saw it.
     ...(o.time !== undefined || o['fit-on'] !== undefined ? {
-      fit_on: probation ? `probation (first ${fitRows} rows)` : trainDs ? 'the --train file' : savedModel ? 'the --model file' : spec.online ? 'all rows (online)' : 'all rows',
-      causal: probation || !!trainDs || !!savedModel || !!spec.online,
+      fit_on: probation ? `probation (first ${fitRows} rows)` : percent !== null ? `first ${percent} % (${fitRows} rows)` : trainDs ? 'the --train file' : savedModel ? 'the --model file' : spec.online ? 'all rows (online)' : 'all rows',
+      causal: probation || (percent !== null && fitRows <= probationCount) || !!trainDs || !!savedModel || !!spec.online,
     } : {}),
   };
   // --time: the axis as read (kind, span, unparseable / duplicate / out-of-order rows); with --windows, metrics.event
