@@ -69,6 +69,8 @@ Usage:
                                  of the grid (or of the detector's default space). Without a label column: the stability of
                                  the flagged set across folds and seeds, a heuristic
   anomaly-lab detectors          list detectors and their parameters
+  anomaly-lab stream --detector ID [options] < in > out
+                                 score points as they arrive (CSV or NDJSON on stdin, NDJSON out); stream --help
 
 score options:
   --detector ID          ${DETECTORS.map((d) => d.id).join(' | ')} (default: zscore)
@@ -137,8 +139,10 @@ async function main(argv: string[]): Promise<void> {
   // nab --detector ID --data DIR runs a detector over NAB's corpus (nab-run.ts); nab RESULTS_DIR scores results (nab.ts).
   // tune FILE --detector ID --grid …: a search over the detector's parameters (tune.ts, issue 21).
   if (command === 'tune') return (await import('./tune.js')).tune(rest);
+  // stream: points from stdin scored as they arrive, one NDJSON line each (stream.ts, issue 18).
+  if (command === 'stream') return (await import('./stream.js')).stream(rest);
   if (command === 'nab') return rest.some((a) => a === '--detector' || a.startsWith('--detector=')) ? (await import('./nab-run.js')).nabRun(rest) : (await import('./nab.js')).nab(rest);
-  fail(`unknown command '${command}' (use score, evaluate, tune, nab or detectors; --help for more)`);
+  fail(`unknown command '${command}' (use score, evaluate, tune, nab, stream or detectors; --help for more)`);
 }
 
 function listDetectors(): void {
