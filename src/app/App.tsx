@@ -13,6 +13,7 @@ import { ExplainPanel } from './components/ExplainPanel';
 import { startBackends } from './store';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { TimelineView } from './components/TimelineView';
+import { ChecksPanel } from './components/ChecksPanel';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -36,6 +37,7 @@ export function App() {
           <ErrorBoundary name="threshold panel"><ThresholdPanel /></ErrorBoundary>
           <ErrorBoundary name="metrics panel"><MetricsPanel /></ErrorBoundary>
           <ErrorBoundary name="explanation panel"><ExplainPanel /></ErrorBoundary>
+          <ErrorBoundary name="checks panel"><ChecksPanel /></ErrorBoundary>
         </aside>
       </main>
       <ErrorBoundary name="status bar"><StatusBar /></ErrorBoundary>

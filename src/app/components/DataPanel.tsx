@@ -108,7 +108,7 @@ function ColumnTable() {
           {dataset.columns.map((c) => {
             const usable = c.kind === 'numeric' && c.missing < dataset.rows && c.name !== labelColumn;
             return (
-              <tr key={c.name} className={usable ? '' : 'disabled'}>
+              <tr key={c.name} className={usable ? '' : 'disabled'} data-column={c.name}>
                 <td>
                   <input type="checkbox" aria-label={`use ${c.name}`} data-testid={`feature-${c.name}`} disabled={!usable} checked={features.includes(c.name)} onChange={(e) => toggleFeature(c.name, e.target.checked)} />
                 </td>
