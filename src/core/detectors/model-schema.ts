@@ -389,6 +389,35 @@ function rnnState(cell: CellKind) {
 STATES.lstm_ae = rnnState('lstm');
 STATES.gru_ae = rnnState('gru');
 
+/**
+ * half_space_trees: the forest as src/core/stream/half-space-trees.ts's toJSON writes it. Its sizes
+ * follow from the parameters (n_trees · (2^height − 1) splits on features 0 … features − 1, and
+ * n_trees · (2^(height+1) − 1) node counts of at most window_size in each profile); the scaler's
+ * min and max hold one number per feature once a point was learnt.
+ */
+STATES.half_space_trees = (at, s, features, params) => {
+  const nTrees = Number(params.n_trees);
+  const height = Number(params.height);
+  const w = Number(params.window_size);
+  at.at('kind').string(s.kind, ['half_space_trees']);
+  for (const [key, want] of [['features', features], ['n_trees', nTrees], ['height', height], ['window_size', w]] as const) {
+    const v = at.at(key).number(s[key], { integer: true });
+    if (v !== want) at.at(key).fail(`must equal the model's ${key === 'features' ? 'features' : `parameter ${key}`} (${want})`, v);
+  }
+  at.at('seed').number(s.seed);
+  const inner = nTrees * (2 ** height - 1);
+  const nodes = nTrees * (2 ** (height + 1) - 1);
+  at.at('split_feature').numbers(s.split_feature, { length: inner, why: 'n_trees · (2^height − 1) splits', integer: true, min: 0, max: features - 1 });
+  at.at('split_value').numbers(s.split_value, { length: inner, why: 'n_trees · (2^height − 1) splits' });
+  for (const key of ['l_mass', 'r_mass']) at.at(key).numbers(s[key], { length: nodes, why: 'n_trees · (2^(height+1) − 1) nodes', integer: true, min: 0, max: w });
+  const counter = at.at('counter').number(s.counter, { integer: true, min: 0, max: w - 1 });
+  const first = at.at('first_window').boolean(s.first_window);
+  const n = at.at('min').numbers(s.min).length;
+  if (n !== 0 && n !== features) at.at('min').fail(`must hold ${features} numbers (one per feature) or none`, s.min);
+  at.at('max').numbers(s.max, { length: n, why: 'as many as min' });
+  if (n === 0 && (!first || counter > 0)) at.at('min').fail('must hold one number per feature once points were learnt', s.min);
+};
+
 /** Whether the schema knows a detector's state (a test keeps it in step with specs.ts). */
 export function hasStateSchema(detector: string): boolean {
   return Object.hasOwn(STATES, detector);

@@ -12,13 +12,14 @@ import { knn } from './knn.js';
 import { autoencoder } from './autoencoder.js';
 import { ocsvm } from './ocsvm.js';
 import { windowedGaussian } from './windowed-gaussian.js';
+import { halfSpaceTrees } from './half-space-trees.js';
 import { withWindows } from './windowed.js';
 import { gruAe, lstmAe } from './rnn-ae.js';
 
 export { DEFAULT_DETECTOR } from './specs.js';
 
 // Tabular detectors (specs.ts: slidingWindows) fit and load over sliding windows when window_size > 0 (windowed.ts).
-const IMPLEMENTATIONS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder, windowedGaussian].map(withWindows)
+const IMPLEMENTATIONS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder, windowedGaussian, halfSpaceTrees].map(withWindows)
   // The recurrent autoencoders window the rows themselves (specs.ts: sequenceWindows), unwrapped.
   .concat([lstmAe, gruAe]);
 

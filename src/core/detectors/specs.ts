@@ -290,8 +290,29 @@ function rnnMeta(id: 'lstm_ae' | 'gru_ae', cell: 'LSTM' | 'GRU'): DetectorMeta {
 export const lstmAeMeta: DetectorMeta = rnnMeta('lstm_ae', 'LSTM');
 export const gruAeMeta: DetectorMeta = rnnMeta('gru_ae', 'GRU');
 
+export const halfSpaceTreesMeta: DetectorMeta = {
+  id: 'half_space_trees',
+  name: 'Half-Space Trees',
+  summary: "River's HalfSpaceTrees: an online forest of random half-space splits; a point that falls where few recent points fell scores high (causal, any number of columns).",
+  usesTensors: false,
+  online: true,
+  // 1 − a mass-weighted depth normalised by its largest value.
+  scoreRange: [0, 1],
+  params: [
+    { name: 'n_trees', type: 'int', default: 10, min: 1, max: 10_000, help: 'Number of trees' },
+    { name: 'height', type: 'int', default: 8, min: 1, max: 20, help: 'Height of each tree: height + 1 levels, 2^(height+1) − 1 nodes' },
+    { name: 'window_size', type: 'int', default: 250, min: 1, max: 1_000_000, help: 'Points per window: the node counts of the last complete window score the points after it; the first window scores 0' },
+    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: 'Share of the training rows flagged (the paper defines no constant)' },
+  ],
+  notes: [
+    "Features are scaled by their running min and max (River's MinMaxScaler | HalfSpaceTrees pipeline, built in); a zero range counts as 1 (scikit-learn's MinMaxScaler), where River's scaler gives 0.",
+    "Trees come from our seeded stream, not Python's random.Random: the same distribution of trees, not River's trees for a seed.",
+    'A fitted model keeps the stream\'s state: scoring new rows continues the stream where the training rows ended.',
+  ],
+};
+
 /** Every detector in the picker's order; the registry holds their implementations in the same order. */
-export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta, windowedGaussianMeta, lstmAeMeta, gruAeMeta];
+export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta, windowedGaussianMeta, halfSpaceTreesMeta, lstmAeMeta, gruAeMeta];
 
 /** A detector's metadata by id; an unknown id is a RangeError listing the known ones. */
 export function detectorMeta(id: string): DetectorMeta {
