@@ -172,9 +172,13 @@ export function importHistory(text: string, fileName: string): Promise<void> {
   });
 }
 
+/** The earlier materialisations the current one is compared with, kept per (current, earlier) pair. */
+let compared: { m: Materialisation; earlier: Materialisation[]; same: Materialisation[] } | null = null;
+
 /** The values a check compared with (for its sparkline), oldest first. */
 export function checkHistory(metric: string): number[] {
   const { current, earlier } = getC();
   if (!current) return [];
-  return previousValues(current.m, comparable(current.m, earlier), metric).values;
+  if (compared?.m !== current.m || compared.earlier !== earlier) compared = { m: current.m, earlier, same: comparable(current.m, earlier) };
+  return previousValues(current.m, compared.same, metric).values;
 }

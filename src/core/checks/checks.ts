@@ -170,8 +170,16 @@ export function previousValues(current: Materialisation, earlier: readonly Mater
 
 /** The earlier materialisations the checks compare with: the window's last N, of the same columns. */
 export function comparable(current: Materialisation, earlier: readonly Materialisation[], window = 1000): Materialisation[] {
-  const schema = schemaKey(current);
-  return earlier.slice(-window).filter((m) => schemaKey(m) === schema);
+  const schema = schemaOf(current);
+  return earlier.slice(-window).filter((m) => schemaOf(m) === schema);
+}
+
+/** Each record's schema key, computed once per record. */
+const schemas = new WeakMap<Materialisation, string>();
+function schemaOf(m: Materialisation): string {
+  let key = schemas.get(m);
+  if (key === undefined) schemas.set(m, (key = schemaKey(m)));
+  return key;
 }
 
 /** Failures first, then passes, then skipped ones; metric order within each (the page's list). */
