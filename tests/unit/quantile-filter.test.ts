@@ -1,12 +1,14 @@
 /**
  * The P² running quantile (src/core/stream/p2-quantile.ts) and River's QuantileFilter on it
  * (src/core/stream/quantile-filter.ts): a case worked by hand from Jain & Chlamtac's algorithm,
- * accuracy against the exact quantile on seeded streams, and the filter's rule.
+ * accuracy against the exact quantile on seeded streams, the filter's rule, and the 'quantile'
+ * rule of the threshold module (src/core/detectors/threshold.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import { P2Quantile } from '../../src/core/stream/p2-quantile.js';
 import { QuantileFilter } from '../../src/core/stream/quantile-filter.js';
+import { fitThreshold, movingFlags, movingThreshold, needsScores } from '../../src/core/detectors/threshold.js';
 
 describe('P² worked by hand (q = 0.5, the first observations of Jain & Chlamtac\'s example)', () => {
   it('up to five observations: the sorted values at floor(min(count − 1, count · q)) (River)', () => {
@@ -145,5 +147,45 @@ describe("QuantileFilter (River's: score ≥ the running quantile)", () => {
       expect(b.value).toBe(a.value);
     }
     expect(() => QuantileFilter.fromJSON({ kind: 'other' })).toThrow(/not a QuantileFilter state/);
+  });
+});
+
+describe("threshold.ts: the 'quantile' rule beside the fixed ones", () => {
+  it('movingFlags judges each score against the running quantile of the scores before it (worked by hand)', () => {
+    // q = 0.5 over [1, 2, 3, 0, 9]: no cut for 1; cut 1 → 2 flagged; cut [1,2] → index 1 = 2 → 3 flagged;
+    // cut [1,2,3] → index floor(1.5) = 1 = 2 → 0 not; cut [0,1,2,3] → index 2 = 2 → 9 flagged.
+    expect(Array.from(movingFlags({ kind: 'quantile', q: 0.5 }, [1, 2, 3, 0, 9]))).toEqual([0, 1, 1, 0, 1]);
+  });
+
+  it('movingFlags equals a QuantileFilter run by hand, and movingThreshold makes that filter', () => {
+    const rng = new Random(21);
+    const scores = Float64Array.from({ length: 5000 }, () => rng.float());
+    const f = movingThreshold({ kind: 'quantile', q: 0.97 });
+    expect(f).toBeInstanceOf(QuantileFilter);
+    const byHand = Array.from(scores, (s) => {
+      const flagged = f.isAnomaly(s) ? 1 : 0;
+      f.update(s);
+      return flagged;
+    });
+    expect(Array.from(movingFlags({ kind: 'quantile', q: 0.97 }, scores))).toEqual(byHand);
+  });
+
+  it("fitThreshold: the cut where the stream ended, as the contract's score > threshold (the double below it); a cut of 0 flags nothing", () => {
+    const { threshold, offset } = fitThreshold({ kind: 'quantile', q: 0.5 }, [5, 1, 4, 2, 3]);
+    // Sorted [1 … 5], index 2: cut 3; score 3 is flagged (≥), so threshold = nextDown(3).
+    expect(3 > threshold).toBe(true);
+    expect(threshold).toBeLessThan(3);
+    expect(threshold).toBeGreaterThan(2.9999999999999);
+    expect(offset).toBe(-threshold);
+    expect(fitThreshold({ kind: 'quantile', q: 0.9 }, [0, 0, 0]).threshold).toBe(Number.MAX_VALUE);
+    expect(needsScores({ kind: 'quantile', q: 0.9 })).toBe(true);
+    expect(() => fitThreshold({ kind: 'quantile', q: 0.9 }, [])).toThrow(/quantile threshold needs the training scores/);
+  });
+
+  it('the fixed rules are unchanged: constant, scikit-learn offset, PyOD percentile', () => {
+    const s = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+    expect(fitThreshold({ kind: 'constant', threshold: 0.5 }, s)).toEqual({ threshold: 0.5, offset: -0.5 });
+    expect(fitThreshold({ kind: 'pyod', contamination: 0.1 }, s).threshold).toBeCloseTo(0.91, 12);
+    expect(fitThreshold({ kind: 'sklearn_offset', contamination: 0.1 }, s).threshold).toBeCloseTo(0.91, 12);
   });
 });
