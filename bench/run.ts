@@ -31,24 +31,28 @@ import { ocsvmBench } from './ocsvm.js';
 import { nabBench } from './nab.js';
 import { timelineBench } from './timeline.js';
 import { tuneBench } from './tune.js';
+import { rnnBench } from './rnn.js';
 import { ourNabRows } from './nab-detectors.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'rnn'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
 // `timeline` (1M-point series in the page, ~2 min) also runs only when named.
-const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline');
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'rnn');
 
 const argv = process.argv.slice(2).map((a) => a.toLowerCase());
 /** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
 const lof100k = argv.includes('100k');
 /** `reps=N`: the page section's runs per case (default 1). */
 const pageReps = Math.max(1, Number(/^reps=(\d+)$/.exec(argv.find((a) => a.startsWith('reps=')) ?? '')?.[1] ?? 1));
-const args = argv.filter((a) => a !== '100k' && !a.startsWith('reps='));
+/** `epochs=N`: the rnn section's epochs on the NAB series (default 1); `quick`: its smoke run. */
+const rnnEpochs = Number(/^epochs=(\d+)$/.exec(argv.find((a) => a.startsWith('epochs=')) ?? '')?.[1] ?? 1);
+const rnnQuick = argv.includes('quick');
+const args = argv.filter((a) => a !== '100k' && !a.startsWith('reps=') && !a.startsWith('epochs=') && a !== 'quick');
 if (lof100k && !args.includes('lof')) args.push('lof');
 const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) {
@@ -601,6 +605,8 @@ const RUN: Record<Section, () => Promise<void>> = {
   autoencoder: () => moduleSection('autoencoder', (l) => autoencoderBench(l)),
   nab: () => moduleSection('nab', (l) => nabBench(l, { detectors: ourNabRows })),
   timeline: () => moduleSection('timeline', timelineBench),
+  // rnn: LSTM / GRU autoencoders' training and scoring against PyTorch, Node and Chromium (bench/rnn.ts); `epochs=N`, `quick`.
+  rnn: () => moduleSection('rnn', (l) => rnnBench(l, { epochs: rnnEpochs, quick: rnnQuick })),
   // tune: LOF on cardio, 3 × 3 grid × 5 folds, against GridSearchCV on the same folds (bench/tune.ts).
   tune: () => moduleSection('tune', tuneBench),
 };
