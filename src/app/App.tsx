@@ -14,6 +14,7 @@ import { startBackends } from './store';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { TimelineView } from './components/TimelineView';
 import { ChecksPanel } from './components/ChecksPanel';
+import { TunePanel } from './components/TunePanel';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -29,6 +30,7 @@ export function App() {
         <aside className="left">
           <ErrorBoundary name="data panel"><DataPanel /></ErrorBoundary>
           <ErrorBoundary name="detector panel"><DetectorPanel /></ErrorBoundary>
+          <ErrorBoundary name="tune panel"><TunePanel /></ErrorBoundary>
         </aside>
         <div className="centre">
           <ErrorBoundary name="plot"><CentreViews /></ErrorBoundary>

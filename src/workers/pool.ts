@@ -25,6 +25,7 @@ import type { Imputation, MissingPolicy } from '../core/data/prepare';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { joinNeighbors, type Neighbors } from '../core/neighbors/common';
 import { detectorMeta, neighborsToSearch } from '../core/detectors/specs';
+import type { FoldResult, FoldTask, TrialSetup } from '../core/tune/trial';
 import type * as DetectorApi from './detector-api';
 import type { FeatureSource, RowSelection } from './data-api';
 import { dataPort, dataWorker } from './data-client';
@@ -249,6 +250,40 @@ export class DetectorPool {
       options.onNote?.(`${e.message}; the run was retried on ${next}`);
       return this.attempt(job, options);
     }
+  }
+
+  /**
+   * A tuning search (issue 21): its tasks (one fold, some candidates: src/core/tune/trial.ts) spread over
+   * every worker, each taking the next when done; the rows come from the data worker, the setup and
+   * labels are sent once to each worker. `onResults` hears each task's results as they come (the live
+   * table); `signal` cancels by terminating the workers, as a run's cancel does.
+   */
+  async tune(source: FeatureSource, setup: TrialSetup, labels: Uint8Array | null, tasks: FoldTask[], options: { signal?: AbortSignal; onResults?: (r: FoldResult[]) => void } = {}): Promise<FoldResult[]> {
+    const { signal } = options;
+    const aborted = new Promise<never>((_, reject) => {
+      const abort = () => {
+        this.terminateAll();
+        reject(new DOMException('cancelled', 'AbortError'));
+      };
+      if (signal?.aborted) abort();
+      else signal?.addEventListener('abort', abort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    const id = `tune-${++this.seq}`;
+    const results: FoldResult[] = [];
+    let next = 0;
+    await Promise.all(this.slots.map(async (_, i) => {
+      if (next >= tasks.length) return;
+      const s = await Promise.race([this.ready(i), aborted]);
+      await Promise.race([s.api.tuneSetup(id, source, setup, labels), s.died, aborted]);
+      for (let t = tasks[next++]; t; t = tasks[next++]) {
+        const done = await Promise.race([s.api.tuneFold(id, t), s.died, aborted]);
+        results.push(...done);
+        options.onResults?.(done);
+      }
+      void s.api.tuneForget(id).catch(() => undefined);
+    }));
+    return results;
   }
 
   private async attempt(job: PoolJob, options: RunOptions): Promise<PoolResult> {

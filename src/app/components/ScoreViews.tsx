@@ -3,6 +3,8 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceDot, Re
 import { useApp } from '../store';
 import { countAtMost, prCurve, rocCurve, type ThresholdSweep } from '../../core/metrics';
 import { fmt, fmtInt } from '../lib/format';
+import { THRESHOLD_METHOD_NAMES } from '../../core/detectors/thresholders';
+import { useThresholdMethod } from '../state/tune';
 
 const BINS = 60;
 
@@ -12,9 +14,11 @@ export function ScoreHistogram() {
   const threshold = useApp((s) => s.threshold);
   const hasLabels = useApp((s) => s.labels !== null);
   const bins = useMemo(() => (result ? histogram(result.sweep) : null), [result]);
+  // A threshold set by a label-free rule (the threshold panel's "threshold by") is named on its line.
+  const method = useThresholdMethod();
   if (!result || !bins) return null;
   return (
-    <div className="view-body" data-testid="score-histogram">
+    <div className="view-body" data-testid="score-histogram" data-threshold={threshold} data-threshold-method={method ?? ''}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={bins} margin={{ top: 10, right: 16, bottom: 28, left: 8 }} barCategoryGap={0}>
           <CartesianGrid stroke="#e5e8ee" />
@@ -30,7 +34,7 @@ export function ScoreHistogram() {
           ) : (
             <Bar dataKey="all" name="rows" fill="#7d8fb3" isAnimationActive={false} />
           )}
-          <ReferenceLine x={Math.min(Math.max(threshold, bins[0].lo), bins[bins.length - 1].hi)} stroke="#111" strokeWidth={2} label={{ value: `threshold ${fmt(threshold, 4)}`, position: 'insideTopRight' }} />
+          <ReferenceLine x={Math.min(Math.max(threshold, bins[0].lo), bins[bins.length - 1].hi)} stroke="#111" strokeWidth={2} label={{ value: `threshold${method ? ` by ${THRESHOLD_METHOD_NAMES[method]}` : ''} ${fmt(threshold, 4)}`, position: 'insideTopRight' }} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -3,6 +3,8 @@ import { useApp, setThreshold, setContamination, setFlaggedCount, resetThreshold
 import { fmt, fmtInt } from '../lib/format';
 import { thresholdRelation } from '../../core/detectors/threshold';
 import { LinkedNumber } from './LinkedNumber';
+import { THRESHOLD_METHODS, THRESHOLD_METHOD_NAMES, type ThresholdMethod } from '../../core/detectors/thresholders';
+import { setThresholdMethod, useThresholdMethod } from '../state/tune';
 
 const STEPS = 1000;
 
@@ -12,6 +14,7 @@ export function ThresholdPanel() {
   const [own, setOwn] = useState<{ position: number; threshold: number } | null>(null);
   // A flagged count typed in that ties make unreachable: said, with the next count up offered.
   const [asked, setAsked] = useState<{ k: number; threshold: number } | null>(null);
+  const method = useThresholdMethod();
   if (!result) {
     return (
       <section className="panel">
@@ -59,6 +62,13 @@ export function ThresholdPanel() {
           }} />
         </label>
       </div>
+      <label className="param" title="A threshold read from the scores alone, without labels (PyThresh's rules); moving the slider or typing a share sets it by hand again">
+        <span>threshold by</span>
+        <select data-testid="threshold-method" value={method ?? ''} onChange={(e) => setThresholdMethod((e.target.value || null) as ThresholdMethod | null)}>
+          <option value="">{method ? "the detector's contamination" : 'slider / contamination'}</option>
+          {THRESHOLD_METHODS.map((m) => <option key={m} value={m}>{THRESHOLD_METHOD_NAMES[m]}</option>)}
+        </select>
+      </label>
       <div className="muted small">{fmtInt(flagged)} of {fmtInt(sweep.n)} rows flagged</div>
       {asked && asked.threshold === threshold && flagged !== asked.k && <TieNote k={asked.k} sweep={sweep} />}
     </section>
