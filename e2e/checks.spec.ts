@@ -73,6 +73,7 @@ test('checks against upload history: three alike, then a cut copy; history survi
   await expect(asset).toHaveCount(1);
   await expect(asset).toHaveAttribute('data-asset', 'sales');
   await expect(asset).toHaveAttribute('data-count', '4');
+  await expect(lab.tid('asset-input')).toHaveValue('sales'); // the typed name is kept for the next files
   await asset.getByTestId('history-show').click();
   await expect(panel.locator('[data-testid="check-row"][data-status="failed"]')).toHaveCount(EXPECTED_FAILED.length);
 

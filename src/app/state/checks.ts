@@ -35,8 +35,26 @@ export interface ChecksState {
   error: string | null;
 }
 
+/** A typed asset name is kept in this browser too, so the next day's file lands under it after a reload. */
+const ASSET_KEY = 'anomaly-lab-checks-asset';
+function storedAsset(): string {
+  try {
+    return globalThis.localStorage?.getItem(ASSET_KEY) ?? '';
+  } catch {
+    return ''; // storage blocked: the file name it is
+  }
+}
+function storeAsset(name: string): void {
+  try {
+    if (name) globalThis.localStorage?.setItem(ASSET_KEY, name);
+    else globalThis.localStorage?.removeItem(ASSET_KEY);
+  } catch {
+    // storage blocked: kept for this tab only
+  }
+}
+
 export const useChecks = create<ChecksState>(() => ({
-  asset: '', customAsset: false, k: 1, robust: false, current: null, earlier: [], report: null, assets: [], error: null,
+  asset: storedAsset(), customAsset: storedAsset() !== '', k: 1, robust: false, current: null, earlier: [], report: null, assets: [], error: null,
 }));
 const setC = useChecks.setState;
 const getC = useChecks.getState;
@@ -116,6 +134,7 @@ export function setAsset(name: string): Promise<void> {
     const current = getC().current;
     const asset = trimmed || current?.m.file || '';
     setC({ asset, customAsset: trimmed !== '' });
+    storeAsset(trimmed);
     if (!current || current.m.asset === asset) return;
     await db.updateMaterialisation(current.id, { asset });
     const earlier = (await db.assetHistory(asset)).filter((m) => m.id !== current.id);
