@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useApp, trainingRowCount, setDetector, setParam, setSeed, setFitOn, run, cancelRun, paramError, type FitOn } from '../store';
 import { DETECTOR_METAS, OCSVM_EXACT_MAX_ROWS as EXACT_MAX_ROWS, detectorMeta } from '../../core/detectors/specs';
 import type { ParamSpec } from '../../core/detectors/params';
-import { fmt } from '../lib/format';
+import { fmt, fmtInt } from '../lib/format';
 import { ModelActions } from './ModelActions';
 
 function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
@@ -101,13 +101,27 @@ export function DetectorPanel() {
       <JobProgress />
       {result && (
         <div className="model-info small" data-testid="model-info">
-          <div>{!result.causal && timeColumn !== null && <span className="badge warn" data-testid="not-causal" title="Fitted on rows it then scores beyond NAB's probationary period: scores use the future, so NAB figures leave this run out. Fit on the probationary period for causal scores.">not causal</span>} {detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({String(result.params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(result.params.contamination)}`})</div>
+          <div>{!result.causal && timeColumn !== null && <span className="badge warn" data-testid="not-causal" title="Fitted on rows it then scores beyond NAB's probationary period: scores use the future, so NAB figures leave this run out. Fit on the probationary period for causal scores.">not causal</span>} {detectorMeta(result.detector).name} on {result.columns.length} columns, fitted on {result.fittedOn} · {result.info.compute} · threshold {fmt(result.modelThreshold)} ({thresholdRule(result.params)})</div>
+          <WarmupNote details={result.info.details} />
           {result.info.warnings.map((w) => <div key={w} className="warn" data-testid="model-warning">{w}</div>)}
         </div>
       )}
       <ModelActions />
     </section>
   );
+}
+
+/** Where the model's own threshold comes from: the recurrent autoencoders' 'max_train' rule, or contamination. */
+function thresholdRule(params: Record<string, unknown>): string {
+  if (params.threshold === 'max_train') return 'max_train: the largest training-window error';
+  return String(params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(params.contamination)}`;
+}
+
+/** A sequence model's first window_size − 1 rows have no full window yet: they score 0 and are not flagged. */
+function WarmupNote({ details }: { details: Record<string, unknown> }) {
+  const rows = Number(details.warmup_rows ?? 0);
+  if (!(rows > 0)) return null;
+  return <div className="muted" data-testid="warmup-note" data-rows={rows}>Rows 1–{fmtInt(rows)} are warming up (no full window yet): score 0, not flagged.</div>;
 }
 
 /** The job's state in words (with its progress while it runs). */

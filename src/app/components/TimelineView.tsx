@@ -209,6 +209,8 @@ export function TimelineView() {
 
   if (!dataset) return <section className="panel plot-panel empty"><p>Choose a CSV file or a sample dataset to begin.</p></section>;
   const hoverScore = hover && result ? result.scores[hover.row] : null;
+  // A sequence model's first window_size − 1 rows have no full window: they score 0 (warming up).
+  const warmup = Number(result?.info.details.warmup_rows ?? 0) || 0;
   const fmtT = (t: number) => (kind === 'time' ? fullTime(t) : `row ${fmtInt(t + 1)}`);
   /** The visible range's ends, to the second (or the row). */
   const fmtR = (t: number) => fmtT(kind === 'time' ? Math.round(t / 1000) * 1000 : Math.round(t));
@@ -222,6 +224,7 @@ export function TimelineView() {
           {result && <span><i className="swatch dot" />flagged</span>}
           {windows && windows.length > 0 && <span><i className="swatch window" />labelled window</span>}
           {probation && <span><i className="swatch probation" />probation ({fmtInt(probationRows)} rows)</span>}
+          {warmup > 0 && <span data-testid="timeline-warmup" title="No full window ends on these rows yet: they score 0 and are not flagged">warming up: rows 1–{fmtInt(warmup)}</span>}
         </span>
         <span className="muted small" data-testid="timeline-range">{range ? `${fmtR(range[0])} – ${fmtR(range[1])}${kind === 'time' ? ' UTC' : ''}` : ''}{kind === 'row' ? ' · row order (no time column)' : ''}</span>
         <button type="button" data-testid="timeline-reset" disabled={chosen === null} onClick={resetTimeline} title="Show the whole series">Reset zoom</button>
@@ -250,6 +253,7 @@ export function TimelineView() {
               <div><strong>{fmtT(hover.time)}</strong>{kind === 'time' ? ' UTC' : ''}{kind === 'time' ? <span className="muted"> · row {fmtInt(hover.row + 1)}</span> : null}</div>
               {columns.map((c, j) => <div key={c}>{c} = {fmt(hover.values[j], 6)}</div>)}
               {hoverScore !== null && <div>score = {fmt(hoverScore, 5)}{hoverScore > threshold ? <strong className="flag"> · flagged</strong> : ''}</div>}
+              {hoverScore !== null && hover.row < warmup && <div className="muted">warming up: no full window yet</div>}
               <div className="muted">click to explain this row</div>
             </div>
           </div>

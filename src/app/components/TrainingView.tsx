@@ -1,12 +1,15 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { trainingSecondsLeft, useApp } from '../store';
 import { fmt, fmtInt } from '../lib/format';
+import { detectorMeta } from '../../core/detectors/specs';
 
 /** Train and validation loss per epoch, streamed from the worker while a detector trains in epochs. */
 export function TrainingView() {
   const training = useApp((s) => s.training);
   // The job's state only: its progress ticks must not redraw the chart (they cost the page more CPU than the training).
   const jobState = useApp((s) => s.job.state);
+  // Where the training runs: the fitting worker's backend (the pool's first), then the finished run's.
+  const backend = useApp((s) => (s.job.state === 'running' ? s.backends[0]?.backend : s.result?.backend ?? s.backends[0]?.backend) ?? null);
   if (!training || training.epochs.length === 0) {
     return (
       <div className="view-body empty" data-testid="loss-chart" data-epochs={0}>
@@ -22,7 +25,7 @@ export function TrainingView() {
   return (
     <div className="view-body training" data-testid="loss-chart" data-epochs={training.epochs.length}>
       <div className="small training-head" data-testid="training-status">
-        epoch {last.epoch} / {last.epochs} · loss {fmt(last.loss, 4)}{last.valLoss !== null ? ` · validation ${fmt(last.valLoss, 4)}` : ''} · {fmtInt(last.rowsPerSecond)} rows/s
+        epoch {last.epoch} / {last.epochs} · loss {fmt(last.loss, 4)}{last.valLoss !== null ? ` · validation ${fmt(last.valLoss, 4)}` : ''} · {fmtInt(last.rowsPerSecond)} {detectorMeta(training.detector).sequenceWindows ? 'windows' : 'rows'}/s{backend ? ` · on ${backend}` : ''}
         {running && left !== null ? ` · about ${left < 1 ? '<1' : Math.round(left)} s left` : ''}
         {!running && last.epoch < last.epochs ? ' · stopped early' : ''}
       </div>

@@ -57,6 +57,15 @@ export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' |
   return n;
 }
 
+/**
+ * Whether a detector waits for a Run click instead of running on upload: the recurrent autoencoders
+ * (sequence models that window the rows themselves) train for tens of seconds to minutes, which a
+ * new file should not start unasked. Every other detector runs on upload as before.
+ */
+export function waitsForRunClick(detector: string): boolean {
+  return detectorMeta(detector).sequenceWindows === true;
+}
+
 export function setDetector(id: string): void {
   set({ detector: id });
 }
