@@ -1,14 +1,24 @@
-"""Reference values for the stream parts (issue 18) from scipy: tests/fixtures/ks.json.
+"""Reference values for the stream parts (issue 18): tests/fixtures/ks.json (scipy) and
+tests/fixtures/hst.json (River's HalfSpaceTrees, ported below).
 
 KSWIN's test is scipy.stats.ks_2samp(W, R, method='auto') on two samples of the same size
 (River's kswin.py); src/core/stream/ks-test.ts computes the statistic and the exact p-value.
 Each case: two samples (up to n = 100) (seeded numpy draws: same distribution, shifted, with ties, tiny and
 KSWIN's size 30) and scipy's statistic and p-value.
 
+River is not installed here (and cannot be), so hst.json comes from a line-for-line Python
+port of river/anomaly/hst.py (make_padded_tree, learn_one, score_one, with Python's
+random.Random(seed) as River uses it). The port is checked against the scores River prints in
+HalfSpaceTrees' docstring (n_trees 5, height 3, window_size 3, seed 42: 0.107, 0.071, 0.107,
+0.107, 0.107, 0.071, 0.853) before anything is written. The trees are exported in heap order
+(node i's children 2i + 1, 2i + 2) so src/core/stream/half-space-trees.ts can load River's very
+trees (its own come from another generator) and must then give the same scores.
+
 Run: /usr/bin/python3 scripts/make_stream_fixtures.py
 """
 import json
 import os
+import random
 import warnings
 
 import numpy as np
@@ -58,3 +68,142 @@ out = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'ks.jso
 with open(out, 'w') as f:
     json.dump({'scipy': scipy.__version__, 'cases': cases, 'by_h': by_h}, f)
 print(f'wrote {len(cases)} cases to {out} (scipy {scipy.__version__})')
+
+
+# --- River's HalfSpaceTrees, ported (river/anomaly/hst.py) -------------------------------------
+
+class Node:
+    def __init__(self, feature=None, threshold=None, left=None, right=None):
+        self.feature, self.threshold, self.left, self.right = feature, threshold, left, right
+        self.l_mass = 0
+        self.r_mass = 0
+
+
+def make_padded_tree(limits, height, padding, rng):
+    if height == 0:
+        return Node()
+    on = rng.choices(population=list(limits.keys()), weights=[limits[i][1] - limits[i][0] for i in limits])[0]
+    a, b = limits[on]
+    at = rng.uniform(a + padding * (b - a), b - padding * (b - a))
+    tmp = limits[on]
+    limits[on] = (tmp[0], at)
+    left = make_padded_tree(limits, height - 1, padding, rng)
+    limits[on] = tmp
+    limits[on] = (at, tmp[1])
+    right = make_padded_tree(limits, height - 1, padding, rng)
+    limits[on] = tmp
+    return Node(on, at, left, right)
+
+
+def path(node, x):
+    while True:
+        yield node
+        if node.left is None:
+            return
+        node = node.left if x[node.feature] < node.threshold else node.right
+
+
+def walk_all(node):
+    yield node
+    if node.left is not None:
+        yield from walk_all(node.left)
+        yield from walk_all(node.right)
+
+
+class RiverHST:
+    def __init__(self, n_trees=10, height=8, window_size=250, seed=None):
+        self.n_trees, self.height, self.window_size = n_trees, height, window_size
+        self.rng = random.Random(seed)
+        self.trees = []
+        self.counter = 0
+        self.first_window = True
+
+    def learn_one(self, x):
+        if not self.trees:
+            self.trees = [make_padded_tree({i: (0, 1) for i in x}, self.height, 0.15, self.rng) for _ in range(self.n_trees)]
+        for tree in self.trees:
+            for node in path(tree, x):
+                node.l_mass += 1
+        self.counter += 1
+        if self.counter == self.window_size:
+            for tree in self.trees:
+                for node in walk_all(tree):
+                    node.r_mass = node.l_mass
+                    node.l_mass = 0
+            self.first_window = False
+            self.counter = 0
+
+    def score_one(self, x):
+        if self.first_window:
+            return 0
+        score = 0.0
+        for tree in self.trees:
+            for depth, node in enumerate(path(tree, x)):
+                score += node.r_mass * 2 ** depth
+                if node.r_mass < 0.1 * self.window_size:
+                    break
+        score /= self.n_trees * self.window_size * (2 ** (self.height + 1) - 1)
+        return 1 - score
+
+    def heap(self, features):
+        """Splits per tree in heap order: feature index and threshold of each inner node."""
+        feat, thr = [], []
+        for tree in self.trees:
+            inner = 2 ** self.height - 1
+            f = [0] * inner
+            t = [0.0] * inner
+            stack = [(tree, 0)]
+            while stack:
+                node, i = stack.pop()
+                if node.left is None:
+                    continue
+                f[i] = features.index(node.feature)
+                t[i] = node.threshold
+                stack.append((node.left, 2 * i + 1))
+                stack.append((node.right, 2 * i + 2))
+            feat += f
+            thr += t
+        return feat, thr
+
+
+# River's docstring, to check the port: learn the first three, then learn-and-score each value.
+X = [0.5, 0.45, 0.43, 0.44, 0.445, 0.45, 0.0]
+hst = RiverHST(n_trees=5, height=3, window_size=3, seed=42)
+for x in X[:3]:
+    hst.learn_one({'x': x})
+doc_scores = []
+for x in X:
+    hst.learn_one({'x': x})
+    doc_scores.append(hst.score_one({'x': x}))
+assert [f'{v:.3f}' for v in doc_scores] == ['0.107', '0.071', '0.107', '0.107', '0.107', '0.071', '0.853'], doc_scores
+doc = RiverHST(n_trees=5, height=3, window_size=3, seed=42)
+doc.learn_one({'x': X[0]})  # builds the trees; the test replays the whole sequence from empty masses
+df, dt = doc.heap(['x'])
+hst_cases = [{'name': 'River docstring', 'n_trees': 5, 'height': 3, 'window_size': 3, 'features': 1,
+              'split_feature': df, 'split_value': dt, 'warmup': [[x] for x in X[:3]],
+              'values': [[x] for x in X], 'order': 'learn_then_score', 'scores': doc_scores}]
+
+# River's defaults on a 3-feature stream in [0, 1] (uniform, plus a few points in a corner):
+# score then learn, as a stream is run.
+drng = np.random.default_rng(7)
+pts = drng.uniform(0.2, 0.8, size=(800, 3))
+pts[400::53] = [0.02, 0.97, 0.05]
+big = RiverHST(seed=7)
+names = ['a', 'b', 'c']
+big_scores = []
+for p in pts:
+    x = dict(zip(names, p))
+    if big.trees:
+        big_scores.append(big.score_one(x))
+    else:
+        big_scores.append(0)
+    big.learn_one(x)
+bf, bt = big.heap(names)
+hst_cases.append({'name': 'River defaults, 3 features, 800 points', 'n_trees': 10, 'height': 8, 'window_size': 250,
+                  'features': 3, 'split_feature': bf, 'split_value': bt, 'warmup': [],
+                  'values': pts.tolist(), 'order': 'score_then_learn', 'scores': big_scores})
+
+out = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'hst.json')
+with open(out, 'w') as f:
+    json.dump({'cases': hst_cases}, f)
+print(f'wrote {len(hst_cases)} cases to {out} (port checked against River\'s docstring: {[round(v, 3) for v in doc_scores]})')

@@ -1,11 +1,13 @@
 /**
  * HalfSpaceTrees (src/core/stream/half-space-trees.ts): seeded determinism, the first window's
- * zeros, an outlier against inliers, the [0, 1] range, save/load continuing identically, and small
- * trees worked by hand from River's definition.
+ * zeros, an outlier against inliers, the [0, 1] range, save/load continuing identically, small
+ * trees worked by hand from River's definition, and River's own trees and scores (hst.json, from
+ * scripts/make_stream_fixtures.py's port of river/anomaly/hst.py).
  */
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import { HST_DEFAULTS, HalfSpaceTrees, type HalfSpaceTreesJSON } from '../../src/core/stream/half-space-trees.js';
+import { fixture } from './helpers.js';
 
 /** n rows of d N(0, 1) features, row-major. */
 function gaussianRows(n: number, d: number, seed: number): number[][] {
@@ -158,5 +160,52 @@ describe('HalfSpaceTrees worked by hand (one feature, one tree, values at the en
     // Score 5: 4 + 4·2 = 12 of 1 · 4 · 3 = 12 → 0. Score 6: 4 + 0 = 4 → 1 − 4/12 = 2/3.
     expect(hst.scoreOne([5])).toBe(0);
     expect(hst.scoreOne([6])).toBeCloseTo(2 / 3, 15);
+  });
+});
+
+describe("HalfSpaceTrees with River's own trees (tests/fixtures/hst.json: a port of river/anomaly/hst.py, checked against River's docstring)", () => {
+  interface Case {
+    name: string; n_trees: number; height: number; window_size: number; features: number;
+    split_feature: number[]; split_value: number[]; warmup: number[][]; values: number[][];
+    order: 'learn_then_score' | 'score_then_learn'; scores: number[];
+  }
+  const F = fixture<{ cases: Case[] }>('hst.json');
+
+  /** A bare (scale: false, River's default limits) HalfSpaceTrees holding River's trees and empty masses. */
+  function withRiverTrees(c: Case): HalfSpaceTrees {
+    const nodes = c.n_trees * (2 ** (c.height + 1) - 1);
+    return HalfSpaceTrees.fromJSON({
+      kind: 'half_space_trees', version: 1, features: c.features, n_trees: c.n_trees, height: c.height, window_size: c.window_size, seed: 0, scale: false,
+      split_feature: c.split_feature, split_value: c.split_value, l_mass: new Array(nodes).fill(0), r_mass: new Array(nodes).fill(0),
+      counter: 0, first_window: true, min: [], max: [],
+    });
+  }
+
+  for (const c of F.cases) {
+    it(`${c.name}: every score equal to River's (same arithmetic: to the last bit)`, () => {
+      const hst = withRiverTrees(c);
+      for (const x of c.warmup) hst.learnOne(x);
+      const got = c.values.map((x) => {
+        if (c.order === 'learn_then_score') {
+          hst.learnOne(x);
+          return hst.scoreOne(x);
+        }
+        const s = hst.scoreOne(x);
+        hst.learnOne(x);
+        return s;
+      });
+      expect(got).toEqual(c.scores);
+    });
+  }
+
+  it("River's docstring, rounded as it prints them: 0.107, 0.071, 0.107, 0.107, 0.107, 0.071, 0.853", () => {
+    const c = F.cases.find((k) => k.name === 'River docstring')!;
+    const hst = withRiverTrees(c);
+    for (const x of c.warmup) hst.learnOne(x);
+    const printed = c.values.map((x) => {
+      hst.learnOne(x);
+      return hst.scoreOne(x).toFixed(3);
+    });
+    expect(printed).toEqual(['0.107', '0.071', '0.107', '0.107', '0.107', '0.071', '0.853']);
   });
 });

@@ -405,6 +405,7 @@ STATES.half_space_trees = (at, s, features, params) => {
     if (v !== want) at.at(key).fail(`must equal the model's ${key === 'features' ? 'features' : `parameter ${key}`} (${want})`, v);
   }
   at.at('seed').number(s.seed);
+  if (s.scale !== undefined) at.at('scale').boolean(s.scale);
   const inner = nTrees * (2 ** height - 1);
   const nodes = nTrees * (2 ** (height + 1) - 1);
   at.at('split_feature').numbers(s.split_feature, { length: inner, why: 'n_trees · (2^height − 1) splits', integer: true, min: 0, max: features - 1 });

@@ -54,10 +54,15 @@ export interface HalfSpaceTreesOptions {
   height: number;
   window_size: number;
   seed: number;
+  /**
+   * Scale each feature by its running min/max (default true). false is River's bare
+   * HalfSpaceTrees with its default limits: the features are taken as they come, expected in [0, 1].
+   */
+  scale?: boolean;
 }
 
-/** River's defaults (seed: the app's default random_state). */
-export const HST_DEFAULTS: Readonly<HalfSpaceTreesOptions> = { n_trees: 10, height: 8, window_size: 250, seed: DEFAULT_SEED };
+/** River's defaults (seed: the app's default random_state); scale is true unless given. */
+export const HST_DEFAULTS = { n_trees: 10, height: 8, window_size: 250, seed: DEFAULT_SEED } as const satisfies HalfSpaceTreesOptions;
 
 /** River's padding: split points avoid the outer 15% of a node's range on each side. */
 const PADDING = 0.15;
@@ -74,6 +79,8 @@ export interface HalfSpaceTreesJSON {
   height: number;
   window_size: number;
   seed: number;
+  /** Whether features are scaled by their running min/max (absent: true). */
+  scale?: boolean;
   /** Per tree, per inner node (heap order): the split feature, and the split point in scaled units. */
   split_feature: number[];
   split_value: number[];
@@ -93,6 +100,7 @@ export class HalfSpaceTrees implements OnlineScorer {
   readonly height: number;
   readonly windowSize: number;
   readonly seed: number;
+  readonly scaling: boolean;
   /** Nodes per tree, 2^(height+1) − 1; inner nodes per tree, 2^height − 1. */
   private readonly nodes: number;
   private readonly inner: number;
@@ -121,6 +129,9 @@ export class HalfSpaceTrees implements OnlineScorer {
     this.height = o.height;
     this.windowSize = o.window_size;
     this.seed = o.seed;
+    const scale = o.scale ?? true;
+    if (typeof scale !== 'boolean') throw new TypeError(`scale must be true or false, got: ${String(scale)}`);
+    this.scaling = scale;
     this.nodes = 2 ** (o.height + 1) - 1;
     this.inner = 2 ** o.height - 1;
     this.splitFeature = new Int32Array(this.nTrees * this.inner);
@@ -138,7 +149,7 @@ export class HalfSpaceTrees implements OnlineScorer {
   /** The score of x (in [0, 1], higher = more anomalous; 0 during the first window) against the reference window. */
   scoreOne(x: ArrayLike<number>): number {
     if (this.firstWindow) return 0;
-    const z = this.scale(x);
+    const z = this.scaling ? this.scale(x) : x;
     const { splitFeature, splitValue, rMass, nodes, inner, height, sizeLimit } = this;
     let sum = 0;
     for (let t = 0; t < this.nTrees; t++) {
@@ -160,7 +171,9 @@ export class HalfSpaceTrees implements OnlineScorer {
   /** Learn x: the running min/max take it, then it counts in l_mass along its path in every tree; the window pivots every window_size points. */
   learnOne(x: ArrayLike<number>): void {
     const { min, max, features } = this;
-    if (this.learnt === 0) {
+    if (!this.scaling) {
+      // Bare River: nothing to learn for the scaler.
+    } else if (this.learnt === 0) {
       for (let j = 0; j < features; j++) min[j] = max[j] = x[j];
     } else {
       for (let j = 0; j < features; j++) {
@@ -170,7 +183,7 @@ export class HalfSpaceTrees implements OnlineScorer {
       }
     }
     this.learnt++;
-    const z = this.scale(x);
+    const z = this.scaling ? this.scale(x) : x;
     const { splitFeature, splitValue, lMass, nodes, inner, height } = this;
     for (let t = 0; t < this.nTrees; t++) {
       const mo = t * nodes;
@@ -215,7 +228,7 @@ export class HalfSpaceTrees implements OnlineScorer {
   }
 
   toJSON(): HalfSpaceTreesJSON {
-    const has = this.learnt > 0;
+    const has = this.learnt > 0 && this.scaling;
     return {
       kind: 'half_space_trees',
       version: 1,
@@ -224,6 +237,7 @@ export class HalfSpaceTrees implements OnlineScorer {
       height: this.height,
       window_size: this.windowSize,
       seed: this.seed,
+      scale: this.scaling,
       split_feature: Array.from(this.splitFeature),
       split_value: Array.from(this.splitValue),
       l_mass: Array.from(this.lMass),
@@ -239,7 +253,7 @@ export class HalfSpaceTrees implements OnlineScorer {
   static fromJSON(json: unknown): HalfSpaceTrees {
     const s = json as Partial<HalfSpaceTreesJSON> | null;
     if (!s || typeof s !== 'object' || s.kind !== 'half_space_trees') throw new TypeError('half_space_trees state: not a HalfSpaceTrees state');
-    const hst = new HalfSpaceTrees(Number(s.features), { n_trees: Number(s.n_trees), height: Number(s.height), window_size: Number(s.window_size), seed: Number(s.seed) });
+    const hst = new HalfSpaceTrees(Number(s.features), { n_trees: Number(s.n_trees), height: Number(s.height), window_size: Number(s.window_size), seed: Number(s.seed), scale: s.scale ?? true });
     const nInner = hst.nTrees * hst.inner;
     const nNodes = hst.nTrees * hst.nodes;
     const ints = (name: keyof HalfSpaceTreesJSON, n: number, lo: number, hi: number): number[] => {
@@ -266,7 +280,7 @@ export class HalfSpaceTrees implements OnlineScorer {
       hst.max.set(floats('max', hst.features));
       // The points learnt before the save are not kept; only whether there were any matters.
       hst.learnt = Math.max(1, hst.counter);
-    } else if (!hst.firstWindow || hst.counter > 0) {
+    } else if (hst.scaling && (!hst.firstWindow || hst.counter > 0)) {
       throw new TypeError('half_space_trees state: min and max are missing although points were learnt');
     }
     return hst;
