@@ -31,6 +31,7 @@ import { ocsvmBench } from './ocsvm.js';
 import { nabBench } from './nab.js';
 import { timelineBench } from './timeline.js';
 import { tuneBench } from './tune.js';
+import { streamBench, streamNabRows } from './stream.js';
 import { rnnBench } from './rnn.js';
 import { ourNabRows } from './nab-detectors.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
@@ -38,11 +39,11 @@ import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from '
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'rnn'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'stream', 'rnn'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
 // `timeline` (1M-point series in the page, ~2 min) also runs only when named.
-const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'rnn');
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'stream' && s !== 'rnn');
 
 const argv = process.argv.slice(2).map((a) => a.toLowerCase());
 /** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
@@ -603,12 +604,14 @@ const RUN: Record<Section, () => Promise<void>> = {
   page: pageSection,
   ocsvm: () => moduleSection('ocsvm', (l) => ocsvmBench(l)),
   autoencoder: () => moduleSection('autoencoder', (l) => autoencoderBench(l)),
-  nab: () => moduleSection('nab', (l) => nabBench(l, { detectors: ourNabRows })),
+  nab: () => moduleSection('nab', (l) => nabBench(l, { detectors: async (c, lg) => [...(await ourNabRows(c, lg)), ...(await streamNabRows(c, lg))] })),
   timeline: () => moduleSection('timeline', timelineBench),
   // rnn: LSTM / GRU autoencoders' training and scoring against PyTorch, Node and Chromium (bench/rnn.ts); `epochs=N`, `quick`.
   rnn: () => moduleSection('rnn', (l) => rnnBench(l, { epochs: rnnEpochs, quick: rnnQuick })),
   // tune: LOF on cardio, 3 × 3 grid × 5 folds, against GridSearchCV on the same folds (bench/tune.ts).
   tune: () => moduleSection('tune', tuneBench),
+  // stream: the stream engine's points/s, the stream CLI's RSS over 10M points, drift detectors on NAB (bench/stream.ts).
+  stream: () => moduleSection('stream', streamBench),
 };
 
 const t0 = performance.now();
