@@ -1,5 +1,6 @@
-"""Reference values for the stream parts (issue 18): tests/fixtures/ks.json (scipy) and
-tests/fixtures/hst.json (River's HalfSpaceTrees, ported below).
+"""Reference values for the stream parts (issue 18): tests/fixtures/ks.json (scipy),
+tests/fixtures/hst.json (River's HalfSpaceTrees, ported below) and tests/fixtures/drift.json
+(River's ADWIN and PageHinkley, ported below, on River's docstring stream and a longer one).
 
 KSWIN's test is scipy.stats.ks_2samp(W, R, method='auto') on two samples of the same size
 (River's kswin.py); src/core/stream/ks-test.ts computes the statistic and the exact p-value.
@@ -17,6 +18,7 @@ trees (its own come from another generator) and must then give the same scores.
 Run: /usr/bin/python3 scripts/make_stream_fixtures.py
 """
 import json
+import math
 import os
 import random
 import warnings
@@ -207,3 +209,179 @@ out = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'hst.js
 with open(out, 'w') as f:
     json.dump({'cases': hst_cases}, f)
 print(f'wrote {len(hst_cases)} cases to {out} (port checked against River\'s docstring: {[round(v, 3) for v in doc_scores]})')
+
+
+# --- River's ADWIN (river/drift/adwin.py + adwin_c.pyx, the version that scans every bucket) ----
+# and PageHinkley (river/drift/page_hinkley.py, two-sided), ported. -----------------------------
+
+class AdwinPort:
+    def __init__(self, delta=0.002, clock=32, max_buckets=5, min_window_length=5, grace_period=10):
+        self.args = (delta, clock, max_buckets, min_window_length, grace_period)
+        self.detected = False
+        self._reset()
+
+    def _reset(self):
+        self.delta, self.clock, self.max_buckets, self.min_window_length, self.grace_period = self.args
+        self.rows = [[]]  # row r: list of [total, variance], oldest first (River's Bucket arrays)
+        self.total = 0.0
+        self.variance = 0.0
+        self.width = 0.0
+        self.tick = 0
+
+    def update(self, x):
+        if self.detected:
+            self._reset()
+        self._insert(float(x))
+        self.detected = self._detect()
+        return self.detected
+
+    def _insert(self, value):
+        self.rows[0].append([value, 0.0])
+        self.width += 1
+        inc = 0.0
+        if self.width > 1.0:
+            inc = (self.width - 1.0) * (value - self.total / (self.width - 1.0)) * (value - self.total / (self.width - 1.0)) / self.width
+        self.variance += inc
+        self.total += value
+        idx = 0
+        while idx < len(self.rows):
+            row = self.rows[idx]
+            if len(row) == self.max_buckets + 1:
+                if idx + 1 == len(self.rows):
+                    self.rows.append([])
+                n1 = float(2 ** idx)
+                mu1 = row[0][0] / n1
+                mu2 = row[1][0] / n1
+                total12 = row[0][0] + row[1][0]
+                temp = n1 * 0.5 * (mu1 - mu2) * (mu1 - mu2)
+                v12 = row[0][1] + row[1][1] + temp
+                self.rows[idx + 1].append([total12, v12])
+                del row[0:2]
+                if len(self.rows[idx + 1]) <= self.max_buckets:
+                    break
+            else:
+                break
+            idx += 1
+
+    def _delete(self):
+        row = self.rows[-1]
+        n = float(2 ** (len(self.rows) - 1))
+        u, v = row[0]
+        mu = u / n
+        self.width -= n
+        self.total -= u
+        mu_window = self.total / self.width
+        self.variance -= v + n * self.width * (mu - mu_window) * (mu - mu_window) / (n + self.width)
+        del row[0]
+        if not row:
+            self.rows.pop()
+        return n
+
+    def _cut(self, n0, n1, delta_mean):
+        delta_prime = math.log(2 * math.log(self.width) / self.delta)
+        m_recip = 1.0 / (n0 - self.min_window_length + 1) + 1.0 / (n1 - self.min_window_length + 1)
+        epsilon = math.sqrt(2 * m_recip * (self.variance / self.width) * delta_prime) + 2.0 / 3.0 * delta_prime * m_recip
+        return abs(delta_mean) > epsilon
+
+    def _detect(self):
+        change = False
+        self.tick += 1
+        if self.tick % self.clock == 0 and self.width > self.grace_period:
+            reduce = True
+            while reduce:
+                reduce = False
+                exit_flag = False
+                n0, n1, u0, u1 = 0.0, self.width, 0.0, self.total
+                for idx in range(len(self.rows) - 1, -1, -1):
+                    if exit_flag:
+                        break
+                    row = self.rows[idx]
+                    size = float(2 ** idx)
+                    for k in range(len(row)):
+                        n0 += size
+                        n1 -= size
+                        u0 += row[k][0]
+                        u1 -= row[k][0]
+                        if idx == 0 and k == len(row) - 1:
+                            exit_flag = True
+                            break
+                        if n1 >= self.min_window_length and n0 >= self.min_window_length and self._cut(n0, n1, u0 / n0 - u1 / n1):
+                            reduce = True
+                            change = True
+                            if self.width > 0:
+                                n0 -= self._delete()
+                                exit_flag = True
+                                break
+        return change
+
+
+class PageHinkleyPort:
+    def __init__(self, min_instances=30, delta=0.005, threshold=50.0, alpha=1 - 0.0001, mode='both'):
+        self.min_instances, self.delta, self.threshold, self.alpha, self.mode = min_instances, delta, threshold, alpha, mode
+        self.detected = False
+        self._reset()
+
+    def _reset(self):
+        self.n = 0
+        self.mean = 0.0
+        self.sum_increase = 0.0
+        self.sum_decrease = 0.0
+        self.min_increase = float('inf')
+        self.max_decrease = -1
+        self.detected = False
+
+    def update(self, x):
+        if self.detected:
+            self._reset()
+        self.n += 1
+        self.mean += (x - self.mean) / self.n
+        dev = x - self.mean
+        self.sum_increase = self.alpha * self.sum_increase + dev - self.delta
+        self.sum_decrease = self.alpha * self.sum_decrease + dev + self.delta
+        if self.sum_increase < self.min_increase:
+            self.min_increase = self.sum_increase
+        if self.sum_decrease > self.max_decrease:
+            self.max_decrease = self.sum_decrease
+        if self.n >= self.min_instances:
+            up = self.sum_increase - self.min_increase > self.threshold
+            down = self.max_decrease - self.sum_decrease > self.threshold
+            self.detected = up if self.mode == 'up' else down if self.mode == 'down' else (up or down)
+        return self.detected
+
+
+def detections(d, values):
+    return [i for i, v in enumerate(values) if d.update(v)]
+
+
+# River's docstring stream (ADWIN, PageHinkley): the ports must print River's indices.
+rng = random.Random(12345)
+doc_stream = rng.choices([0, 1], k=1000) + rng.choices(range(4, 8), k=1000)
+assert detections(AdwinPort(), doc_stream)[:1] == [1023]
+assert detections(PageHinkleyPort(), doc_stream)[:1] == [1006]
+
+# A longer stream: level shifts up and down, a variance change, a slow ramp; 6,000 values, rounded
+# to 4 decimals (the fixture's size; both sides read the same rounded values).
+lrng = np.random.default_rng(18)
+parts = [lrng.normal(0, 1, 1500), lrng.normal(3, 1, 1000), lrng.normal(-1, 1, 1000),
+         lrng.normal(-1, 4, 1000), np.linspace(0, 6, 1500) + lrng.normal(0, 1, 1500)]
+long_stream = [round(float(v), 4) for v in np.concatenate(parts)]
+drift_cases = []
+for name, make in [('adwin', lambda: AdwinPort()), ('adwin clock 1', lambda: AdwinPort(clock=1)),
+                   ('adwin delta 0.1, max_buckets 2, min_window_length 10', lambda: AdwinPort(delta=0.1, max_buckets=2, min_window_length=10)),
+                   ('page_hinkley', lambda: PageHinkleyPort()),
+                   ('page_hinkley up, threshold 20, alpha 0.999', lambda: PageHinkleyPort(threshold=20, alpha=0.999, mode='up'))]:
+    for stream_name, stream in [('docstring', doc_stream), ('long', long_stream)]:
+        d = make()
+        hits = []
+        widths = []
+        for i, v in enumerate(stream):
+            if d.update(v):
+                hits.append(i)
+            if isinstance(d, AdwinPort) and i % 250 == 249:
+                widths.append(d.width)
+        drift_cases.append({'detector': name, 'stream': stream_name, 'detections': hits, 'widths_every_250': widths})
+
+out = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'drift.json')
+with open(out, 'w') as f:
+    json.dump({'streams': {'docstring': doc_stream, 'long': long_stream}, 'cases': drift_cases}, f)
+print(f'wrote {len(drift_cases)} drift cases to {out}: ' + '; '.join(f"{c['detector']} on {c['stream']}: {len(c['detections'])}" for c in drift_cases))

@@ -2,7 +2,8 @@
  * The concept-drift detectors (src/core/stream/drift*.ts): a mean shift found within a stated
  * delay, ADWIN quiet on a long stationary stream, Page-Hinkley and KSWIN on cases worked by hand
  * from their definitions, the KS test against scipy (tests/fixtures/ks.json, written by
- * scripts/make_stream_fixtures.py), and the parameter checks.
+ * scripts/make_stream_fixtures.py), ADWIN and Page-Hinkley against ports of River's code
+ * (tests/fixtures/drift.json, same script), and the parameter checks.
  */
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
@@ -246,4 +247,35 @@ describe('makeDrift and the parameters', () => {
     expect(() => makeDrift('kswin', { alpha: 1 })).toThrow(RangeError);
     expect(() => makeDrift('cusum' as never)).toThrow(/unknown drift detector 'cusum' \(available: adwin, page_hinkley, kswin\)/);
   });
+});
+
+describe("ADWIN and Page-Hinkley against River's own algorithms (tests/fixtures/drift.json: ports of river/drift, checked against River's docstrings)", () => {
+  const F = fixture<{ streams: Record<string, number[]>; cases: { detector: string; stream: string; detections: number[]; widths_every_250: number[] }[] }>('drift.json');
+  const make: Record<string, () => Adwin | PageHinkley> = {
+    adwin: () => new Adwin(),
+    'adwin clock 1': () => new Adwin({ clock: 1 }),
+    'adwin delta 0.1, max_buckets 2, min_window_length 10': () => new Adwin({ delta: 0.1, max_buckets: 2, min_window_length: 10 }),
+    page_hinkley: () => new PageHinkley(),
+    'page_hinkley up, threshold 20, alpha 0.999': () => new PageHinkley({ threshold: 20, alpha: 0.999, mode: 'up' }),
+  };
+
+  it("River's docstring stream (random.Random(12345): 1,000 of {0, 1} then 1,000 of {4 … 7}): adwin at 1023, page_hinkley at 1006, as River prints", () => {
+    const s = F.streams.docstring;
+    expect(alarms(new Adwin(), s)[0]).toBe(1023);
+    expect(alarms(new PageHinkley(), s)[0]).toBe(1006);
+  });
+
+  for (const c of F.cases) {
+    it(`${c.detector} on the ${c.stream} stream: the same ${c.detections.length} detections${c.widths_every_250.length ? ' and window widths' : ''}`, () => {
+      const d = make[c.detector]();
+      const hits: number[] = [];
+      const widths: number[] = [];
+      F.streams[c.stream].forEach((v, i) => {
+        if (d.update(v)) hits.push(i);
+        if (d instanceof Adwin && i % 250 === 249) widths.push(d.width);
+      });
+      expect(hits).toEqual(c.detections);
+      expect(widths).toEqual(c.widths_every_250);
+    });
+  }
 });
