@@ -25,8 +25,10 @@
  * a row's score (summing to it).
  *
  * The network sits behind RnnNet (./rnn/net.ts): tf.layers' LSTM / GRU by default, trained with
- * tfjs' autodiff. tfjs is imported lazily; float32 on whatever backend is active. Scoring predicts
- * blocks of windows. The same seed gives the same scores on the same backend.
+ * tfjs' autodiff (tfjs with its layers imported lazily, for fit only). Scoring (and the validation
+ * loss) runs ./rnn/forward.ts's eval-mode forward pass on tfjs-core over blocks of up to 4,096
+ * windows: the same arithmetic as the layers' predict without its memory shuffling. Float32 on
+ * whatever backend is active; the same seed gives the same scores on the same backend.
  *
  * @example
  * const model = await lstmAe.fit(series, resolveParams(lstmAe.params, { window_size: 50 }), { seed: 42, onEpoch: (e) => console.log(e.epoch, e.loss) });
@@ -42,11 +44,12 @@ import {
   type AbortSignalLike, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions,
 } from './detector.js';
 import type { ExplainableModel } from './autoencoder.js';
-import { standardise } from './autoencoder/network.js';
+import { loadTf, standardise } from './autoencoder/network.js';
 import type { Params } from './params.js';
 import { gruAeMeta, lstmAeMeta, type DetectorMeta } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
-import { createRnnNet, loadTfLayers, weightLayout, type CellKind, type RnnArchitecture, type RnnNet, type Tensor3D, type TfLayers } from './rnn/net.js';
+import { createRnnNet, loadTfLayers, weightLayout, type CellKind, type RnnArchitecture } from './rnn/net.js';
+import { reconstructionErrors } from './rnn/forward.js';
 
 export type { RnnArchitecture, RnnNet } from './rnn/net.js';
 
@@ -54,6 +57,11 @@ export type { RnnArchitecture, RnnNet } from './rnn/net.js';
 const YIELD_MS = 200;
 /** Float32 values per scoring block of windows (windows × window_size × channels): 8 MiB. */
 const SCORE_BLOCK_VALUES = 2 ** 21;
+
+/** Windows per scoring block: at most 4,096 and SCORE_BLOCK_VALUES values. */
+function scoreBlock(W: number, C: number): number {
+  return Math.max(16, Math.min(4096, Math.floor(SCORE_BLOCK_VALUES / (W * C))));
+}
 
 /**
  * The saved state (ModelJSON.state): the architecture, the standardisation, the weights in tfjs'
@@ -223,7 +231,7 @@ async function train(id: string, arch: RnnArchitecture, scaler: RnnState['scaler
       const loss = lossSum / nTrain;
       let valLoss: number | null = null;
       if (nVal > 0) {
-        const errs = await windowErrors(tf, net, Z, C, W, valStarts, 'score', options.signal);
+        const errs = await reconstructionErrors(tf, arch, net.getWeights(), Z, valStarts, 'score', scoreBlock(W, C), options.signal);
         let s = 0;
         for (let i = 0; i < nVal; i++) s += errs[i];
         valLoss = s / nVal;
@@ -269,7 +277,7 @@ async function finish(id: string, params: Params, X: Matrix, trained: Trained, s
     stopped_early: trained.stoppedEarly,
     best_epoch: trained.bestEpoch,
   };
-  const tf = await loadTfLayers();
+  const tf = await loadTf();
   const backend = options.backend ?? tf.getBackend();
   const probe = new RnnAutoencoderModel(id, params, X.cols, Infinity, { state, weights: trained.weights }, [], backend);
   options.onProgress?.(0.95, 'scoring the training windows');
@@ -286,40 +294,9 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => (st ? st(resolve, 0) : resolve()));
 }
 
-/**
- * Reconstruction errors of the windows starting at `starts` (rows of Z, C columns, W rows each),
- * predicted in blocks: 'score' → one mean squared error per window; 'explain' → per window, each
- * column's mean squared error over the steps / C (so a window's C values sum to its score).
- */
-async function windowErrors(tf: TfLayers, net: RnnNet, Z: Float32Array, C: number, W: number, starts: ArrayLike<number>, what: 'score' | 'explain', signal?: AbortSignalLike, onProgress?: (f: number) => void): Promise<Float32Array> {
-  const n = starts.length;
-  const per = what === 'score' ? 1 : C;
-  const out = new Float32Array(n * per);
-  const block = Math.max(16, Math.min(4096, Math.floor(SCORE_BLOCK_VALUES / (W * C))));
-  const buf = new Float32Array(Math.min(n, block) * W * C);
-  for (let a = 0; a < n; a += block) {
-    throwIfAborted(signal);
-    const size = Math.min(block, n - a);
-    for (let i = 0; i < size; i++) buf.set(Z.subarray(starts[a + i] * C, (starts[a + i] + W) * C), i * W * C);
-    const e = tf.tidy(() => {
-      const x = tf.tensor3d(buf.subarray(0, size * W * C), [size, W, C]) as Tensor3D;
-      const sq = tf.squaredDifference(net.predict(x), x);
-      return what === 'score' ? tf.mean(sq, [1, 2]) : tf.div(tf.mean(sq, 1), C);
-    });
-    try {
-      out.set((await e.data()) as Float32Array, a * per);
-    } finally {
-      e.dispose();
-    }
-    onProgress?.((a + size) / n);
-  }
-  return out;
-}
-
 /** A fitted LSTM / GRU autoencoder: scores, per-column shares, fine tuning, the saved state. */
 export class RnnAutoencoderModel implements ExplainableModel {
   readonly info: ModelInfo;
-  private net: Promise<RnnNet> | null = null;
 
   constructor(
     readonly detector: string,
@@ -362,7 +339,7 @@ export class RnnAutoencoderModel implements ExplainableModel {
   /** Scores of shape (rows,), higher = more anomalous: each row's window's mean squared error; the first window_size − 1 rows 0. */
   async score(X: Matrix, options: ScoreOptions = {}): Promise<Scores> {
     const e = await this.errors(X, 'score', options);
-    const tf = await loadTfLayers();
+    const tf = await loadTf();
     return Scores.with(Float64Array.from(e), `tfjs ${tf.getBackend()} (float32)`);
   }
 
@@ -400,24 +377,13 @@ export class RnnAutoencoderModel implements ExplainableModel {
     const per = what === 'score' ? 1 : C;
     const out = new Float32Array(X.rows * per);
     if (X.rows < W) return out;
-    const tf = await loadTfLayers();
-    const net = await this.network(tf);
+    const tf = await loadTf();
     const Z = standardise(X.data, X.rows, C, this.fitted.state.scaler);
     const starts = Int32Array.from({ length: X.rows - W + 1 }, (_, i) => i);
-    const e = await windowErrors(tf, net, Z, C, W, starts, what, options.signal, options.onProgress);
+    const e = await reconstructionErrors(tf, this.fitted.state.architecture, this.fitted.weights, Z, starts, what, scoreBlock(W, C), options.signal, options.onProgress);
     // The window starting at row i ends at row i + W − 1.
     out.set(e, (W - 1) * per);
     return out;
-  }
-
-  /** The network with this model's weights, built once (scoring only: no training step runs on it). */
-  private network(tf: TfLayers): Promise<RnnNet> {
-    this.net ??= Promise.resolve().then(() => {
-      const net = createRnnNet(tf, this.fitted.state.architecture, { lr: 1e-3, seed: 0 });
-      net.setWeights(this.fitted.weights);
-      return net;
-    });
-    return this.net;
   }
 
   toJSON(): ModelJSON {
