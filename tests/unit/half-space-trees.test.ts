@@ -8,6 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import { HST_DEFAULTS, HalfSpaceTrees, type HalfSpaceTreesJSON } from '../../src/core/stream/half-space-trees.js';
 import { fixture } from './helpers.js';
+import { matrix, type Matrix } from '../../src/core/data/matrix.js';
+import { halfSpaceTrees } from '../../src/core/detectors/half-space-trees.js';
+import { resolveParams } from '../../src/core/detectors/params.js';
+import { loadModel } from '../../src/core/detectors/registry.js';
+import { fitThreshold } from '../../src/core/detectors/threshold.js';
 
 /** n rows of d N(0, 1) features, row-major. */
 function gaussianRows(n: number, d: number, seed: number): number[][] {
@@ -207,5 +212,44 @@ describe("HalfSpaceTrees with River's own trees (tests/fixtures/hst.json: a port
       return hst.scoreOne(x).toFixed(3);
     });
     expect(printed).toEqual(['0.107', '0.071', '0.107', '0.107', '0.107', '0.071', '0.853']);
+  });
+});
+
+describe('half_space_trees as a detector (src/core/detectors/half-space-trees.ts)', () => {
+  const params = (over: Record<string, unknown> = {}) => resolveParams(halfSpaceTrees.params, over, 'half_space_trees');
+  const toMatrix = (rows: number[][]): Matrix => matrix(Float64Array.from(rows.flat()), rows.length, rows[0].length);
+
+  it('fit: trainingScores are the causal stream (score, then learn, each row); threshold = PyOD percentile of them', async () => {
+    const rows = gaussianRows(700, 2, 31);
+    const model = await halfSpaceTrees.fit(toMatrix(rows), params({ window_size: 100 }), { seed: 9 });
+    const byHand = run(new HalfSpaceTrees(2, { window_size: 100, seed: 9 }), rows);
+    expect(Array.from(model.trainingScores!)).toEqual(byHand);
+    expect(model.threshold).toBe(fitThreshold({ kind: 'pyod', contamination: 0.1 }, byHand).threshold);
+  });
+
+  it('score continues the stream where fit ended, on a copy: scoring twice gives the same scores', async () => {
+    const rows = gaussianRows(900, 3, 32);
+    const model = await halfSpaceTrees.fit(toMatrix(rows.slice(0, 600)), params({ window_size: 100 }), { seed: 4 });
+    const next = toMatrix(rows.slice(600));
+    const first = Array.from(await model.score(next));
+    expect(Array.from(await model.score(next))).toEqual(first);
+    const whole = run(new HalfSpaceTrees(3, { window_size: 100, seed: 4 }), rows);
+    expect(first).toEqual(whole.slice(600));
+  });
+
+  it('says when the training rows did not fill a first window (every score 0 so far)', async () => {
+    const model = await halfSpaceTrees.fit(toMatrix(gaussianRows(50, 2, 33)), params(), { seed: 1 });
+    expect(Array.from(model.trainingScores!).every((s) => s === 0)).toBe(true);
+    expect(model.info.warnings.join(' ')).toMatch(/did not fill the first window \(window_size 250\)/);
+    expect(model.info.details.warmed_up).toBe(false);
+  });
+
+  it('a saved model scores new rows exactly as the model it was saved from', async () => {
+    const rows = gaussianRows(800, 2, 34);
+    const model = await halfSpaceTrees.fit(toMatrix(rows.slice(0, 500)), params({ window_size: 64, height: 5 }), { seed: 2 });
+    const back = loadModel(JSON.parse(JSON.stringify(model.toJSON())));
+    const next = toMatrix(rows.slice(500));
+    expect(Array.from(await back.score(next))).toEqual(Array.from(await model.score(next)));
+    expect(back.threshold).toBe(model.threshold);
   });
 });
