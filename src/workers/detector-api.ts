@@ -18,7 +18,7 @@ import type { EpochReport, FittedModel, ModelInfo, ModelJSON } from '../core/det
 import { isExplainable } from '../core/detectors/autoencoder';
 import { neighborsFor, type Neighbors } from '../core/neighbors';
 import { detectorMeta } from '../core/detectors/specs';
-import { scoreRange } from '../core/detectors/windowed';
+import { scoreRange, scoringContext } from '../core/detectors/windowed';
 import { firstNonFinite, fitOverflowError, nonFiniteScoreError, scaleParamHint, type ScoreContext } from '../core/detectors/overflow';
 import type * as DataApi from './data-api';
 import type { FeatureSource, RowSelection } from './data-api';
@@ -218,9 +218,24 @@ export async function explain(modelId: string, source: FeatureSource, rows: numb
   const choice = await (backend ?? init('auto'));
   const model = await modelFor(modelId);
   if (!isExplainable(model)) return null;
-  const X = (await dataApi().matrix(source, { kind: 'rows', rows })).matrix;
-  const e = await model.explain(X, { backend: choice.backend });
-  return Comlink.transfer(e, [e.buffer as ArrayBuffer]);
+  const context = scoringContext(model.params, detectorMeta(model.detector));
+  if (context === 0) {
+    const X = (await dataApi().matrix(source, { kind: 'rows', rows })).matrix;
+    const e = await model.explain(X, { backend: choice.backend });
+    return Comlink.transfer(e, [e.buffer as ArrayBuffer]);
+  }
+  // A windowed model (lstm_ae, gru_ae) explains a row by the window ending at it: each row is read
+  // with the window_size − 1 rows before it, and only its own line of the explanation is kept.
+  let out: Float64Array | null = null;
+  for (const [k, row] of rows.entries()) {
+    const from = Math.max(0, row - context);
+    const X = (await dataApi().matrix(source, { kind: 'range', start: from, end: row + 1 })).matrix;
+    const e = await model.explain(X, { backend: choice.backend });
+    out ??= new Float64Array(rows.length * X.cols);
+    out.set(e.subarray((row - from) * X.cols, (row - from + 1) * X.cols), k * X.cols);
+  }
+  out ??= new Float64Array(0);
+  return Comlink.transfer(out, [out.buffer as ArrayBuffer]);
 }
 
 
