@@ -80,6 +80,7 @@ function badValue(p: ParamSpec): unknown {
     case 'contamination': return 0.75;
     case 'size': return -3;
     case 'intlist': return '64,x';
+    case 'json': return '[not json';
     case 'int':
     case 'float':
       if (p.min !== undefined) return p.minExclusive ? p.min : p.min - 1;

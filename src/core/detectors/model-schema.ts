@@ -419,6 +419,57 @@ STATES.half_space_trees = (at, s, features, params) => {
   if (n === 0 && (!first || counter > 0)) at.at('min').fail('must hold one number per feature once points were learnt', s.min);
 };
 
+/**
+ * ensemble: one model file per member (each checked in full by checkModelSchema, for the detector and
+ * the features the ensemble's params and its own features say), one normaliser per member, and for
+ * aom / moa buckets that split the members into n_buckets equal parts.
+ */
+STATES.ensemble = (at, s, features, params) => {
+  const listed = JSON.parse(String(params.members)) as { detector: string }[];
+  const members = at.at('members');
+  if (!Array.isArray(s.members) || s.members.length !== listed.length) members.fail(`must be a list of ${listed.length} model files (one per member in params.members)`, s.members);
+  (s.members as unknown[]).forEach((mj, i) => {
+    const item = members.item(i, listed[i].detector);
+    const m = checkModelSchema(mj, `${item.source}: ${item.path}`);
+    if (m.detector !== listed[i].detector) item.at('detector').fail(`must be '${listed[i].detector}' (params.members[${i}])`, m.detector);
+    if (m.features !== features) item.at('features').fail(`must equal the ensemble's features (${features})`, m.features);
+  });
+  const norms = at.at('normalizers');
+  if (!Array.isArray(s.normalizers) || s.normalizers.length !== listed.length) norms.fail(`must be a list of ${listed.length} normalisers (one per member)`, s.normalizers);
+  (s.normalizers as unknown[]).forEach((nv, i) => {
+    const f = norms.item(i);
+    const n = f.object(nv);
+    f.at('kind').string(n.kind, [String(params.normalize)]);
+    if (n.kind === 'zscore') {
+      f.at('mean').number(n.mean);
+      f.at('std').number(n.std, { min: 0 });
+    } else if (n.kind === 'minmax') {
+      const lo = f.at('min').number(n.min);
+      const hi = f.at('max').number(n.max);
+      if (hi < lo) f.at('max').fail(`must be >= min (${lo})`, hi);
+    } else {
+      const v = f.at('sorted').numbers(n.sorted);
+      if (v.length < 1) f.at('sorted').fail('must hold the training scores (at least one)', n.sorted);
+      for (let k = 1; k < v.length; k++) if (v[k] < v[k - 1]) f.at('sorted').item(k).fail('must not be below the value before it (sorted ascending)', v[k]);
+    }
+  });
+  const b = at.at('buckets');
+  if (!Array.isArray(s.buckets)) b.fail('must be a list of buckets', s.buckets);
+  const buckets = s.buckets as unknown[];
+  if (params.combine === 'aom' || params.combine === 'moa') {
+    const nb = Number(params.n_buckets);
+    if (buckets.length !== nb) b.fail(`must hold n_buckets (${nb}) buckets`, s.buckets);
+    const seen = new Set<number>();
+    buckets.forEach((bv, k) => {
+      const idx = b.item(k).numbers(bv, { length: listed.length / nb, why: 'members / n_buckets each', integer: true, min: 0, max: listed.length - 1 });
+      for (const j of Array.from(idx)) {
+        if (seen.has(j)) b.item(k).fail(`must not repeat member ${j}`);
+        seen.add(j);
+      }
+    });
+  } else if (buckets.length) b.fail(`must be empty for combine '${String(params.combine)}'`, s.buckets);
+};
+
 /** Whether the schema knows a detector's state (a test keeps it in step with specs.ts). */
 export function hasStateSchema(detector: string): boolean {
   return Object.hasOwn(STATES, detector);

@@ -10,8 +10,10 @@ export interface ParamSpec {
   /**
    * 'size': a count or a fraction in (0, 1] as scikit-learn's max_samples / max_features (text keeps "1.0" apart from "1"); 'auto' where `options` lists it.
    * 'intlist': comma-separated integers, each in [min, max] (PyOD's hidden_neuron_list); the value is kept as canonical text, "64,32".
+   * 'json': a JSON value (the ensemble's members and weights), given as JSON text or as the value itself,
+   * checked by `check` and kept as canonical JSON text.
    */
-  type: 'float' | 'int' | 'bool' | 'enum' | 'contamination' | 'size' | 'intlist';
+  type: 'float' | 'int' | 'bool' | 'enum' | 'contamination' | 'size' | 'intlist' | 'json';
   default: ParamValue;
   help: string;
   min?: number;
@@ -26,6 +28,8 @@ export interface ParamSpec {
   of?: 'rows' | 'columns';
   /** Tuning knobs the page folds under "more parameters" (solver tolerances, cache sizes…). */
   advanced?: boolean;
+  /** 'json': checks the parsed value and returns it in canonical form; throws a RangeError / TypeError whose message starts with the parameter's name. */
+  check?: (value: unknown) => unknown;
 }
 
 /** The contamination parameter as scikit-learn has it: 'auto' or a fraction in (0, 0.5]. */
@@ -72,6 +76,17 @@ export function parseParam(spec: ParamSpec, raw: unknown): ParamValue {
       if (spec.min !== undefined && v.some((x) => x < spec.min!)) throw bad(`entries must be >= ${spec.min}`);
       if (spec.max !== undefined && v.some((x) => x > spec.max!)) throw bad(`entries must be <= ${spec.max}`);
       return v.join(',');
+    }
+    case 'json': {
+      let v: unknown = raw;
+      if (typeof raw === 'string') {
+        try {
+          v = JSON.parse(raw);
+        } catch (e) {
+          throw new TypeError(`${spec.name} must be JSON (${(e as Error).message}), got: ${JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)}`);
+        }
+      }
+      return JSON.stringify(spec.check ? spec.check(v) : v);
     }
     case 'int':
     case 'float': {

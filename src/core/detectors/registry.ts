@@ -15,13 +15,16 @@ import { windowedGaussian } from './windowed-gaussian.js';
 import { halfSpaceTrees } from './half-space-trees.js';
 import { withWindows } from './windowed.js';
 import { gruAe, lstmAe } from './rnn-ae.js';
+import { makeEnsemble } from './ensemble.js';
 
 export { DEFAULT_DETECTOR } from './specs.js';
 
 // Tabular detectors (specs.ts: slidingWindows) fit and load over sliding windows when window_size > 0 (windowed.ts).
 const IMPLEMENTATIONS: DetectorSpec[] = [iforest, lof, knn, ocsvm, zscore, autoencoder, windowedGaussian, halfSpaceTrees].map(withWindows)
   // The recurrent autoencoders window the rows themselves (specs.ts: sequenceWindows), unwrapped.
-  .concat([lstmAe, gruAe]);
+  .concat([lstmAe, gruAe])
+  // The ensemble fits and loads its members through getDetector (called at fit / load time only).
+  .concat([makeEnsemble((id) => getDetector(id))]);
 
 /** In specs.ts's order (the picker's); a detector whose metadata has no implementation is a load-time error. */
 export const DETECTORS: DetectorSpec[] = DETECTOR_METAS.map((meta) => {

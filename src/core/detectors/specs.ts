@@ -311,8 +311,85 @@ export const halfSpaceTreesMeta: DetectorMeta = {
   ],
 };
 
+/** The ensemble's combination functions: PyOD's (pyod/models/combination.py) and a weighted average with the user's weights. */
+export const ENSEMBLE_COMBINE = ['average', 'maximization', 'median', 'aom', 'moa', 'weighted'] as const;
+/** How each member's scores are put on one scale before combining, fitted on its training scores. */
+export const ENSEMBLE_NORMALIZE = ['zscore', 'minmax', 'rank'] as const;
+
+/** One member of an ensemble, as the `members` parameter lists them (params: the ones given, checked). */
+export interface EnsembleMember {
+  detector: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The `members` parameter checked: a list of at least two `{ "detector": id, "params": {…} }`, each
+ * a known detector that scores rows independently (no ensemble inside an ensemble, no online or
+ * windowed member: those read the rows before a row, which the ensemble does not carry yet), each
+ * member's params valid for it (resolveParams' messages, prefixed "members[i] (id)"). Returns the
+ * list with each given parameter in its parsed form.
+ */
+export function checkMembers(v: unknown): EnsembleMember[] {
+  if (!Array.isArray(v)) throw new TypeError(`members must be a JSON list such as [{"detector":"iforest"},{"detector":"lof","params":{"n_neighbors":35}}], got: ${JSON.stringify(v)?.slice(0, 80)}`);
+  if (v.length < 2) throw new RangeError(`members must list at least 2 detectors, got ${v.length}`);
+  if (v.length > 64) throw new RangeError(`members lists at most 64 detectors, got ${v.length}`);
+  return v.map((m, i) => {
+    const at = `members[${i}]`;
+    if (!m || typeof m !== 'object' || Array.isArray(m)) throw new TypeError(`${at} must be an object {"detector": id, "params": {…}}, got: ${JSON.stringify(m)}`);
+    const { detector, params = {}, ...rest } = m as Record<string, unknown>;
+    const extra = Object.keys(rest);
+    if (extra.length) throw new RangeError(`${at} has unknown key '${extra[0]}' (keys: detector, params)`);
+    if (typeof detector !== 'string') throw new TypeError(`${at}.detector must be a detector id such as "iforest", got: ${JSON.stringify(detector)}`);
+    if (detector === 'ensemble') throw new RangeError(`${at}: an ensemble cannot be a member of an ensemble`);
+    const meta = DETECTOR_METAS.find((x) => x.id === detector);
+    if (!meta) throw new RangeError(`${at}: unknown detector '${detector}' (available: ${DETECTOR_METAS.filter((x) => x.id !== 'ensemble').map((x) => x.id).join(', ')})`);
+    if (!params || typeof params !== 'object' || Array.isArray(params)) throw new TypeError(`${at} (${detector}).params must be an object, got: ${JSON.stringify(params)}`);
+    let resolved: Params;
+    try {
+      resolved = resolveParams(meta.params, params as Record<string, unknown>, detector);
+    } catch (e) {
+      const E = e instanceof TypeError ? TypeError : RangeError;
+      throw new E(`${at} (${detector}): ${(e as Error).message}`);
+    }
+    if (meta.online || usesWindows(meta, resolved)) throw new RangeError(`${at} (${detector}) reads the rows before each row (${meta.online ? 'online' : 'windows'}); ensemble members must score rows independently for now`);
+    const given: Record<string, unknown> = {};
+    for (const k of Object.keys(params as object)) given[k] = resolved[k];
+    return { detector, params: given };
+  });
+}
+
+/** The `weights` parameter checked: [] (equal weights) or non-negative finite numbers, not all 0; one per member is checked at fit. */
+export function checkWeights(v: unknown): number[] {
+  if (v === '' || v === null) return [];
+  const list = typeof v === 'number' ? [v] : v;
+  if (!Array.isArray(list) || list.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0)) throw new TypeError(`weights must be a JSON list of non-negative numbers such as [2,1], got: ${JSON.stringify(v)}`);
+  if (list.length && list.every((w) => w === 0)) throw new RangeError(`weights must not all be 0, got: ${JSON.stringify(v)}`);
+  return list as number[];
+}
+
+export const ensembleMeta: DetectorMeta = {
+  id: 'ensemble',
+  name: 'Ensemble',
+  summary: "Several detectors fitted on the same rows; each one's scores normalised on its training scores, then combined (PyOD's combination functions or a weighted average).",
+  usesTensors: true,
+  minRows: () => 2,
+  params: [
+    { name: 'members', type: 'json', default: '[{"detector":"iforest","params":{}},{"detector":"lof","params":{}}]', check: checkMembers, help: 'Members as JSON: [{"detector":"iforest"},{"detector":"lof","params":{"n_neighbors":35}}]; member i fits with seed + i' },
+    { name: 'normalize', type: 'enum', default: 'zscore', options: [...ENSEMBLE_NORMALIZE], help: "Each member's scores on one scale, fitted on its training scores: zscore (PyOD's standardizer: mean and std), minmax, or rank (the share of training scores ≤ the score)" },
+    { name: 'combine', type: 'enum', default: 'average', options: [...ENSEMBLE_COMBINE], help: "average, maximization, median, aom (average of the buckets' maxima), moa (maximum of the buckets' averages), or weighted (average with weights)" },
+    { name: 'n_buckets', type: 'int', default: 2, min: 2, max: 64, help: "aom / moa: buckets of members, a seeded shuffle split into equal parts (PyOD's method 'static'); must divide the number of members" },
+    { name: 'weights', type: 'json', default: '[]', check: checkWeights, help: 'weighted: one non-negative weight per member as JSON, [2,1]; [] = equal weights' },
+    { name: 'contamination', type: 'float', default: 0.1, min: 0, minExclusive: true, max: 0.5, help: "Share of the training rows flagged by the combined score (PyOD's threshold_, default 0.1)" },
+  ],
+  notes: [
+    "aom / moa split the members with our seeded shuffle (PyOD's 'static' method with a random_state), not numpy's: the same rule, not the same split for a seed; 'dynamic' and bootstrap buckets are not offered.",
+    'Each member fits with seed + its index, so two Isolation Forests in one ensemble differ.',
+    'Members that read the rows before a row (online, windowed, recurrent) are not accepted yet.',
+  ],
+};
+
 /** Every detector in the picker's order; the registry holds their implementations in the same order. */
-export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta, windowedGaussianMeta, halfSpaceTreesMeta, lstmAeMeta, gruAeMeta];
+export const DETECTOR_METAS: readonly DetectorMeta[] = [iforestMeta, lofMeta, knnMeta, ocsvmMeta, zscoreMeta, autoencoderMeta, windowedGaussianMeta, halfSpaceTreesMeta, lstmAeMeta, gruAeMeta, ensembleMeta];
 
 /** A detector's metadata by id; an unknown id is a RangeError listing the known ones. */
 export function detectorMeta(id: string): DetectorMeta {
