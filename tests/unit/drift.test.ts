@@ -245,6 +245,7 @@ describe('makeDrift and the parameters', () => {
     expect(() => makeDrift('page_hinkley', { mode: 'sideways' })).toThrow(/page_hinkley: mode must be one of up, down, both, got: sideways/);
     expect(() => makeDrift('kswin', { stat_size: 60 })).toThrow(/kswin: stat_size \(60\) must be at most half of window_size \(100\)/);
     expect(() => makeDrift('kswin', { alpha: 1 })).toThrow(RangeError);
+    expect(() => makeDrift('kswin', { window_size: 100_000, stat_size: 20_000 })).toThrow(/kswin: stat_size must be in \[1, 10000\], got: 20000/);
     expect(() => makeDrift('cusum' as never)).toThrow(/unknown drift detector 'cusum' \(available: adwin, page_hinkley, kswin\)/);
   });
 });

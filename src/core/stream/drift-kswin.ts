@@ -17,7 +17,8 @@
  * random.Random: the same distribution of W, not River's W for a seed.
  *
  * Parameters (River's defaults): alpha 0.005 in (0, 1), window_size 100, stat_size 30
- * (1 ≤ stat_size, 2 · stat_size ≤ window_size so W can be drawn without replacement), seed.
+ * (1 ≤ stat_size ≤ 10,000, where scipy's 'auto' stops being exact; 2 · stat_size ≤ window_size so W
+ * can be drawn without replacement), seed.
  *
  * @example
  * const ks = new Kswin({}, 42);

@@ -63,7 +63,8 @@ const RANGES: { [I in DriftId]: { [K in keyof DriftParams[I]]?: Range } } = {
   kswin: {
     alpha: { min: 0, minOpen: true, max: 1, maxOpen: true },
     window_size: { min: 2, max: 1_000_000, int: true },
-    stat_size: { min: 1, int: true },
+    // scipy's ks_2samp(method='auto') is exact up to 10,000 per sample (asymptotic beyond), and so is ours: no further.
+    stat_size: { min: 1, max: 10_000, int: true },
   },
 };
 
