@@ -11,7 +11,8 @@ import { averagePrecision } from '../../src/core/metrics/ranking';
 import { Random } from '../../src/core/random';
 import { parseGridArg } from '../../src/core/tune/grid';
 import { planSearch } from '../../src/core/tune/plan';
-import { bestTrial, foldTasks, jaccard, runFoldTask, runTrials, summarize, type FoldResult } from '../../src/core/tune/trial';
+import { bestTrial, foldTasks, jaccard, runFoldTask, runTrials, subsetNeighbors, summarize, type FoldResult } from '../../src/core/tune/trial';
+import { kNeighbors } from '../../src/core/neighbors/index';
 
 // 300 rows of a 3-d Gaussian, 20 of them (the anomalies) uniform in [−8, 8)³ instead.
 const rng = new Random(11);
@@ -73,6 +74,26 @@ describe('trials', () => {
     expect(rows[2].sd).toBe(0);
     expect(bestTrial(rows)!.candidate).toBe(2);
     expect(bestTrial(summarize(setup, [r(0, 0, 0.5), r(1, 0, 0.5)]))!.candidate).toBe(0);
+  });
+});
+
+describe('neighbours of a subset read from a search of all rows', () => {
+  it('equal a search of the subset, bit for bit, ties included, with and without the direct fallback', () => {
+    const r = new Random(4);
+    // Integer values on a small grid: many tied distances and some duplicate rows; 8 columns (the WebAssembly search) and 3 (the tree).
+    for (const cols of [3, 8]) {
+      const n = 400;
+      const Y = { data: Float64Array.from({ length: n * cols }, () => r.int(4)), rows: n, cols };
+      for (const share of [0.8, 0.5]) {
+        const rows = Int32Array.from({ length: n }, (_, i) => i).filter(() => r.float() < share);
+        for (const [k, K] of [[5, 12], [10, 10], [20, 60]]) {
+          const direct = kNeighbors(selectRows(Y, rows), k);
+          const read = subsetNeighbors(Y, kNeighbors(Y, K), rows, k);
+          expect([...read.indices]).toEqual([...direct.indices]);
+          expect([...read.distances]).toEqual([...direct.distances]);
+        }
+      }
+    }
   });
 });
 

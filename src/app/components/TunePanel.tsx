@@ -100,7 +100,7 @@ function TrialRow({ r, best, axes, folds }: { r: TrialSummary; best: boolean; ax
   return (
     <tr data-testid="tune-trial" data-candidate={r.candidate} data-mean={r.mean ?? ''} data-done={r.done} data-best={best ? 'true' : 'false'} className={best ? 'best' : undefined}>
       {axes.map((a) => <td key={a}>{String(r.params[a])}</td>)}
-      <td>{r.mean === null ? '—' : `${fmt(r.mean, 4)} ± ${fmt(r.sd, 3)}`}</td>
+      <td>{r.mean === null ? '—' : `${fmt(r.mean, 3)} ± ${fmt(r.sd, 2)}`}</td>
       <td>{r.done}/{folds}</td>
       <td>{r.done ? fmtMs(r.ms) : ''}</td>
     </tr>

@@ -22,8 +22,9 @@
  * Candidates that differ only in contamination (which moves the threshold, never the scores) share
  * one scoring of the test rows, and for a ranking metric one value.
  *
- * Neighbour detectors (LOF, kNN) share one search per fold: the training rows' neighbours are
- * searched once for the largest k any candidate needs, and each candidate takes its first k
+ * Neighbour detectors (LOF, kNN) share one search: every row's neighbours among all rows are searched
+ * once (for a K large enough), each fold reads its training rows' neighbours among themselves from it
+ * (subsetNeighbors, exact), for the largest k any candidate needs, and each candidate takes its first k
  * (neighbours are ordered by distance, then row index, so that is exactly a search for k).
  */
 import { throwIfAborted, type AbortSignalLike } from '../abort.js';
@@ -33,7 +34,7 @@ import type { Params } from '../detectors/params.js';
 import { usesWindows } from '../detectors/specs.js';
 import { averagePrecision, rocAuc } from '../metrics/ranking.js';
 import { confusionAt, precisionRecallF1 } from '../metrics/classification.js';
-import { kNeighbors, type Neighbors } from '../neighbors/index.js';
+import { insertNeighbor, kNeighbors, squaredDistance, type Neighbors } from '../neighbors/index.js';
 import type { Fold } from './folds.js';
 
 export const TUNE_METRICS = ['roc_auc', 'average_precision', 'f1'] as const;
@@ -124,6 +125,64 @@ export function firstNeighbors(nb: Neighbors, k: number): Neighbors {
   return { distances, indices, k, method: nb.method };
 }
 
+/**
+ * The k nearest neighbours of each of `rows` (ascending indices into X) among those rows, self excluded,
+ * indexed within `rows` — exactly kNeighbors(selectRows(X, rows), k) — read from `all`, a search of every
+ * row of X among all of them for K ≥ k: each list with the rows outside `rows` dropped keeps the order
+ * (distance, then row index; row order is kept by the subset). A row left with fewer than k is searched
+ * again among `rows` directly (the same float64 distances, the same insert), so the result is exact.
+ */
+export function subsetNeighbors(X: Matrix, all: Neighbors, rows: ArrayLike<number>, k: number): Neighbors {
+  const m = rows.length;
+  const d = X.cols;
+  const local = new Int32Array(X.rows).fill(-1);
+  for (let i = 0; i < m; i++) local[rows[i]] = i;
+  const distances = new Float64Array(m * k);
+  const indices = new Int32Array(m * k);
+  const K = all.k;
+  const bestD = new Float64Array(k);
+  const bestI = new Int32Array(k);
+  for (let i = 0; i < m; i++) {
+    const g = rows[i];
+    let taken = 0;
+    for (let p = g * K, end = p + K; p < end && taken < k; p++) {
+      const j = local[all.indices[p]];
+      if (j < 0) continue;
+      distances[i * k + taken] = all.distances[p];
+      indices[i * k + taken] = j;
+      taken++;
+    }
+    if (taken === k) continue;
+    bestD.fill(Infinity);
+    bestI.fill(0x7fffffff);
+    for (let j = 0; j < m; j++) if (j !== i) insertNeighbor(bestD, bestI, 0, k, squaredDistance(X.data, g * d, X.data, rows[j] * d, d), j);
+    for (let q = 0; q < k; q++) {
+      distances[i * k + q] = Math.sqrt(bestD[q]);
+      indices[i * k + q] = bestI[q];
+    }
+  }
+  return { distances, indices, k, method: all.method };
+}
+
+/** Each matrix's search of all its rows (the largest K asked so far), shared by the folds' training subsets. */
+const allRowSearches = new WeakMap<Matrix, Neighbors>();
+
+/**
+ * The training rows' neighbours for the largest k of a fold's candidates: from one search of all rows
+ * (kept per matrix) when there are several folds to share it, else a search of the training rows.
+ */
+function trainNeighbors(X: Matrix, Xtrain: Matrix, trainRows: ArrayLike<number>, kMax: number, folds: number, signal?: AbortSignalLike): Neighbors {
+  if (folds < 3) return kNeighbors(Xtrain, kMax, undefined, { signal });
+  // Enough that after dropping the held-out rows (a share 1 − m/n of them) k are almost always left.
+  const K = Math.min(X.rows - 1, Math.ceil((kMax * X.rows) / Xtrain.rows) + 8);
+  let all = allRowSearches.get(X);
+  if (!all || all.k < K) {
+    all = kNeighbors(X, K, undefined, { signal });
+    allRowSearches.set(X, all);
+  }
+  return subsetNeighbors(X, all, trainRows, kMax);
+}
+
 function metricValue(metric: TuneMetric, scores: Float64Array, labels: Uint8Array, threshold: number): number | null {
   switch (metric) {
     case 'roc_auc':
@@ -160,7 +219,7 @@ export async function runFoldTask(
   const ks = spec.usesNeighbors && spec.neighborCount && !candidates.some((p) => usesWindows(spec, p))
     ? candidates.map((p) => spec.neighborCount!(p, Xtrain.rows)) : null;
   const kMax = ks ? Math.max(...ks) : 0;
-  const shared = kMax >= 1 && kMax < Xtrain.rows ? kNeighbors(Xtrain, kMax, undefined, { signal: options.signal }) : null;
+  const shared = kMax >= 1 && kMax < Xtrain.rows ? trainNeighbors(X, Xtrain, trainRows, kMax, setup.folds.length, options.signal) : null;
   const seed = stability ? setup.seed + task.fold : setup.seed;
   const ranking = setup.criterion === 'roc_auc' || setup.criterion === 'average_precision';
   // Test scores by scoresKey: a candidate that differs from an earlier one only in contamination gets the
