@@ -4,12 +4,13 @@
  * reader, --alert-cmd with grouping and suppression, --serve relaying to a WebSocket client.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { REPO_ROOT } from './helpers';
+import { Random } from '../../src/core/random';
 
 const BIN = resolve(REPO_ROOT, 'bin', 'anomaly-lab.js');
 const LONG = 120_000;
@@ -44,15 +45,23 @@ function start(args: string[], read = true): Proc {
     err += d.toString('utf8');
     wake();
   });
+  let closed = false;
   const until = async <T>(get: () => T | undefined | null): Promise<T> => {
     for (;;) {
       const v = get();
       if (v !== undefined && v !== null) return v;
+      // A CLI that ended will not write it: fail with what it said rather than wait for the timeout.
+      if (closed) throw new Error(`the CLI ended (status ${p.exitCode}) without it; stderr: ${err}`);
       await new Promise<void>((r) => waiters.push(r));
     }
   };
-  const done = new Promise<number | null>((r) => p.on('close', (code) => (wake(), r(code))));
+  const done = new Promise<number | null>((r) => p.on('close', (code) => ((closed = true), wake(), r(code))));
   return { p, lines, stderr: () => err, line: (k) => until(() => lines[k]), stderrMatch: (re) => until(() => re.exec(err)), done };
+}
+
+/** Another command of the CLI, its status. */
+function run0(args: string[]): Promise<number | null> {
+  return new Promise((done) => spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, timeout: LONG, stdio: 'ignore' }).on('close', done));
 }
 
 async function run(args: string[], input: string): Promise<{ code: number | null; out: Record<string, unknown>[]; stderr: string }> {
@@ -214,6 +223,50 @@ describe('anomaly-lab stream', () => {
       if (scored) expect(first).toHaveProperty('score');
       else expect(first).toEqual({ timestamp: '2024-01-01 00:00:00', value: 1 });
     }
+  }, LONG);
+
+  it('--drift with --on-drift reset / retrain: the drift is reported on its point and the model events follow', async () => {
+    // 0/1 alternating, then 50/51 from point 200: a level shift.
+    const csv = `value\n${Array.from({ length: 400 }, (_, i) => (i % 2) + (i >= 200 ? 50 : 0)).join('\n')}\n`;
+    for (const [drift, policy] of [['page_hinkley', 'reset'], ['adwin', 'retrain']] as const) {
+      // --swap 0: the retrained model takes over on the point after its fit started (by default: when ready).
+      const r = await run(['--detector', 'zscore', '--train', '50', '--drift', drift, '--on-drift', policy, '--swap', '0'], csv);
+      expect(r.code).toBe(0);
+      const fired = r.out.flatMap((o, i) => (o.drift === drift ? [i] : []));
+      expect(fired.length, drift).toBeGreaterThan(0);
+      // Fires after the shift, within ADWIN's clock (32) and a few points.
+      expect(fired[0]).toBeGreaterThanOrEqual(200);
+      expect(fired[0]).toBeLessThan(240);
+      const events = r.out.flatMap((o, i) => (o.model ? [[i, o.model]] : []));
+      expect(events[0]).toEqual([50, { updated: true, points: 50, reason: 'initial' }]);
+      if (policy === 'reset') {
+        expect(events.slice(1, 3)).toEqual([[fired[0] + 1, { updated: true, points: 0, reason: 'reset' }], [fired[0] + 51, { updated: true, points: 50, reason: 'reset' }]]);
+        expect(r.out.slice(fired[0] + 1, fired[0] + 51).every((o) => o.score === 0)).toBe(true);
+      } else {
+        // A drift while waiting starts the count again: the retrain comes 50 points after the last one before it.
+        const last = fired.filter((i) => i < (events[1][0] as number)).pop()!;
+        expect(events[1]).toEqual([last + 51, { updated: true, points: 50, reason: 'retrain' }]);
+      }
+      // After the new model: the new level is normal.
+      expect(r.out.slice((events[events.length - 1][0] as number)).some((o) => o.is_anomaly)).toBe(false);
+    }
+  }, LONG);
+
+  it('--model M scores from the first point with a saved model, as score --model does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stream-model-'));
+    const file = join(dir, 'series.csv');
+    const r0 = new Random(5);
+    writeFileSync(file, `value\n${Array.from({ length: 300 }, () => r0.normal().toFixed(4)).join('\n')}\n`);
+    const model = join(dir, 'm.json');
+    const scored = join(dir, 'out.csv');
+    const s = await run0(['score', file, '--detector', 'iforest', '--param', 'window_size=3', '--save-model', model, '--out', scored]);
+    expect(s, 'score').toBe(0);
+    const want = readFileSync(scored, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const r = await run(['--model', model], readFileSync(file, 'utf8'));
+    expect(r.code).toBe(0);
+    expect(r.out.map((o) => o.score)).toEqual(want.map((c) => Number(c[1])));
+    expect(r.out.map((o) => o.is_anomaly)).toEqual(want.map((c) => c[2] === '1'));
+    expect(r.out.every((o) => o.model === null)).toBe(true);
   }, LONG);
 
   it('a usage mistake is one line and status 2', async () => {

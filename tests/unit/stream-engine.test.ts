@@ -225,6 +225,30 @@ describe('StreamEngine, batch detectors', () => {
     expect(second.scores[1]).not.toBeCloseTo(Math.abs(v[601] - m1), 12);
   });
 
+  it('a model with fineTune(X, epochs) (the recurrent autoencoders) is fine-tuned on updates instead of refitted', async () => {
+    const v = noisy(700, 21, 3);
+    const calls: { rows: number; epochs: number }[] = [];
+    class Tunable extends MeanModel {
+      async fineTune(X: Matrix, epochs: number): Promise<FittedModel> {
+        calls.push({ rows: X.rows, epochs });
+        let s = 0;
+        for (let i = 0; i < X.rows; i++) s += X.data[i];
+        return new Tunable((this.mean + s / X.rows) / 2, 1, 1e9);
+      }
+    }
+    const src = meanSource(null, 1e9);
+    const fit = src.fit;
+    src.fit = async (X) => {
+      const m = (await fit(X)) as MeanModel;
+      return new Tunable(m.mean, 1, 1e9);
+    };
+    src.fineTuneEpochs = 3;
+    const out = await pushAll(new StreamEngine({ features: 1, train: 100, updateEvery: 200, updateWindow: 150, swap: { after: 0 }, source: src }), v, 64);
+    expect(src.fits.length).toBe(1); // the first fit only
+    expect(calls).toEqual([{ rows: 150, epochs: 3 }, { rows: 150, epochs: 3 }, { rows: 150, epochs: 3 }]);
+    expect([...out.eventAt.keys()]).toEqual([100, 300, 500, 700].filter((k) => k < 700));
+  });
+
   it('protect: no training window holds a flagged point; without protect they do', async () => {
     const v = noisy(400, 9, 0);
     for (const i of [150, 220, 221]) v[i] = 100; // |x − mean| > 5: flagged by MeanModel
