@@ -143,9 +143,10 @@ interface Slot {
   model?: FittedModel;
   /** Points it was fitted on (online: learnt since it was made). */
   points: number;
-  /** Batch: its scores of the current batch's points [cacheFrom, cacheFrom + cache.length). */
+  /** Batch: its scores of the current batch's points [cacheFrom, cacheTo). */
   cache: Float64Array | null;
   cacheFrom: number;
+  cacheTo: number;
   /** select: its recent scores. */
   recent: NumberRing;
 }
@@ -292,7 +293,7 @@ export class StreamEngine {
         if (slots.length === 1) {
           const s = slots[0];
           if (online) score = s.online!.scoreOne(this.rowAt(data, at));
-          else score = s.cache && i >= s.cacheFrom ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
+          else score = s.cache && i >= s.cacheFrom && i < s.cacheTo ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
         } else {
           score = await this.select(out, X, i);
         }
@@ -336,7 +337,7 @@ export class StreamEngine {
   }
 
   private slot(s: { online?: OnlineScorer; model?: FittedModel; points: number }): Slot {
-    return { ...s, cache: null, cacheFrom: 0, recent: new NumberRing(this.selectWindow) };
+    return { ...s, cache: null, cacheFrom: 0, cacheTo: 0, recent: new NumberRing(this.selectWindow) };
   }
 
   private rowAt(data: Float64Array, at: number): Float64Array {
@@ -369,17 +370,22 @@ export class StreamEngine {
     }
   }
 
-  /** A batch slot's score of X's row i: it scores the batch from row i on (once per batch and model). */
+  /**
+   * A batch slot's score of X's row i: it scores the batch's rows from i on, a block at a time (up to
+   * the next update, or 4,096 rows), so a model replaced mid-batch has not scored the whole batch.
+   */
   private async batchScore(s: Slot, X: Matrix, i: number): Promise<number> {
-    s.cache = await s.model!.score(this.featuresFrom(X, i));
+    const end = Math.min(X.rows, i + (this.updateEvery > 0 ? Math.max(64, this.updateEvery) : 4096));
+    s.cache = await s.model!.score(this.featuresFrom(X, i, end));
     s.cacheFrom = i;
+    s.cacheTo = end;
     return s.cache[0];
   }
 
-  /** The rows (or windows ending at them) X's rows i… are scored on; the windows read the history before them. */
-  private featuresFrom(X: Matrix, i: number): Matrix {
+  /** The rows [i, end) of X (or the windows ending at them) as they are scored; the windows read the history before them. */
+  private featuresFrom(X: Matrix, i: number, end: number): Matrix {
     const src = this.source as BatchSource;
-    const rest = { data: X.data.subarray(i * X.cols), rows: X.rows - i, cols: X.cols };
+    const rest = { data: X.data.subarray(i * X.cols, end * X.cols), rows: end - i, cols: X.cols };
     if (!src.window) return rest;
     const ctx = Math.min(this.context, this.history.length);
     const before = this.history.last(ctx).rows;
@@ -395,7 +401,7 @@ export class StreamEngine {
     for (let k = 0; k < 2; k++) {
       const s = this.slots[k];
       if (s.online) scores[k] = s.online.scoreOne(this.rowAt(X.data, i * X.cols));
-      else scores[k] = s.cache && i >= s.cacheFrom ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
+      else scores[k] = s.cache && i >= s.cacheFrom && i < s.cacheTo ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
       s.recent.push(scores[k]);
     }
     const [older, newer] = this.slots;
