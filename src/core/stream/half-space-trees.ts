@@ -26,12 +26,13 @@
  *     (a flat line so far) the range counts as 1, as scikit-learn's MinMaxScaler does, so the flat
  *     value scales to 0 and a jump off it lands outside [0, 1]; River's MinMaxScaler divides
  *     safely to 0 there, which scales every value of that feature to 0 and hides the jump (the
- *     stuck-sensor case). Before anything is learnt the range is [0, 0]. learnOne updates min/max before scaling the point, as River's
- *     pipeline learns the scaler before transforming; scoreOne scales with the current min/max
- *     without updating them, so a point beyond the range learnt scales outside [0, 1] and simply
- *     falls to the outermost side of each split. This is River's
- *     `MinMaxScaler() | HalfSpaceTrees(...)`, not its bare `HalfSpaceTrees(...)` (which, given raw
- *     values outside [0, 1], sends them all down the outer edge of the trees).
+ *     stuck-sensor case). learnOne updates min/max before scaling the point, as River's pipeline
+ *     learns the scaler before transforming; scoreOne scales with the current min/max without
+ *     updating them, so a point beyond the range learnt scales outside [0, 1] and falls to the
+ *     outer side of every split (it shares the edge cells with the most extreme points learnt:
+ *     it ranks high, not always first). This is River's `MinMaxScaler() | HalfSpaceTrees(...)`;
+ *     `scale: false` is its bare `HalfSpaceTrees(...)` with the default limits (features taken as
+ *     they come), with which River's own trees give River's scores to the bit (the unit tests).
  *   - Randomness from src/core/random.ts (River uses Python's `random.Random(seed)`): the same
  *     distribution of trees, not River's trees for a seed. `reset()` rebuilds the same trees.
  *
@@ -110,7 +111,8 @@ export class HalfSpaceTrees implements OnlineScorer {
   private rMass: Int32Array;
   private counter = 0;
   private firstWindow = true;
-  private learnt = 0;
+  /** Whether the scaler has seen a point (its first sets min and max). */
+  private ranged = false;
   private readonly min: Float64Array;
   private readonly max: Float64Array;
   /** The point being scored or learnt, scaled (reused: no allocation per point). */
@@ -173,8 +175,9 @@ export class HalfSpaceTrees implements OnlineScorer {
     const { min, max, features } = this;
     if (!this.scaling) {
       // Bare River: nothing to learn for the scaler.
-    } else if (this.learnt === 0) {
+    } else if (!this.ranged) {
       for (let j = 0; j < features; j++) min[j] = max[j] = x[j];
+      this.ranged = true;
     } else {
       for (let j = 0; j < features; j++) {
         const v = x[j];
@@ -182,7 +185,6 @@ export class HalfSpaceTrees implements OnlineScorer {
         if (v > max[j]) max[j] = v;
       }
     }
-    this.learnt++;
     const z = this.scaling ? this.scale(x) : x;
     const { splitFeature, splitValue, lMass, nodes, inner, height } = this;
     for (let t = 0; t < this.nTrees; t++) {
@@ -211,7 +213,7 @@ export class HalfSpaceTrees implements OnlineScorer {
     this.rMass.fill(0);
     this.counter = 0;
     this.firstWindow = true;
-    this.learnt = 0;
+    this.ranged = false;
     this.min.fill(0);
     this.max.fill(0);
     buildTrees(this.splitFeature, this.splitValue, this.features, this.nTrees, this.height, new Random(this.seed));
@@ -222,13 +224,8 @@ export class HalfSpaceTrees implements OnlineScorer {
     return !this.firstWindow;
   }
 
-  /** Points learnt since construction or the last reset. */
-  get pointsLearnt(): number {
-    return this.learnt;
-  }
-
   toJSON(): HalfSpaceTreesJSON {
-    const has = this.learnt > 0 && this.scaling;
+    const has = this.ranged && this.scaling;
     return {
       kind: 'half_space_trees',
       version: 1,
@@ -278,8 +275,7 @@ export class HalfSpaceTrees implements OnlineScorer {
     if (hasRange) {
       hst.min.set(floats('min', hst.features));
       hst.max.set(floats('max', hst.features));
-      // The points learnt before the save are not kept; only whether there were any matters.
-      hst.learnt = Math.max(1, hst.counter);
+      hst.ranged = true;
     } else if (hst.scaling && (!hst.firstWindow || hst.counter > 0)) {
       throw new TypeError('half_space_trees state: min and max are missing although points were learnt');
     }
