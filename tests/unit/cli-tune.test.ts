@@ -41,6 +41,7 @@ beforeAll(async () => {
     ['score', file, '--detector', 'lof', '--threshold-method', 'mad', '--out', scored, '--json'],
     ['score', file, '--detector', 'lof', '--threshold-method', 'median'],
     ['tune', file, '--detector', 'knn', '--grid', 'n_neighbors=3,6', '--holdout', '0.3', '--metric', 'roc_auc'],
+    ['tune', file, '--detector', 'lof', '--random', '3', '--seed', '5', '--json'],
   ]);
 }, 600_000);
 
@@ -86,6 +87,21 @@ describe('anomaly-lab tune', () => {
     expect(r.stdout).toMatch(/roc_auc on the held-out rows of a stratified hold-out of 0.3 \(72 rows\)/);
     expect(r.stdout.match(/n_neighbors=\d+ +roc_auc \d\.\d{4} ± 0\.0000/g)).toHaveLength(2);
     expect(r.stdout).toMatch(/^best: n_neighbors=\d+/m);
+  });
+});
+
+describe('anomaly-lab tune --random', () => {
+  it("samples N candidates of the detector's default space with the seed", SLOW, () => {
+    const r = runs[7];
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.search).toEqual({ kind: 'random', budget: 3 });
+    expect(out.trials).toHaveLength(3);
+    expect(new Set(out.trials.map((t: { params: unknown }) => JSON.stringify(t.params))).size).toBe(3);
+    for (const t of out.trials) {
+      expect([5, 10, 20, 40, 80]).toContain(t.params.n_neighbors);
+      expect(['auto', 0.01, 0.05, 0.1, 0.2]).toContain(t.params.contamination);
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers';
-import { autoencoderMeta, iforestMeta, knnMeta, lofMeta, ocsvmMeta } from '../../src/core/detectors/specs';
+import { autoencoderMeta, iforestMeta, knnMeta, lofMeta, ocsvmMeta, windowedGaussianMeta } from '../../src/core/detectors/specs';
 import { defaultSpace, defaultValues, expandGrid, gridSize, parseGridArg, sampleGrid } from '../../src/core/tune/grid';
 import { planSearch } from '../../src/core/tune/plan';
 
@@ -84,6 +84,11 @@ describe('planSearch', () => {
     expect(plan.setup.criterion).toBe('stability');
     expect(plan.setup.candidates).toHaveLength(3);
     expect(plan.description).toMatch(/nothing to optimise against.*heuristic/);
+  });
+
+  it('refuses detectors that score a series in order: shuffled folds would cut it apart', () => {
+    expect(() => planSearch(windowedGaussianMeta, 100, labels, { axes: [parseGridArg(windowedGaussianMeta, 'step_size=10,20')], seed: 1, metric: 'f1' })).toThrow(/windowed_gaussian scores rows in order/);
+    expect(() => planSearch(lofMeta, 100, labels, { axes: [parseGridArg(lofMeta, 'window_size=0,5')], seed: 1, metric: 'f1' })).toThrow(/lof with window_size > 0 scores rows in order/);
   });
 
   it('refuses a search with nothing to search and labels with no anomalies', () => {

@@ -10,7 +10,7 @@
  * plan.setup.candidates.length; // 3
  */
 import { resolveParams, type Params } from '../detectors/params.js';
-import type { DetectorMeta } from '../detectors/specs.js';
+import { usesWindows, type DetectorMeta } from '../detectors/specs.js';
 import { holdout, kFold, stratifiedKFold, type Fold } from './folds.js';
 import { defaultSpace, expandGrid, gridSize, sampleGrid, type GridAxis } from './grid.js';
 import type { TrainOn, TrialSetup, TuneMetric } from './trial.js';
@@ -53,6 +53,10 @@ export function planSearch(meta: DetectorMeta, rows: number, labels: Uint8Array 
   if (req.random === undefined && gridSize(axes) > MAX_GRID) throw new RangeError(`the grid holds ${gridSize(axes)} candidates (more than ${MAX_GRID}): use a random search`);
   const raw = req.random !== undefined ? sampleGrid(axes, req.random, req.seed) : expandGrid(axes);
   const candidates: Params[] = raw.map((c) => resolveParams(meta.params, { ...fixed, ...c }, meta.id));
+  // Shuffled folds take rows out of order: a detector that scores a series in order has no such folds.
+  if (meta.online || candidates.some((p) => usesWindows(meta, p))) {
+    throw new RangeError(`${meta.id}${meta.online ? '' : ' with window_size > 0'} scores rows in order (a time series): shuffled folds would cut the series apart; tune it on a table of independent rows, or with window_size 0`);
+  }
   const labelFree = labels === null;
   const positives = labels ? labels.reduce((a, b) => a + b, 0) : 0;
   if (labels && (positives === 0 || positives === rows)) throw new RangeError(`the label column has ${positives === 0 ? 'no anomalies' : 'only anomalies'}: nothing to measure against`);
