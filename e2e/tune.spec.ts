@@ -55,3 +55,24 @@ test('run a tuning job, cancel it halfway, run it fully and use the best paramet
   const state = await lab.state();
   expect(state.detector).toBe('lof');
 });
+
+test('without labels: says there is nothing to optimise and ranks by the stability heuristic', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  const lines = ['a,b'];
+  for (let i = 0; i < 200; i++) lines.push(`${Math.sin(i * 1.7).toFixed(4)},${Math.cos(i * 0.9).toFixed(4)}`);
+  lines.push('8,8', '-7,9');
+  await lab.upload({ name: 'nolabel.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+  await lab.waitDone('nolabel.csv');
+  await expect(lab.tid('tune-heuristic')).toContainText('nothing to optimise against');
+  await expect(lab.tid('tune-metric')).toBeDisabled();
+  await lab.tid('tune-grid').fill('n_estimators=5,50\ncontamination=0.05');
+  await lab.tid('tune-cv').fill('3');
+  await lab.tid('tune-run').click();
+  await expect(lab.tid('tune-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(lab.tid('tune-description')).toContainText('a heuristic, the stability of the flagged set');
+  await expect(lab.tid('tune-table')).toContainText('stability ± sd');
+  const means = await lab.tid('tune-trial').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-mean'))));
+  expect(means).toHaveLength(2);
+  expect(means.every((m) => m > 0 && m <= 1)).toBe(true);
+});
