@@ -1,9 +1,14 @@
 /**
  * src/core/detectors/thresholders.ts: the label-free thresholds against values computed by hand
- * (worked out in the comments), and their edge cases.
+ * (worked out in the comments), against numpy / scipy on seeded scores (tests/fixtures/thresholders.json
+ * from scripts/make_thresholders_fixtures.py: numpy's midpoint percentile, np.std, scipy's MAD,
+ * np.histogram's binning for Otsu), and their edge cases.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labelFreeThreshold, otsuNormalized, percentileMidpoint, THRESHOLD_METHODS } from '../../src/core/detectors/thresholders';
+import { REPO_ROOT } from './helpers';
 
 // 1 … 9 and one far point.
 const s = Float64Array.of(7, 1, 100, 3, 2, 9, 4, 6, 5, 8);
@@ -50,6 +55,19 @@ describe('label-free thresholds, by hand', () => {
       expect(labelFreeThreshold(m, [2, 2, 2])).toBe(2);
       expect(() => labelFreeThreshold(m, [])).toThrow(/at least one score/);
       expect(() => labelFreeThreshold(m, [1, NaN, 3])).toThrow(/NaN/);
+    }
+  });
+});
+
+describe('label-free thresholds, against numpy / scipy', () => {
+  const cases = JSON.parse(readFileSync(resolve(REPO_ROOT, 'tests/fixtures/thresholders.json'), 'utf8')) as ({ kind: string; scores: number[] } & Record<(typeof THRESHOLD_METHODS)[number], number>)[];
+  it.each(cases.map((c) => [c.kind, c.scores.length, c] as const))('%s, %i scores', (_, __, c) => {
+    for (const m of THRESHOLD_METHODS) {
+      const t = labelFreeThreshold(m, c.scores);
+      // Sums in another order (mean, sd) and the normalise-then-map-back of Otsu: a few ulps.
+      expect(Math.abs(t - c[m]), m).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(c[m])));
+      // The same rows flagged.
+      expect(c.scores.filter((v) => v > t).length, m).toBe(c.scores.filter((v) => v > c[m]).length);
     }
   });
 });
