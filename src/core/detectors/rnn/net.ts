@@ -141,16 +141,21 @@ export class LayersRnnNet implements RnnNet {
     const dropout = () => {
       if (p > 0) model.add(seededDropout(tf, p, seed()));
     };
-    for (let l = 0; l < L; l++) {
-      model.add(rnn(l < L - 1, l === 0 ? [W, C] : undefined));
-      dropout();
-    }
-    model.add(tf.layers.repeatVector({ n: W }));
-    for (let l = 0; l < L; l++) {
-      model.add(rnn(true));
-      dropout();
-    }
-    model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: C, kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }), biasInitializer: 'zeros' }) }));
+    // Layers are built (their weights initialised) as they are added, inside tidy: tfjs' LSTM with
+    // unit_forget_bias leaves its bias initialiser's pieces undisposed (4 tensors per layer,
+    // measured); tidy keeps the variables and drops the rest.
+    tf.tidy(() => {
+      for (let l = 0; l < L; l++) {
+        model.add(rnn(l < L - 1, l === 0 ? [W, C] : undefined));
+        dropout();
+      }
+      model.add(tf.layers.repeatVector({ n: W }));
+      for (let l = 0; l < L; l++) {
+        model.add(rnn(true));
+        dropout();
+      }
+      model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: C, kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }), biasInitializer: 'zeros' }) }));
+    });
     model.compile({ optimizer: tf.train.adam(options.lr, 0.9, 0.999, ADAM_EPSILON), loss: 'meanSquaredError' });
     this.model = model;
   }
