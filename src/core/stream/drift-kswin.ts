@@ -25,7 +25,7 @@
  * values.forEach((v, i) => { if (ks.update(v)) console.log('drift at', i); });
  */
 import { DEFAULT_SEED, Random } from '../random.js';
-import { ksExactEqual, ksStatisticSorted } from './ks-test.js';
+import { ksPValueEqual, ksStatisticSorted } from './ks-test.js';
 import type { DriftDetector } from './types.js';
 
 export interface KswinParams {
@@ -52,7 +52,10 @@ export class Kswin implements DriftDetector {
   private readonly w: Float64Array;
   private readonly r: Float64Array;
   private detected = false;
-  private last = { statistic: NaN, pValue: NaN };
+  private statistic = NaN;
+  private pValue = NaN;
+  /** The exact p-value for each h = D · stat_size, computed once per h (it depends on nothing else). */
+  private readonly pByH: Float64Array;
 
   constructor(params: Partial<KswinParams> = {}, readonly seed: number = DEFAULT_SEED) {
     this.params = { ...KSWIN_DEFAULTS, ...params };
@@ -63,6 +66,7 @@ export class Kswin implements DriftDetector {
     this.w = new Float64Array(stat);
     this.r = new Float64Array(stat);
     this.rng = new Random(seed);
+    this.pByH = new Float64Array(stat + 1).fill(NaN);
   }
 
   get driftDetected(): boolean {
@@ -71,7 +75,7 @@ export class Kswin implements DriftDetector {
 
   /** The last test's statistic D and p-value (NaN before the window first fills). */
   get lastTest(): { statistic: number; pValue: number } {
-    return this.last;
+    return { statistic: this.statistic, pValue: this.pValue };
   }
 
   update(x: number): boolean {
@@ -92,8 +96,12 @@ export class Kswin implements DriftDetector {
     }
     this.w.sort();
     this.r.sort();
-    const { statistic, pValue } = (this.last = ksExactEqual(stat, ksStatisticSorted(this.w, this.r)));
-    this.detected = pValue <= alpha && statistic > MIN_STATISTIC;
+    // As scipy's exact mode: D reported as h / n, h = round(d · n) (ks-test.ts).
+    const h = Math.round(ksStatisticSorted(this.w, this.r) * stat);
+    if (Number.isNaN(this.pByH[h])) this.pByH[h] = ksPValueEqual(stat, h / stat);
+    this.statistic = h / stat;
+    this.pValue = this.pByH[h];
+    this.detected = this.pValue <= alpha && this.statistic > MIN_STATISTIC;
     return this.detected;
   }
 
@@ -103,6 +111,7 @@ export class Kswin implements DriftDetector {
     this.rng = new Random(this.seed);
     for (let i = 0; i < this.older.length; i++) this.older[i] = i;
     this.detected = false;
-    this.last = { statistic: NaN, pValue: NaN };
+    this.statistic = NaN;
+    this.pValue = NaN;
   }
 }
