@@ -44,7 +44,7 @@ const before = statTree(path.join(root, 'src'));
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli/main.ts', thread: 'src/cli/thread-main.ts', 'parse-thread': 'src/cli/parse-thread-main.ts' },
+  entryPoints: { main: 'src/cli/main.ts', thread: 'src/cli/thread-main.ts', 'parse-thread': 'src/cli/parse-thread-main.ts', 'stream-fit': 'src/cli/stream-fit-main.ts' },
   outdir: path.join(out, '_'), // same depth as the final dist-cli/<hash>, so the source maps' paths hold
   outExtension: { '.js': '.mjs' },
   bundle: true,

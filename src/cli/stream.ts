@@ -10,6 +10,8 @@
  *   point. Any other detector learns the first `--train N` points (default 750, NAB's probationary
  *   cap: a stream has no length to take 15 % of), which score 0 and are never flagged, then scores;
  *   `--model M` scores from the first point with a saved model (and refits it under --update-every).
+ * - Fits (the first, refits, retrains) run on a worker thread (stream-fit.ts): the main thread goes on
+ *   scoring with the old model until the new one is back.
  * - Back-pressure: stdin is read chunk by chunk (for await), and the next chunk is not read while
  *   stdout's buffer is full (write returned false, until 'drain'). Memory is bounded: the engine's
  *   rings, one chunk of input, and its output.
@@ -30,6 +32,7 @@ import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { UsageError, parseOptions } from './args.js';
 import { StreamInput, type InputPoint } from './stream-input.js';
+import { FitThread } from './stream-fit.js';
 import { windowSpec } from '../core/data/window-features.js';
 import type { ModelJSON } from '../core/detectors/detector.js';
 import { getDetector } from '../core/detectors/registry.js';
@@ -151,7 +154,7 @@ export async function stream(args: string[]): Promise<void> {
       if (o.detector === 'half_space_trees' && threshold === undefined && contamination === undefined && quantile === undefined) choice = { kind: 'moving', make: () => new QuantileFilter(0.99) };
       if (contamination !== undefined) choice = { kind: 'contamination', value: contamination };
     } else {
-      source = batchSource(o.detector, o.model, raw, contamination, seed, features, int('fine-tune-epochs', o['fine-tune-epochs'], 1));
+      source = batchSource(o.detector, o.model, raw, contamination, seed, features, int('fine-tune-epochs', o['fine-tune-epochs'], 1), fitter);
     }
     if (threshold !== undefined) choice = { kind: 'fixed', value: threshold };
     if (quantile !== undefined) choice = { kind: 'moving', make: () => new QuantileFilter(quantile) };
@@ -166,6 +169,8 @@ export async function stream(args: string[]): Promise<void> {
     });
   };
 
+  // Batch detectors fit on a thread of their own: the main thread scores meanwhile.
+  const fitter = new FitThread(warn);
   const input = new StreamInput({ columns: o.columns?.split(',').map((c) => c.trim()), time: o.time, warn });
   const alerts = o['alert-cmd'] !== undefined ? new Alerts(o['alert-cmd'], suppressS * 1000) : null;
   const relay = port !== undefined ? await Relay.open(port) : null;
@@ -227,6 +232,7 @@ export async function stream(args: string[]): Promise<void> {
   if (input.format === null) warn('no input on stdin');
   await alerts?.close();
   await relay?.close();
+  await fitter.close();
 }
 
 /** `{"timestamp":…,"a":1,"b":2` (the object left open for the score fields). */
@@ -237,7 +243,7 @@ function pointText(p: InputPoint, prefixes: string[]): string {
 }
 
 /** A registry detector as a batch source (over windows when its params ask), or a saved model. */
-function batchSource(detector: string | undefined, modelFile: string | undefined, raw: Record<string, string>, contamination: number | undefined, seed: number, features: number, epochs: number | undefined): BatchSource {
+function batchSource(detector: string | undefined, modelFile: string | undefined, raw: Record<string, string>, contamination: number | undefined, seed: number, features: number, epochs: number | undefined, fitter: FitThread): BatchSource {
   let json: ModelJSON | null = null;
   if (modelFile !== undefined) {
     try {
@@ -260,7 +266,7 @@ function batchSource(detector: string | undefined, modelFile: string | undefined
     const { columns: _names, ...rest } = json as ModelJSON & { columns?: unknown };
     model = spec.load(w ? { ...rest, params: inner, features: features * w.size } : json);
   }
-  return { kind: 'batch', window: w, model, fineTuneEpochs: epochs, fit: (X) => spec.fit(X, inner, { seed }) };
+  return { kind: 'batch', window: w, model, fineTuneEpochs: epochs, fit: (X) => fitter.fit(spec, X, inner, seed) };
 }
 
 /** --alert-cmd: one command per new alert, at most one per `suppressMs`. */
