@@ -275,9 +275,17 @@ export class DetectorPool {
     await Promise.all(this.slots.map(async (_, i) => {
       if (next >= tasks.length) return;
       const s = await Promise.race([this.ready(i), aborted]);
-      await Promise.race([s.api.tuneSetup(id, source, setup, labels), s.died, aborted]);
+      // A worker the pool restarts meanwhile (another job's cancel, a new backend) ends the search rather than leaving it waiting.
+      const restarted = new Promise<never>((_, reject) => {
+        const stop = () => reject(new WorkerLost('the tuning search stopped: its worker was restarted (a run was cancelled or the backend changed)', 'exit'));
+        if (s.retired.signal.aborted) stop();
+        else s.retired.signal.addEventListener('abort', stop, { once: true });
+      });
+      restarted.catch(() => undefined);
+      const call = <T>(p: Promise<T>) => Promise.race([p, s.died, aborted, restarted]);
+      await call(s.api.tuneSetup(id, source, setup, labels));
       for (let t = tasks[next++]; t; t = tasks[next++]) {
-        const done = await Promise.race([s.api.tuneFold(id, t), s.died, aborted]);
+        const done = await call(s.api.tuneFold(id, t));
         results.push(...done);
         options.onResults?.(done);
       }

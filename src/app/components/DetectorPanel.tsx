@@ -4,6 +4,7 @@ import { DETECTOR_METAS, OCSVM_EXACT_MAX_ROWS as EXACT_MAX_ROWS, detectorMeta } 
 import type { ParamSpec } from '../../core/detectors/params';
 import { fmt, fmtInt } from '../lib/format';
 import { ModelActions } from './ModelActions';
+import { useTune } from '../state/tune';
 
 function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
   const value = useApp((s) => s.params[detector]?.[spec.name]);
@@ -63,6 +64,8 @@ export function DetectorPanel() {
   const timeColumn = useApp((s) => s.timeColumn);
   // The job's state only: the form below must not re-render on each progress tick (JobProgress does).
   const jobState = useApp((s) => s.job.state);
+  // A tuning search holds the pool's workers (its cancel restarts them): no run meanwhile.
+  const tuning = useTune((s) => s.job.state === 'running');
   const hasData = useApp((s) => s.dataset !== null);
   const result = useApp((s) => s.result);
   const params = useApp((s) => s.params);
@@ -94,7 +97,7 @@ export function DetectorPanel() {
       </label>
       {invalid && <div className="warn small" data-testid="param-error">{invalid}</div>}
       <div className="run-row">
-        <button type="button" className="primary" data-testid="run-button" disabled={!hasData || !!invalid || jobState === 'running'} onClick={() => void run()}>Run</button>
+        <button type="button" className="primary" data-testid="run-button" disabled={!hasData || !!invalid || jobState === 'running' || tuning} title={tuning ? 'a tuning search is running' : undefined} onClick={() => void run()}>Run</button>
         <button type="button" data-testid="cancel-button" disabled={jobState !== 'running'} onClick={cancelRun}>Cancel</button>
         <JobStatus />
       </div>
