@@ -242,6 +242,12 @@ describe('half_space_trees as a detector (src/core/detectors/half-space-trees.ts
     expect(Array.from(model.trainingScores!).every((s) => s === 0)).toBe(true);
     expect(model.info.warnings.join(' ')).toMatch(/did not fill the first window \(window_size 250\)/);
     expect(model.info.details.warmed_up).toBe(false);
+    expect(model.info.details.warmup_rows).toBe(50);
+    // Loaded, it still has 200 rows to fill before anything scores above 0.
+    expect(loadModel(JSON.parse(JSON.stringify(model.toJSON()))).info.details.warmup_rows).toBe(200);
+    const warm = await halfSpaceTrees.fit(toMatrix(gaussianRows(300, 2, 33)), params(), { seed: 1 });
+    expect(warm.info.details.warmup_rows).toBe(250);
+    expect(loadModel(JSON.parse(JSON.stringify(warm.toJSON()))).info.details.warmup_rows).toBe(0);
   });
 
   it('a saved model scores new rows exactly as the model it was saved from', async () => {

@@ -91,6 +91,9 @@ class HalfSpaceTreesModel implements FittedModel {
       details: {
         n_trees: state.n_trees, height: state.height, window_size: state.window_size, seed: state.seed,
         warmed_up: hst.warmedUp, points_in_current_window: state.counter,
+        // The rows that score 0 while the first window fills (the page's warming-up note): of the
+        // training rows after fit; of the rows to score next for a loaded model still filling it.
+        warmup_rows: trainingScores ? Math.min(state.window_size, trainingScores.length) : hst.warmedUp ? 0 : state.window_size - state.counter,
         scaler_min: state.min, scaler_max: state.max,
         rule: `top ${params.contamination} of training scores`,
       },
