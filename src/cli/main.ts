@@ -61,6 +61,11 @@ Usage:
                                  [--metrics num_rows,missing,mean,std,min,max,distinct,flagged_share,roc_auc,average_precision] [--no-record]
                                  check an upload against the asset's earlier ones (Dagster-style: |value - mean| <= k stdev
                                  of the earlier values, from the 3rd on); records it in H.jsonl; exit 1 when a check fails
+  anomaly-lab compare FILE.csv --detector ID --detector '{"detector":"lof","params":{"n_neighbors":35}}' … [--seeds N] [--seed S]
+                 [--label COL] [--contamination C] [--json]
+                                 several detectors on the same columns: per detector ROC-AUC, average precision, precision@n,
+                                 P/R/F1 at its own threshold, fit/score ms (mean ± sd over seeds S…S+N-1); Spearman rank
+                                 correlation, Jaccard of the sets flagged at the common contamination C (default 0.1)
   anomaly-lab tune FILE.csv --detector ID --grid name=v1,v2 [--grid …] [--random N] [--metric roc_auc|average_precision|f1]
                  [--cv 5 | --holdout 0.25] [--seed S] [--label COL] [--train-on all|normal] [--param k=v] [--threads N]
                                  search a detector's parameters: every candidate fitted on each fold's training rows (all of
@@ -139,10 +144,12 @@ async function main(argv: string[]): Promise<void> {
   // nab --detector ID --data DIR runs a detector over NAB's corpus (nab-run.ts); nab RESULTS_DIR scores results (nab.ts).
   // tune FILE --detector ID --grid …: a search over the detector's parameters (tune.ts, issue 21).
   if (command === 'tune') return (await import('./tune.js')).tune(rest);
+  // compare FILE --detector A --detector B [--seeds N]: several detectors side by side (compare.ts, issue 20).
+  if (command === 'compare') return (await import('./compare.js')).compare(rest);
   // stream: points from stdin scored as they arrive, one NDJSON line each (stream.ts, issue 18).
   if (command === 'stream') return (await import('./stream.js')).stream(rest);
   if (command === 'nab') return rest.some((a) => a === '--detector' || a.startsWith('--detector=')) ? (await import('./nab-run.js')).nabRun(rest) : (await import('./nab.js')).nab(rest);
-  fail(`unknown command '${command}' (use score, evaluate, tune, nab, stream or detectors; --help for more)`);
+  fail(`unknown command '${command}' (use score, evaluate, compare, tune, nab, stream or detectors; --help for more)`);
 }
 
 function listDetectors(): void {

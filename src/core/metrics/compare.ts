@@ -195,3 +195,7 @@ export function curveBand(curves: readonly (readonly { x: number; y: number }[])
 export function unitGrid(points = 101): number[] {
   return Array.from({ length: points }, (_, i) => i / (points - 1));
 }
+
+/** The metrics a comparison reports per run (the CLI's compare JSON and the page's table), label-dependent ones null without labels. */
+export const COMPARE_METRICS = ['roc_auc', 'average_precision', 'precision_at_n', 'precision', 'recall', 'f1', 'fit_ms', 'score_ms'] as const;
+export type CompareMetric = (typeof COMPARE_METRICS)[number];
