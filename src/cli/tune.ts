@@ -97,7 +97,11 @@ export async function tune(args: string[]): Promise<void> {
 
   const t1 = performance.now();
   const threadCount = threadsAsked ?? defaultThreads(X.rows, setup);
-  const results = await searchOnThreads({ spec, ds, columns, missing, X, labels: labels?.labels ?? null, setup, threads: threadCount });
+  // Progress on a terminal (never in --json output or a pipe): trials done of all.
+  const total = setup.candidates.length * setup.folds.length;
+  let done = 0;
+  const progress = process.stderr.isTTY && !o.json ? () => process.stderr.write(`\r  ${++done} / ${total} trials${done === total ? '\n' : ''}`) : undefined;
+  const results = await searchOnThreads({ spec, ds, columns, missing, X, labels: labels?.labels ?? null, setup, threads: threadCount, onResult: progress });
   const workers = 1 + threadCount;
   const searchMs = performance.now() - t1;
 
