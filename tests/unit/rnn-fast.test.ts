@@ -102,6 +102,24 @@ describe('FastRnnNet matches the tf.layers network', () => {
   });
 
   for (const cell of ['lstm', 'gru'] as const) {
+    it(`${cell}, 2 layers, 3 channels: predict (the eval path, per-gate fused products) agrees on a block of 300 windows`, () => {
+      const arch: RnnArchitecture = { cell, window_size: 9, channels: 3, hidden_size: 7, n_layers: 2, dropout_rate: 0.1 };
+      const ref = new LayersRnnNet(tf, arch, { lr: 1e-3, seed: 4 });
+      const fast = new FastRnnNet(tf, arch, { lr: 1e-3, seed: 4 });
+      const x = batch(300, 9, 3, 6);
+      try {
+        const pr = ref.predict(x);
+        const pf = fast.predict(x);
+        expect(pf.shape).toEqual([300, 9, 3]);
+        expect(relErr(pf.dataSync() as Float32Array, pr.dataSync() as Float32Array)).toBeLessThan(1e-5);
+        tf.dispose([pr, pf]);
+      } finally {
+        ref.dispose();
+        fast.dispose();
+        x.dispose();
+      }
+    });
+
     it(`${cell}: set to the same weights, predict agrees and five Adam steps stay together`, async () => {
       const arch: RnnArchitecture = { cell, window_size: 10, channels: 2, hidden_size: 5, n_layers: 1, dropout_rate: 0 };
       const ref = new LayersRnnNet(tf, arch, { lr: 1e-2, seed: 1 });

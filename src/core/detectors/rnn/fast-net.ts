@@ -111,7 +111,7 @@ export class FastRnnNet implements RnnNet {
   }
 
   predict(x: Tensor3D): Tensor3D {
-    return this.tf.tidy(() => this.forward(x, null, null));
+    return this.tf.tidy(() => this.evalForward(x));
   }
 
   getWeights(): Float32Array[] {
@@ -157,10 +157,11 @@ export class FastRnnNet implements RnnNet {
     const tf = this.tf;
     const { cell, hidden_size: H, n_layers: L } = this.arch;
     const v = this.vars;
+    const scale = cell === 'lstm' ? this.lstmScale() : null;
     const layers = Array.from({ length: 2 * L }, (_, l) => {
-      const R = v[3 * l + 1];
+      const [K, R] = [v[3 * l], v[3 * l + 1]].map((w) => (scale ? tf.mul(w, scale) : w));
       const Rs = cell === 'lstm' ? [R] : tf.split(R, [2 * H, H], 1);
-      return { K: tf.transpose(v[3 * l]) as Tensor2D, R: Rs.map((r) => tf.transpose(r) as Tensor2D) };
+      return { K: tf.transpose(K) as Tensor2D, R: Rs.map((r) => tf.transpose(r) as Tensor2D) };
     });
     return { layers, output: tf.transpose(v[6 * L]) as Tensor2D };
   }
@@ -171,16 +172,18 @@ export class FastRnnNet implements RnnNet {
     const { cell, window_size: W, hidden_size: H, n_layers: L } = this.arch;
     const v = this.vars;
     const plain: MatMul = (a, w) => tf.matMul(a, w);
+    // LSTM: the cell-gate columns doubled, so that one sigmoid serves all four gates (lstmStep).
+    const scale = cell === 'lstm' ? this.lstmScale() : null;
     const layer = (l: number): LayerWeights => {
-      const [K, R, bias] = [v[3 * l], v[3 * l + 1], v[3 * l + 2]] as [Tensor2D, Tensor2D, Tensor];
+      const [K, R, bias] = [v[3 * l], v[3 * l + 1], v[3 * l + 2]].map((w) => (scale ? tf.mul(w, scale) : w)) as [Tensor2D, Tensor2D, Tensor];
       // The GRU's recurrent kernel in its two uses (z and r together, then h); the split is on the tape.
       const Rs = cell === 'lstm' ? [R] : (tf.split(R, [2 * H, H], 1) as Tensor2D[]);
       const t = tr?.layers[l];
       return { K, bias, R: Rs, mmK: t ? matMulOp(tf, t.K) : plain, mmR: Rs.map((_, i) => (t ? matMulOp(tf, t.R[i]) : plain)) };
     };
     const step = cell === 'lstm' ? lstmStep : gruStep;
-    // Encoder: inputs per step [b, C], unstacked while small.
-    let seq: Tensor2D[] = tf.unstack(tf.transpose(x, [1, 0, 2])) as Tensor2D[];
+    const b = x.shape[0];
+    let seq: Tensor2D[] = [];
     let last: Tensor2D | null = null;
     let maskIndex = 0;
     for (let l = 0; l < L; l++) {
@@ -188,8 +191,17 @@ export class FastRnnNet implements RnnNet {
       const keepSeq = l < L - 1;
       const out: Tensor2D[] = [];
       let state: State | null = null;
+      // The first layer's input: in a training batch, projected for all steps at once ([W·b, C]·K +
+      // bias) and cut per step (fewer kernels); a large block (scoring) is cut first, while small,
+      // and projected per step, as the cutting copies (see stepRows).
+      let xz: Tensor2D[] | null = null;
+      if (l === 0) {
+        const xs = tf.reshape(tf.transpose(x, [1, 0, 2]), [W * b, x.shape[2]]) as Tensor2D;
+        if (tr && W * b * w.K.shape[1] <= ALL_STEPS_MAX) xz = stepRows(tf, tf.add(w.mmK(xs, w.K), w.bias) as Tensor2D, W);
+        else seq = stepRows(tf, xs, W);
+      }
       for (let t = 0; t < W; t++) {
-        state = step(tf, tf.add(w.mmK(seq[t], w.K), w.bias) as Tensor2D, state, w, H);
+        state = step(tf, xz ? xz[t] : (tf.add(w.mmK(seq[t], w.K), w.bias) as Tensor2D), state, w, H);
         if (keepSeq) out.push(state.h);
       }
       const m = masks?.[maskIndex++];
@@ -209,17 +221,98 @@ export class FastRnnNet implements RnnNet {
       const m = masks?.[maskIndex++];
       seq = m ? out.map((h, t) => tf.mul(h, m[t]) as Tensor2D) : out;
     }
-    // The output layer per step ([b, H] → [b, C]), stacked as [b, W, C].
+    // The output layer per step ([b, H] → [b, C]), stacked as [b, W, C], then its bias once.
     const Wout = v[6 * L] as Tensor2D;
     const bout = v[6 * L + 1];
     const mmOut = tr ? matMulOp(tf, tr.output) : plain;
-    return tf.stack(seq.map((h) => tf.add(mmOut(h, Wout), bout)), 1) as Tensor3D;
+    return tf.add(tf.stack(seq.map((h) => mmOut(h, Wout)), 1), bout) as Tensor3D;
+  }
+
+  /**
+   * The eval-mode forward (predict, no tape), written for large blocks of windows: per gate its own
+   * products (x·K_g + b_g fused, h·R_g) and a sigmoid, the tanhs as 2σ(2u) − 1, so that no step
+   * splits or concatenates gate columns (wasm's SplitV and Concat cut columns in JS and copy their
+   * whole input per piece: the split was half of scoring's time, a concat of [x, h] a fifth); the
+   * output layer as one product over all steps.
+   */
+  private evalForward(x: Tensor3D): Tensor3D {
+    const tf = this.tf;
+    const { cell, window_size: W, hidden_size: H, n_layers: L, channels: C } = this.arch;
+    const v = this.vars;
+    const b = x.shape[0];
+    const G = cell === 'lstm' ? 4 : 3;
+    // Per gate K_g, R_g, b_g; gate 2 is the tanh one in both cells (LSTM's cell gate, GRU's
+    // candidate), its weights doubled for tanh(u) = 2σ(2u) − 1 (wasm's Tanh is ~6× its Sigmoid).
+    const gatesOf = (l: number): EvalGate[] => {
+      const Ks = tf.split(v[3 * l], G, 1);
+      const Rs = tf.split(v[3 * l + 1], G, 1);
+      const bs = tf.split(v[3 * l + 2], G, 0);
+      return Ks.map((k, g) => {
+        const s = g === 2 ? 2 : 1;
+        return { K: tf.mul(k, s) as Tensor2D, R: tf.mul(Rs[g], s) as Tensor2D, b: tf.mul(bs[g], s) };
+      });
+    };
+    /** 2σ(u) − 1 = tanh(u / 2). */
+    const tanhHalf = (u: Tensor) => tf.sub(tf.mul(tf.sigmoid(u), 2), 1) as Tensor2D;
+    /** Each gate's input projection, with its bias. */
+    const project = (inp: Tensor2D, w: EvalGate[]) => w.map((g) => tf.fused.matMul({ a: inp, b: g.K, bias: g.b }) as Tensor2D);
+    /** σ(xz_g + h·R_g), or σ(xz_g) from a zero state. */
+    const gate = (xz: Tensor2D, h: Tensor2D | null, R: Tensor2D) => tf.sigmoid(h ? tf.add(xz, tf.matMul(h, R)) : xz) as Tensor2D;
+    const step = (xz: Tensor2D[], state: State | null, w: EvalGate[]): State => {
+      const h = state?.h ?? null;
+      if (cell === 'lstm') {
+        const ig = tf.mul(gate(xz[0], h, w[0].R), tf.sub(tf.mul(gate(xz[2], h, w[2].R), 2), 1));
+        const c = (state ? tf.add(tf.mul(gate(xz[1], h, w[1].R), state.c!), ig) : ig) as Tensor2D;
+        return { h: tf.mul(gate(xz[3], h, w[3].R), tanhHalf(tf.mul(c, 2))) as Tensor2D, c };
+      }
+      const z = gate(xz[0], h, w[0].R);
+      if (!h) return { h: tf.mul(tf.sub(1, z), tanhHalf(xz[2])) as Tensor2D };
+      const r = gate(xz[1], h, w[1].R);
+      const hh = tanhHalf(tf.add(xz[2], tf.matMul(tf.mul(r, h) as Tensor2D, w[2].R)));
+      return { h: tf.add(hh, tf.mul(z, tf.sub(h, hh))) as Tensor2D };
+    };
+    let seq = stepRows(tf, tf.reshape(tf.transpose(x, [1, 0, 2]), [W * b, C]) as Tensor2D, W);
+    let last: Tensor2D | null = null;
+    for (let l = 0; l < 2 * L; l++) {
+      const w = gatesOf(l);
+      const keepSeq = l !== L - 1;
+      // The first decoder layer's input is the encoder's last state at every step: projected once.
+      const constant = l === L ? project(last!, w) : null;
+      const out: Tensor2D[] = [];
+      let state: State | null = null;
+      for (let t = 0; t < W; t++) {
+        state = step(constant ?? project(seq[t], w), state, w);
+        if (keepSeq) out.push(state.h);
+      }
+      if (keepSeq) seq = out;
+      else last = state!.h;
+    }
+    const y = tf.fused.matMul({ a: tf.reshape(tf.stack(seq, 0), [W * b, H]) as Tensor2D, b: v[6 * L] as Tensor2D, bias: v[6 * L + 1] });
+    return tf.transpose(tf.reshape(y, [W, b, C]), [1, 0, 2]) as Tensor3D;
+  }
+
+  /** [1, 1, 2, 1] per LSTM gate block (i, f, c, o): tanh(u) = 2σ(2u) − 1 for the cell gate. */
+  private lstmScale(): Tensor {
+    const H = this.arch.hidden_size;
+    const s = new Float32Array(4 * H).fill(1);
+    s.fill(2, 2 * H, 3 * H);
+    return this.tf.tensor1d(s);
   }
 }
+
+/** Most values of an all-steps input projection (a training batch: 50 × 64 × 128 = 409,600). */
+const ALL_STEPS_MAX = 1 << 20;
 
 interface Transposes {
   layers: { K: Tensor2D; R: Tensor2D[] }[];
   output: Tensor2D;
+}
+
+/** One gate's weights for evalForward: input kernel, recurrent kernel and bias. */
+interface EvalGate {
+  K: Tensor2D;
+  R: Tensor2D;
+  b: Tensor;
 }
 
 interface State {
@@ -230,14 +323,17 @@ interface State {
 
 /**
  * One LSTM step (Keras' cell, sigmoid recurrent activation): z = xz + h·R, gates [i, f, c, o].
- * `xz` is the input's projection with the bias; a null state is zero (the first step).
+ * `xz` is the input's projection with the bias; a null state is zero (the first step). The
+ * cell-gate columns of the weights come doubled (forward's `lstmScale`), so one sigmoid over z
+ * gives all four gates, the cell gate as tanh(u) = 2σ(2u) − 1: fewer kernels than three sigmoids
+ * and a tanh, forward and backward.
  */
 function lstmStep(tf: TfLayers, xz: Tensor2D, state: State | null, w: LayerWeights, _H: number): State {
   const z = state ? tf.add(xz, w.mmR[0](state.h, w.R[0])) : xz;
-  const [zi, zf, zg, zo] = tf.split(z, 4, 1) as Tensor2D[];
-  const ig = tf.mul(tf.sigmoid(zi), tf.tanh(zg));
-  const c = (state ? tf.add(tf.mul(tf.sigmoid(zf), state.c!), ig) : ig) as Tensor2D;
-  return { h: tf.mul(tf.sigmoid(zo), tf.tanh(c)) as Tensor2D, c };
+  const [si, sf, sg, so] = tf.split(tf.sigmoid(z), 4, 1) as Tensor2D[];
+  const ig = tf.mul(si, tf.sub(tf.mul(sg, 2), 1));
+  const c = (state ? tf.add(tf.mul(sf, state.c!), ig) : ig) as Tensor2D;
+  return { h: tf.mul(so, tf.tanh(c)) as Tensor2D, c };
 }
 
 /**
@@ -255,6 +351,27 @@ function gruStep(tf: TfLayers, xz: Tensor2D, state: State | null, w: LayerWeight
   const [z, r] = tf.split(tf.sigmoid(tf.add(xzr, w.mmR[0](h, w.R[0]))), 2, 1) as Tensor2D[];
   const hh = tf.tanh(tf.add(xh, w.mmR[1](tf.mul(r, h) as Tensor2D, w.R[1])));
   return { h: tf.add(hh, tf.mul(z, tf.sub(h, hh))) as Tensor2D };
+}
+
+/**
+ * Rows [W·b, n] (step-major) cut into W per-step [b, n] tensors. wasm's Slice reads its whole input
+ * for every piece, so the cut is made in two levels (about √W groups, then their steps): ~2√W
+ * copies of a group's size instead of W copies of the whole.
+ */
+function stepRows(tf: TfLayers, rows: Tensor2D, W: number): Tensor2D[] {
+  const [Wb, n] = rows.shape;
+  const b = Wb / W;
+  const g = Math.ceil(Math.sqrt(W));
+  const sizes: number[] = [];
+  for (let t = 0; t < W; t += g) sizes.push(Math.min(g, W - t) * b);
+  const out: Tensor2D[] = [];
+  for (const group of tf.split(rows, sizes, 0)) {
+    const k = group.shape[0] / b;
+    if (k === 1) out.push(group as Tensor2D);
+    else out.push(...(tf.split(group, k, 0) as Tensor2D[]));
+  }
+  void n;
+  return out;
 }
 
 /**
