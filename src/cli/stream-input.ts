@@ -26,6 +26,9 @@ export interface InputPoint {
 
 const DELIMITERS = [',', '\t', ';', '|'];
 
+/** New NDJSON keys said on stderr, at most (memory stays bounded when every line brings a new one). */
+const MAX_ANNOUNCED = 100;
+
 /** Splits one CSV line at `delim`, with RFC 4180 quotes; null when a quote is left open. */
 export function splitCsvLine(line: string, delim: string): string[] | null {
   if (!line.includes('"')) return line.split(delim);
@@ -139,9 +142,10 @@ export class StreamInput {
       this.fixSchema(names, names.map((k) => o[k]));
     }
     for (const k of Object.keys(o)) {
-      if (k !== this.timeName && !this.features!.includes(k) && !this.announced.has(k)) {
+      if (k !== this.timeName && !this.features!.includes(k) && !this.announced.has(k) && this.announced.size < MAX_ANNOUNCED) {
         this.announced.add(k);
-        this.options.warn(`line ${this.line}: column '${k}' appeared (not a feature of this stream: ignored)`);
+        const last = this.announced.size === MAX_ANNOUNCED ? ` (the last one said: further new columns are ignored silently)` : '';
+        this.options.warn(`line ${this.line}: column '${k}' appeared (not a feature of this stream: ignored)${last}`);
       }
     }
     const missing = [...(this.timeName !== null ? [this.timeName] : []), ...this.features!].filter((k) => !Object.hasOwn(o, k));

@@ -20,7 +20,8 @@
  * - `--alert-cmd CMD` runs CMD (through the shell) for each new alert with the point's JSON on its
  *   stdin: consecutive flagged points are one alert (the command gets its first point), and a new
  *   alert within `--alert-suppress S` seconds (wall clock; default 60) of the last command run is
- *   counted, not run; the next run's JSON says how many were suppressed (`suppressed`).
+ *   counted, not run; the next run's JSON says how many were suppressed (`suppressed`). So is a new
+ *   alert while 8 commands are still running.
  * - `--serve PORT` relays every output line as a WebSocket text message to the clients of a server on
  *   127.0.0.1 only (the `ws` package; PORT 0 picks a free port; the port is said on stderr). A client
  *   that falls 8 MiB behind misses points (counted on stderr at the end). Without --detector the raw
@@ -76,6 +77,8 @@ stream options:
 
 /** Output lines buffered before a write (a chunk of input gives at most this many at once). */
 const MAX_BATCH = 4096;
+/** Alert commands running at once, at most: a new alert meanwhile is counted as suppressed. */
+const MAX_ALERT_PROCESSES = 8;
 /** A WebSocket client further behind than this misses points. */
 const WS_BEHIND = 8 << 20;
 
@@ -286,7 +289,8 @@ class Alerts {
     if (this.inAlert) return; // the same alert: consecutive flagged points are grouped
     this.inAlert = true;
     const now = Date.now();
-    if (now - this.lastRun < this.suppressMs) {
+    // Within the suppression time, or too many commands still running (one that never ends must not pile up).
+    if (now - this.lastRun < this.suppressMs || this.running.size >= MAX_ALERT_PROCESSES) {
       this.suppressed++;
       return;
     }

@@ -269,6 +269,15 @@ describe('anomaly-lab stream', () => {
     expect(r.out.every((o) => o.model === null)).toBe(true);
   }, LONG);
 
+  it('a reader that goes away (| head) ends it quietly with status 0', async () => {
+    const s = start(['--detector', 'windowed_gaussian'], false);
+    s.p.stdout.destroy();
+    s.p.stdin.on('error', () => {});
+    s.p.stdin.end(`value\n${Array.from({ length: 50_000 }, (_, i) => i % 10).join('\n')}\n`);
+    expect(await s.done).toBe(0);
+    expect(s.stderr()).toBe('');
+  }, LONG);
+
   it('a usage mistake is one line and status 2', async () => {
     const r = await run(['--detector', 'half_space_trees', '--quantile', '2'], '');
     expect(r.code).toBe(2);
