@@ -48,7 +48,8 @@ import { loadTf, standardise } from './autoencoder/network.js';
 import type { Params } from './params.js';
 import { gruAeMeta, lstmAeMeta, type DetectorMeta } from './specs.js';
 import { contaminationRule, fitThreshold } from './threshold.js';
-import { createRnnNet, loadTfLayers, weightLayout, type CellKind, type RnnArchitecture } from './rnn/net.js';
+import { loadTfLayers, weightLayout, type CellKind, type RnnArchitecture } from './rnn/net.js';
+import { createFastRnnNet } from './rnn/fast-net.js';
 import { reconstructionErrors } from './rnn/forward.js';
 
 export type { RnnArchitecture, RnnNet } from './rnn/net.js';
@@ -193,7 +194,8 @@ async function train(id: string, arch: RnnArchitecture, scaler: RnnState['scaler
   const batches = Math.ceil(nTrain / batch);
 
   const tf = await loadTfLayers();
-  const net = createRnnNet(tf, arch, { lr: p.lr, seed: netSeed });
+  // The fast network (rnn/fast-net.ts: net.ts' layout, initialisation and gradients, ~4x fewer ms per batch on wasm; bench/README.md).
+  const net = createFastRnnNet(tf, arch, { lr: p.lr, seed: netSeed });
   const history: RnnState['history'] = { loss: [], val_loss: [] };
   let best = Infinity;
   let bestWeights: Float32Array[] | null = null;
