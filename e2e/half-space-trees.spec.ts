@@ -36,6 +36,7 @@ test.describe("half_space_trees in the page (River's Half-Space Trees)", () => {
     // The first window fills on rows 1–100: they score 0.
     await expect(lab.tid('warmup-note')).toHaveAttribute('data-rows', '100');
     const scores = await lab.scores();
+    if (!scores) throw new Error('the page holds no scores after the run');
     expect(scores.slice(0, 100).every((s) => s === 0)).toBe(true);
 
     const cli = cliJson(['score', file, '--detector', 'half_space_trees', '--param', 'window_size=100', '--columns', 'value,load', '--label', 'label']);
