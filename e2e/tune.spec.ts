@@ -54,6 +54,15 @@ test('run a tuning job, cancel it halfway, run it fully and use the best paramet
   await lab.runAndWait();
   const state = await lab.state();
   expect(state.detector).toBe('lof');
+
+  // A stratified hold-out instead of folds: one split per candidate.
+  await lab.tid('tune-split').selectOption('0.25');
+  await expect(lab.tid('tune-cv')).toHaveCount(0);
+  await lab.tid('tune-run').click();
+  await expect(status).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(status).toHaveAttribute('data-done', '6');
+  await expect(lab.tid('tune-description')).toContainText('a stratified hold-out of 0.25 (192 rows)');
+  await expect(lab.tid('tune-trial').first()).toContainText('1/1');
 });
 
 test('without labels: says there is nothing to optimise and ranks by the stability heuristic', async ({ page }) => {

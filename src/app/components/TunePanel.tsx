@@ -19,6 +19,7 @@ export function TunePanel() {
   const grid = useTune((s) => s.grids[detector]) ?? gridText(detector);
   const metric = useTune((s) => s.metric);
   const cv = useTune((s) => s.cv);
+  const holdout = useTune((s) => s.holdout);
   const trainOn = useTune((s) => s.trainOn);
   const random = useTune((s) => s.random);
   const job = useTune((s) => s.job);
@@ -42,10 +43,21 @@ export function TunePanel() {
           {TUNE_METRICS.map((m) => <option key={m} value={m}>{m}</option>)}
         </select>
       </label>
-      <label className="param" title="Stratified k-fold (StratifiedKFold, shuffled with the random_state)">
-        <span>folds</span>
-        <input type="number" min={2} max={20} data-testid="tune-cv" value={cv} onChange={(e) => setTuneForm({ cv: Math.max(2, Math.round(Number(e.target.value)) || 2) })} />
+      <label className="param" title="Stratified k-fold (StratifiedKFold, shuffled with the random_state), or one stratified hold-out split (with labels)">
+        <span>split</span>
+        <select data-testid="tune-split" value={holdout ?? 'kfold'} disabled={!hasLabels} onChange={(e) => setTuneForm({ holdout: e.target.value === 'kfold' ? null : Number(e.target.value) })}>
+          <option value="kfold">k-fold</option>
+          <option value="0.2">hold-out 20 %</option>
+          <option value="0.25">hold-out 25 %</option>
+          <option value="0.33">hold-out 33 %</option>
+        </select>
       </label>
+      {(holdout === null || !hasLabels) && (
+        <label className="param">
+          <span>folds</span>
+          <input type="number" min={2} max={20} data-testid="tune-cv" value={cv} onChange={(e) => setTuneForm({ cv: Math.max(2, Math.round(Number(e.target.value)) || 2) })} />
+        </label>
+      )}
       <label className="param" title="Fit each fold's model on all its training rows, or only on those labelled normal">
         <span>fit on</span>
         <select data-testid="tune-train-on" value={trainOn} disabled={!hasLabels} onChange={(e) => setTuneForm({ trainOn: e.target.value as TrainOn })}>

@@ -22,6 +22,8 @@ export interface TuneState {
   grids: Record<string, string>;
   metric: TuneMetric;
   cv: number;
+  /** A stratified hold-out share instead of k-fold (null: k-fold). */
+  holdout: number | null;
   trainOn: TrainOn;
   /** A random search of this many candidates ('' = the whole grid). */
   random: string;
@@ -37,6 +39,7 @@ export const useTune = create<TuneState>(() => ({
   grids: {},
   metric: 'average_precision',
   cv: 5,
+  holdout: null,
   trainOn: 'all',
   random: '',
   job: { state: 'idle', done: 0, total: 0, message: '', ms: 0 },
@@ -57,7 +60,7 @@ export function gridText(detector: string): string {
   return get().grids[detector] ?? defaultGrid(detector);
 }
 
-export function setTuneForm(patch: Partial<Pick<TuneState, 'metric' | 'cv' | 'trainOn' | 'random'>> & { grid?: { detector: string; text: string } }): void {
+export function setTuneForm(patch: Partial<Pick<TuneState, 'metric' | 'cv' | 'holdout' | 'trainOn' | 'random'>> & { grid?: { detector: string; text: string } }): void {
   const { grid, ...rest } = patch;
   set({ ...rest, ...(grid ? { grids: { ...get().grids, [grid.detector]: grid.text } } : {}) });
 }
@@ -73,7 +76,7 @@ export async function runTuning(): Promise<void> {
   if (app.datasetId === null || !app.dataset) return;
   cancelTuning();
   const meta = detectorMeta(app.detector);
-  const { metric, cv, trainOn, random } = get();
+  const { metric, cv, holdout, trainOn, random } = get();
   let plan: SearchPlan;
   try {
     if (app.features.length === 0) throw new RangeError('choose at least one feature column');
@@ -83,7 +86,7 @@ export async function runTuning(): Promise<void> {
     const fixed: Record<string, string> = {};
     for (const p of meta.params) if (p.pageDefault !== undefined) fixed[p.name] = String(p.pageDefault);
     Object.assign(fixed, app.params[app.detector]);
-    plan = planSearch(meta, app.dataset.rows, app.labels?.labels ?? null, { axes, random: budget, fixed, seed: app.seed, cv, metric, trainOn });
+    plan = planSearch(meta, app.dataset.rows, app.labels?.labels ?? null, { axes, random: budget, fixed, seed: app.seed, cv, holdout: holdout ?? undefined, metric, trainOn });
   } catch (e) {
     set({ job: { state: 'error', done: 0, total: 0, message: message(e), ms: 0 }, plan: null, rows: [], best: null });
     return;
