@@ -19,9 +19,9 @@
  *
  * As River's ADWIN: a detection resets the whole detector on the next update (River's
  * `if self.drift_detected: self._reset()`), so after a drift the window starts empty; the cut
- * scan covers every bucket (River ≥ 0.22's loop; earlier versions skipped each row's newest).
- * River also updates the variances of W0 and W1 inside the scan but never reads them; they are
- * left out here.
+ * scan covers every bucket (River's current adwin_c.pyx; earlier versions' loop skipped the newest
+ * bucket of each row). River also updates the variances of W0 and W1 inside the scan but never
+ * reads them; they are left out here.
  *
  * Parameters (River's defaults): delta 0.002 in (0, 1), clock 32 ≥ 1, max_buckets 5 ≥ 1,
  * min_window_length 5 ≥ 1, grace_period 10 ≥ 0.
