@@ -15,6 +15,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { TimelineView } from './components/TimelineView';
 import { ChecksPanel } from './components/ChecksPanel';
 import { TunePanel } from './components/TunePanel';
+import { ComparePanel } from './components/ComparePanel';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -34,6 +35,7 @@ export function App() {
         </aside>
         <div className="centre">
           <ErrorBoundary name="plot"><CentreViews /></ErrorBoundary>
+          <ErrorBoundary name="compare panel"><ComparePanel /></ErrorBoundary>
         </div>
         <aside className="right">
           <ErrorBoundary name="threshold panel"><ThresholdPanel /></ErrorBoundary>

@@ -70,6 +70,8 @@ export interface PoolJob {
   seed: number;
   /** Score every row with this model (kept in the workers) instead of fitting. */
   modelId?: string;
+  /** Which worker fits (modulo the pool's size; default 0): a comparison puts each detector on its own worker so they fit side by side. */
+  worker?: number;
 }
 
 export interface PoolResult {
@@ -326,7 +328,7 @@ export class DetectorPool {
       onProgress?.(base + (span * done) / rows, 'scoring');
       return rep;
     }));
-    const first = await ready(0);
+    const first = await ready((job.worker ?? 0) % n);
 
     if (job.modelId) {
       // A model kept in the workers, applied to (new) rows: every worker scores a chunk, no fit.

@@ -7,6 +7,7 @@ import { coolwarm, divergingScale, type DivergingScale } from '../lib/colormap';
 import { fmt, fmtInt } from '../lib/format';
 import { useElementSize } from '../lib/use-element-size';
 import { ColorBar } from './ColorBar';
+import { disagreementColor, useDisagreement } from '../state/compare';
 
 /** Points drawn at most: SVG stays responsive up to a few thousand. */
 const PLOT_BUDGET = 3000;
@@ -97,6 +98,8 @@ export function ScatterPlot() {
   const liveThreshold = useApp((s) => s.threshold);
   const view = useApp((s) => s.view);
   const selectedRow = useApp((s) => s.explained?.row ?? null);
+  // Compare's disagreement colouring: by how many of the compared detectors flag each row (null: off).
+  const votes = useDisagreement();
   // The metrics follow the slider at once; the plot may lag a frame behind.
   const threshold = useDeferredValue(liveThreshold);
 
@@ -137,12 +140,13 @@ export function ScatterPlot() {
       const score = scores ? scores[r] : null;
       const flagged = score !== null && score > threshold;
       const shade = score === null ? null : sklearnView ? result!.modelThreshold - score : score;
-      pts.push({ x, y, row: r, score, flagged, color: shade !== null && scale ? coolwarm(scale.toUnit(shade)) : '#7a8799', selected: r === selectedRow });
+      const color = votes ? disagreementColor(votes.votes[r], votes.of) : shade !== null && scale ? coolwarm(scale.toUnit(shade)) : '#7a8799';
+      pts.push({ x, y, row: r, score, flagged, color, selected: r === selectedRow });
     }
     // Flagged points last, so they are drawn on top; the selected one above all.
     pts.sort((a, b) => Number(!!a.selected) - Number(!!b.selected) || Number(a.flagged) - Number(b.flagged) || (a.score ?? 0) - (b.score ?? 0));
     return pts;
-  }, [sample, values, result, threshold, scale, sklearnView, selectedRow]);
+  }, [sample, values, result, threshold, scale, sklearnView, selectedRow, votes]);
 
   // Axis ranges fixed from the data (5 % margin) so the background surface lines up with the axes.
   const domain = useMemo(() => {
@@ -189,11 +193,11 @@ export function ScatterPlot() {
       <div className="plot-head">
         <label>x <select data-testid="plot-x" value={plotX ?? ''} onChange={(e) => void setPlotAxes(e.target.value, plotY)}>{cols.map((c) => <option key={c}>{c}</option>)}</select></label>
         <label>y <select data-testid="plot-y" value={plotY ?? ''} onChange={(e) => void setPlotAxes(plotX, e.target.value)}>{cols.map((c) => <option key={c}>{c}</option>)}</select></label>
-        <span className="muted small" data-testid="plot-note">
+        <span className="muted small" data-testid="plot-note" data-color-by={votes ? 'disagreement' : 'score'}>
           {sampled
             ? `Showing ${fmtInt(shown)} of ${fmtInt(dataset.rows)} rows: ${sample && sample.flagged >= PLOT_BUDGET ? 'a uniform sample of the flagged rows' : `all ${fmtInt(sample?.flagged ?? 0)} flagged + a uniform sample of the rest`}`
             : `${fmtInt(shown)} rows${shown < dataset.rows ? ` (${fmtInt(dataset.rows - shown)} with a missing coordinate not drawn)` : ''}`}
-          {result ? (sklearnView ? ' · colour = decision_function (negative = outlier), outlined = flagged' : " · colour = anomaly score (warm = above the detector's threshold), outlined = flagged") : ''}
+          {votes ? ` · colour = disagreement of ${votes.of} detectors: orange = flagged by some, not all; red = by all; grey = by none` : result ? (sklearnView ? ' · colour = decision_function (negative = outlier), outlined = flagged' : " · colour = anomaly score (warm = above the detector's threshold), outlined = flagged") : ''}
         </span>
         {result?.hasDecision && (
           <label className="small view-toggle" title="Colour by decision_function with 'coolwarm', as in scikit-learn's IsolationForest example">

@@ -7,6 +7,7 @@ import { COLORS, drawOverview, drawTimeline, layout, type Drawn } from '../lib/t
 import { fullTime } from '../lib/time-ticks';
 import { fmt, fmtInt } from '../lib/format';
 import { useElementSize } from '../lib/use-element-size';
+import { disagreementColor, useDisagreement } from '../state/compare';
 
 /** Value columns drawn at most (one shared axis, as a Grafana panel). */
 const MAX_SERIES = 8;
@@ -71,6 +72,7 @@ export function TimelineView() {
   const windows = useApp((s) => s.windows);
   const probationRows = useApp((s) => s.probationRows);
   const info = useTimeline((s) => s.info);
+  const votes = useDisagreement();
   const chosen = useTimeline((s) => s.range);
   const version = useTimeline((s) => s.scoresVersion);
   useEffect(() => { if (datasetId !== null && !info) void refreshTimelineInfo().catch(() => undefined); }, [datasetId, info]);
@@ -104,8 +106,9 @@ export function TimelineView() {
       const d = drawTimeline(ctx, L, {
         range, kind, dec, columns, threshold: result ? threshold : null, scoreRange, windows: windows ?? [], probation,
         hover: hover ? { time: hover.time, values: hover.values, score: result?.scores[hover.row] ?? null } : null,
+        votes: votes ? { ...votes, color: disagreementColor } : null,
       });
-      setDrawn((p) => (p && p.points === d.points && p.flagged === d.flagged && p.thresholdY === d.thresholdY ? p : d));
+      setDrawn((p) => (p && p.points === d.points && p.flagged === d.flagged && p.thresholdY === d.thresholdY && p.disagreement === d.disagreement ? p : d));
       const octx = prepare(overviewRef.current, w, OVERVIEW_H);
       if (octx && extent) drawOverview(octx, w, OVERVIEW_H, L.left, L.right, { extent, dec: overview, windows: windows ?? [], probation, visible: range });
     });
@@ -242,6 +245,7 @@ export function TimelineView() {
         data-drawn-end={dec?.t1}
         data-points-drawn={drawn?.points ?? 0}
         data-flagged-drawn={drawn?.flagged ?? 0}
+        data-disagreement-drawn={drawn?.disagreement ?? 0}
         data-threshold-y={drawn?.thresholdY ?? ''}
         data-probation-end={info?.probationEnd}
       >

@@ -58,6 +58,8 @@ export interface Scene {
   probation: [number, number] | null;
   /** The hovered row's time and values (crosshair), or a bare x in css px. */
   hover: { time: number; values: number[]; score: number | null } | { x: number } | null;
+  /** Compare's disagreement colouring: per row how many of `of` compared detectors flag it; drawn as ticks along the top of the score panel (a bucket by its highest-scoring row). */
+  votes?: { votes: Uint8Array; of: number; color: (v: number, of: number) => string } | null;
 }
 
 export interface Drawn {
@@ -66,6 +68,8 @@ export interface Drawn {
   valueRange: [number, number];
   /** The threshold line's y in css px from the canvas top (null when not drawn). */
   thresholdY: number | null;
+  /** Disagreement ticks drawn (rows or buckets flagged by some compared detectors but not all). */
+  disagreement: number;
 }
 
 /** The probation's hatch: grey diagonal lines, built once per context. */
@@ -288,6 +292,21 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, L: Layout, s: Scene)
     }
   }
 
+  // Compare's disagreement: a tick per row (bucket: its highest-scoring row) flagged by at least one compared detector, coloured by how many.
+  let disagreement = 0;
+  if (s.votes && dec && L.scoreH > 0) {
+    const { votes, of, color } = s.votes;
+    const tick = (px: number, r: number) => {
+      const v = r >= 0 && r < votes.length ? votes[r] : 0;
+      if (v === 0) return;
+      if (v < of) disagreement++;
+      ctx.fillStyle = color(v, of);
+      ctx.fillRect(px - 1, L.scoreTop + 1, 2, 6);
+    };
+    if (dec.kind === 'buckets') for (let b = 0; b < dec.pixels; b++) tick(x(bucketTime(dec, b)), dec.peakRow[b]);
+    else for (let i = 0; i < dec.row.length; i++) tick(x(dec.time[i]), dec.row[i]);
+  }
+
   // Panel titles, top-left inside each panel.
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
@@ -326,7 +345,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, L: Layout, s: Scene)
       }
     }
   }
-  return { points, flagged, valueRange, thresholdY };
+  return { points, flagged, valueRange, thresholdY, disagreement };
 }
 
 function dot(ctx: CanvasRenderingContext2D, x: number, y: number): void {
