@@ -6,10 +6,14 @@
  * window in blocks. No Node or DOM imports.
  */
 import { Random } from '../src/core/random.js';
-import type { RnnNet, TfLayers } from '../src/core/detectors/rnn/net.js';
+import type { RnnArchitecture, RnnNet, TfLayers } from '../src/core/detectors/rnn/net.js';
+import { reconstructionErrors } from '../src/core/detectors/rnn/forward.js';
 
 export interface Windows {
+  /** [n, W, C] row-major. */
   data: Float32Array;
+  /** For a series' stride-1 windows: the standardised series itself ([rows, C]), which scoring reads. */
+  series?: Float32Array;
   n: number;
   W: number;
   C: number;
@@ -48,6 +52,15 @@ export async function trainEpochs(tf: TfLayers, net: RnnNet, X: Windows, batch: 
     log?.(`epoch ${e + 1}/${epochs}: ${(out.epoch_ms[e] / 1000).toFixed(2)} s, loss ${out.loss[e].toFixed(5)}`);
   }
   return out;
+}
+
+/**
+ * Every window's score as lstm_ae / gru_ae score it (rnn/forward.ts' eval pass from the net's
+ * weights, over the standardised series, blocks of `block` windows).
+ */
+export async function scoreSeries(tf: TfLayers, net: RnnNet, arch: RnnArchitecture, X: Windows, block: number): Promise<Float32Array> {
+  if (!X.series) throw new Error('scoreSeries needs the series (seriesWindows)');
+  return reconstructionErrors(tf, arch, net.getWeights(), X.series, Int32Array.from({ length: X.n }, (_, i) => i), 'score', block);
 }
 
 /** Mean squared reconstruction error of every window (eval mode), `block` windows per predict. */
@@ -92,7 +105,8 @@ export function seriesWindows(values: ArrayLike<number>, W: number, stride: numb
   for (let i = 0; i < N; i++) v += (values[i] - mean) ** 2;
   const sd = Math.sqrt(v / N) || 1;
   const n = Math.floor((N - W) / stride) + 1;
+  const series = Float32Array.from(values, (x) => (x - mean) / sd);
   const data = new Float32Array(n * W);
-  for (let k = 0; k < n; k++) for (let t = 0; t < W; t++) data[k * W + t] = (values[k * stride + t] - mean) / sd;
-  return { data, n, W, C: 1 };
+  for (let k = 0; k < n; k++) data.set(series.subarray(k * stride, k * stride + W), k * W);
+  return { data, n, W, C: 1, series: stride === 1 ? series : undefined };
 }

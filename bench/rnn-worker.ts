@@ -7,7 +7,7 @@
 import { chooseBackend, probeWebGpu } from '../src/core/compute/backend.js';
 import { createFastRnnNet } from '../src/core/detectors/rnn/fast-net.js';
 import { LayersRnnNet, type CellKind } from '../src/core/detectors/rnn/net.js';
-import { scoreWindows, trainEpochs, type Windows } from './rnn-loop.js';
+import { scoreSeries, seriesWindows, trainEpochs, type Windows } from './rnn-loop.js';
 
 export interface WorkerJob {
   backend: 'wasm' | 'webgpu' | 'cpu';
@@ -15,13 +15,15 @@ export interface WorkerJob {
   cell: CellKind;
   /** URL of the little-endian float32 windows [n, W, C]. */
   windows: string;
+  /** URL of the raw series (float32, one channel), for scoring; its stride-1 windows are `windows`. */
+  series?: string;
   n: number;
   W: number;
   C: number;
   hidden: number;
   batch: number;
   epochs: number;
-  /** Also score every window (blocks of scoreBlock) after training. */
+  /** Also score every window (blocks of scoreBlock, rnn/forward.ts as the detector scores) after training; needs `series`. */
   score: boolean;
   scoreBlock: number;
 }
@@ -45,7 +47,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   await tf.ready();
   if (choice.backend !== job.backend) throw new Error(`${job.backend} did not start (${choice.notes.join('; ')})`);
   const buf = await (await fetch(job.windows)).arrayBuffer();
-  const X: Windows = { data: new Float32Array(buf), n: job.n, W: job.W, C: job.C };
+  const X: Windows = job.series ? seriesWindows(new Float32Array(await (await fetch(job.series)).arrayBuffer()), job.W, 1) : { data: new Float32Array(buf), n: job.n, W: job.W, C: job.C };
   const arch = { cell: job.cell, window_size: job.W, channels: job.C, hidden_size: job.hidden, n_layers: 1, dropout_rate: 0 };
   const net = job.net === 'fast' ? createFastRnnNet(tf, arch, { lr: 1e-3, seed: 42 }) : new LayersRnnNet(tf, arch, { lr: 1e-3, seed: 42 });
   try {
@@ -56,7 +58,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
       score_ms = [];
       for (let k = 0; k < 3; k++) {
         const t0 = performance.now();
-        const s = await scoreWindows(tf, net, X, job.scoreBlock);
+        const s = await scoreSeries(tf, net, arch, X, job.scoreBlock);
         score_ms.push(performance.now() - t0);
         score_checksum = s.reduce((a, b) => a + b, 0);
       }
