@@ -115,6 +115,8 @@ test("an ensemble built in the page has the CLI's ROC-AUC", async ({ page }) => 
   await lab.tid('param-normalize').selectOption('rank');
   await lab.runAndWait(90_000);
   const pageAuc = await lab.metricValue('roc-auc');
+  // The four members fitted side by side on the pool's workers (two in this browser), then assembled.
+  expect((await lab.state()).workers).toBeGreaterThanOrEqual(2);
   const cli = cliJson(['score', CARDIO, '--detector', 'ensemble', '--param', `members=${members}`, '--param', 'combine=aom', '--param', 'n_buckets=2', '--param', 'normalize=rank', '--seed', '42']);
   expect(cli.metrics!.roc_auc).toBeGreaterThan(0.5);
   expect(pageAuc).toBeCloseTo(cli.metrics!.roc_auc!, 12);

@@ -91,6 +91,10 @@ export interface FitJob {
   neighbors?: Neighbors;
   /** Rows [start, end) of the source this worker scores right after fitting (all rows of a small run); null: none, the pool scores in chunks. */
   score: [number, number] | null;
+  /** Return the model's training scores too (an ensemble's member fitted on its own worker: FitOptions.members). */
+  trainingScores?: boolean;
+  /** An ensemble's members, fitted on the pool's workers beforehand: their model ids (kept in the data worker) and training scores, in `members` order. */
+  members?: { ids: string[]; trainingScores: Float64Array[] };
 }
 
 export interface FitReply {
@@ -105,6 +109,8 @@ export interface FitReply {
   fitMs: number;
   scoreMs: number;
   backend: string;
+  /** The training scores, when the job asked for them (a copy: its own buffer). */
+  trainingScores?: Float64Array;
 }
 
 export async function fit(job: FitJob, onProgress?: (fraction: number, message?: string) => void, onEpoch?: (e: EpochReport) => void): Promise<FitReply> {
@@ -114,7 +120,8 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
   const X = f.matrix;
   let model: FittedModel;
   try {
-    model = await fitModel(job.detector, job.params, X, { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors: job.neighbors });
+    const members = job.members ? await Promise.all(job.members.ids.map(async (id, i) => ({ model: await modelFor(id), trainingScores: job.members!.trainingScores[i] }))) : undefined;
+    model = await fitModel(job.detector, job.params, X, { seed: job.seed, backend: choice.backend, onProgress, onEpoch, neighbors: job.neighbors, members });
   } catch (e) {
     // A solver that failed on values whose squares overflow: say which column and row (rows of a subset count within it).
     throw fitOverflowError(e, X, await scoreContext(job.detector, job.source, f.columns, job.params)) ?? e;
@@ -146,11 +153,13 @@ export async function fit(job: FitJob, onProgress?: (fraction: number, message?:
       throw e;
     });
   }
+  // An ensemble member's training scores (PyOD's decision_scores_), else its scores of the fit rows, in a buffer of their own.
+  const trainingScores = job.trainingScores ? Float64Array.from(model.trainingScores?.length === X.rows ? model.trainingScores : await model.score(X, { backend: choice.backend })) : undefined;
   const reply: FitReply = {
     threshold: model.threshold, info: { ...model.info, compute }, hasDecision: typeof model.decisionFunction === 'function',
-    scores, complete, columns: f.columns, imputed: f.imputed, fitMs: t1 - t0, scoreMs: performance.now() - t1, backend: choice.backend,
+    scores, complete, columns: f.columns, imputed: f.imputed, fitMs: t1 - t0, scoreMs: performance.now() - t1, backend: choice.backend, trainingScores,
   };
-  return Comlink.transfer(reply, scores ? [scores.buffer as ArrayBuffer] : []);
+  return Comlink.transfer(reply, [...(scores ? [scores.buffer as ArrayBuffer] : []), ...(trainingScores ? [trainingScores.buffer as ArrayBuffer] : [])]);
 }
 
 /** The names a message about a NaN or infinite score needs (the dataset's file name comes from the data worker). */

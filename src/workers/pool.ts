@@ -25,6 +25,7 @@ import type { Imputation, MissingPolicy } from '../core/data/prepare';
 import type { EpochReport, ModelInfo, ModelJSON } from '../core/detectors/detector';
 import { joinNeighbors, type Neighbors } from '../core/neighbors/common';
 import { detectorMeta, neighborsToSearch } from '../core/detectors/specs';
+import { resolveParams } from '../core/detectors/params';
 import type { FoldResult, FoldTask, TrialSetup } from '../core/tune/trial';
 import type * as DetectorApi from './detector-api';
 import type { FeatureSource, RowSelection } from './data-api';
@@ -328,7 +329,8 @@ export class DetectorPool {
       onProgress?.(base + (span * done) / rows, 'scoring');
       return rep;
     }));
-    const first = await ready((job.worker ?? 0) % n);
+    const home = (job.worker ?? 0) % n;
+    const first = await ready(home);
 
     if (job.modelId) {
       // A model kept in the workers, applied to (new) rows: every worker scores a chunk, no fit.
@@ -358,15 +360,45 @@ export class DetectorPool {
       }
     }
     const modelId = `model-${++this.seq}`;
-    const progress = onProgress ? Comlink.proxy((f: number, m?: string) => onProgress(neighbors ? 0.7 + 0.2 * f : 0.7 * f, m)) : undefined;
+    // An ensemble's members fit side by side, member i on worker (home + i) % n with seed + i, each
+    // returning its training scores; then the home worker assembles them (FitOptions.members): the
+    // same model as fitting them one after the other.
+    let members: DetectorApi.FitJob['members'];
+    let memberMs = 0;
+    if (job.detector === 'ensemble' && n > 1) {
+      const tm = performance.now();
+      const list = JSON.parse(String(resolveParams(detectorMeta('ensemble').params, job.params, 'ensemble').members)) as { detector: string; params: Record<string, unknown> }[];
+      const done = new Array<number>(list.length).fill(0);
+      const memberIds = list.map((_, i) => `${modelId}-member-${i}`);
+      const replies = await Promise.all(list.map(async (m, i) => {
+        const s = await ready((home + i) % n);
+        const id = memberIds[i];
+        const report = onProgress ? Comlink.proxy((f: number, msg?: string) => {
+          done[i] = f;
+          onProgress((0.6 * done.reduce((a, b) => a + b, 0)) / list.length, `member ${i + 1}/${list.length} (${m.detector})${msg ? `: ${msg}` : ''}`);
+        }) : undefined;
+        const r = await guard(s, s.api.fit({ modelId: id, source, fitRows: job.fitRows, detector: m.detector, params: m.params, seed: job.seed + i, score: null, trainingScores: true }, report));
+        return { id, scores: r.trainingScores! };
+      })).catch((e: unknown) => {
+        for (const id of memberIds) this.forget(id);
+        throw e;
+      });
+      members = { ids: replies.map((r) => r.id), trainingScores: replies.map((r) => r.scores) };
+      memberMs = performance.now() - tm;
+    }
+    const progress = onProgress ? Comlink.proxy((f: number, m?: string) => onProgress(members ? 0.6 + 0.1 * f : neighbors ? 0.7 + 0.2 * f : 0.7 * f, m)) : undefined;
     const epochs = options.onEpoch ? Comlink.proxy(options.onEpoch) : undefined;
     const fitJob: DetectorApi.FitJob = {
-      modelId, source, fitRows: job.fitRows, detector: job.detector, params: job.params, seed: job.seed, neighbors, score: chunked ? null : ranges[0],
+      modelId, source, fitRows: job.fitRows, detector: job.detector, params: job.params, seed: job.seed, neighbors, score: chunked ? null : ranges[0], members,
     };
     const transfers = neighbors ? [neighbors.distances.buffer as ArrayBuffer, neighbors.indices.buffer as ArrayBuffer] : [];
-    const fitted = await guard(first, first.api.fit(Comlink.transfer(fitJob, transfers), progress, epochs));
+    if (members) transfers.push(...members.trainingScores.map((t) => t.buffer as ArrayBuffer));
+    const fitted = await guard(first, first.api.fit(Comlink.transfer(fitJob, transfers), progress, epochs)).finally(() => {
+      // The members now live inside the ensemble's model.
+      for (const id of members?.ids ?? []) this.forget(id);
+    });
     const t1 = performance.now();
-    let workers = neighbors ? n : 1;
+    let workers = neighbors ? n : members ? Math.min(n, members.ids.length) : 1;
     let result: Float64Array = scores;
     if (fitted.complete) result = fitted.scores!;
     else if (fitted.scores) scores.set(fitted.scores, 0);
@@ -379,7 +411,7 @@ export class DetectorPool {
     return {
       modelId, threshold: fitted.threshold, scores: result, hasDecision: fitted.hasDecision, info: fitted.info,
       columns: fitted.columns, imputed: fitted.imputed,
-      timings: { fit: fitted.fitMs, score: fitted.scoreMs + (t2 - t1), total: t2 - t0 },
+      timings: { fit: fitted.fitMs + memberMs, score: fitted.scoreMs + (t2 - t1), total: t2 - t0 },
       backend: fitted.backend, workers, rowBytes: this.rowBytes - bytes0,
     };
   }

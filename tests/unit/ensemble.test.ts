@@ -135,6 +135,25 @@ describe('ensemble detector', () => {
     });
   }
 
+  it('members fitted elsewhere (FitOptions.members, as the pool does) give the same model, to the bit', async () => {
+    const params = resolveParams(spec.params, { members, combine: 'moa', normalize: 'rank' }, 'ensemble');
+    const own = await spec.fit(X, params, { seed: 4 });
+    const parts = JSON.parse(String(params.members)) as { detector: string; params: Record<string, unknown> }[];
+    const given = await Promise.all(parts.map(async (p, i) => {
+      const d = getDetector(p.detector);
+      const m = await d.fit(X, resolveParams(d.params, p.params, d.id), { seed: 4 + i });
+      // as the pool hands them over: the model through its file, the training scores beside it
+      return { model: loadModel(JSON.parse(JSON.stringify(m.toJSON()))), trainingScores: Float64Array.from(m.trainingScores ?? (await m.score(X))) };
+    }));
+    const assembled = await spec.fit(X, params, { seed: 4, members: given });
+    expect(assembled.threshold).toBe(own.threshold);
+    expect(Array.from(assembled.trainingScores!)).toEqual(Array.from(own.trainingScores!));
+    const q = data(12, 25, 2).X;
+    expect(Array.from(await assembled.score(q))).toEqual(Array.from(await own.score(q)));
+    // a member that is not the listed one is refused
+    await expect(spec.fit(X, params, { seed: 4, members: [given[1], ...given.slice(1)] })).rejects.toThrow(/member 1\/4 \(iforest\): the member fitted elsewhere does not match/);
+  });
+
   it('weights must match the members at fit', async () => {
     const params = resolveParams(spec.params, { members, combine: 'weighted', weights: '[1,2]' }, 'ensemble');
     await expect(spec.fit(X, params)).rejects.toThrow(/weights has 2 entries but members lists 4/);

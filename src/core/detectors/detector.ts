@@ -40,6 +40,13 @@ export interface FitOptions {
    * are identical.
    */
   neighbors?: import('../neighbors/common.js').Neighbors;
+  /**
+   * The ensemble's members fitted elsewhere (side by side on the page's pool), in the order its
+   * `members` parameter lists them, each with its training scores (PyOD's decision_scores_ on the
+   * same fit rows); the ensemble then assembles them instead of fitting its members, and its
+   * scores are the same as if it had fitted them itself. Other detectors ignore it.
+   */
+  members?: { model: FittedModel; trainingScores: Float64Array }[];
 }
 
 /** What FitOptions.onEpoch receives after each training epoch. */

@@ -3,7 +3,8 @@
  * one scale by a normaliser fitted on its training scores, then combined row by row
  * (combination.ts: PyOD's average / maximization / median / aom / moa, or a weighted average).
  *
- * Fit: members one after the other (progress says which), member i with seed + i; a member's
+ * Fit: members one after the other (progress says which), member i with seed + i, or given fitted
+ * (FitOptions.members: the page's pool fits them side by side, one worker each); a member's
  * training scores are its own (`trainingScores`, PyOD's decision_scores_: LOF's
  * negative_outlier_factor_) or, where it keeps none, its scores of the training rows. The combined
  * training scores set the threshold by PyOD's rule (the (1 − contamination) percentile). Score:
@@ -61,11 +62,14 @@ export function makeEnsemble(lookup: (id: string) => DetectorSpec): DetectorSpec
         const spec = lookup(m.detector);
         const what = `member ${i + 1}/${n} (${m.detector})`;
         options.onProgress?.(i / n, what);
-        const model = await spec.fit(X, resolveParams(spec.params, m.params, m.detector), {
+        // Fitted elsewhere (the pool's workers, side by side): checked to be this member, on these rows.
+        const given = options.members?.[i];
+        if (given && (given.model.detector !== m.detector || given.model.features !== X.cols || given.trainingScores.length !== X.rows)) throw new RangeError(`${what}: the member fitted elsewhere does not match (${given.model.detector}, ${given.model.features} features, ${given.trainingScores.length} training scores)`);
+        const model = given?.model ?? await spec.fit(X, resolveParams(spec.params, m.params, m.detector), {
           seed: seed + i, signal: options.signal, backend: options.backend,
           onProgress: (f, msg) => options.onProgress?.((i + Math.min(1, Math.max(0, f))) / n, `${what}${msg ? `: ${msg}` : ''}`),
         });
-        const t = model.trainingScores && model.trainingScores.length === X.rows ? model.trainingScores : await model.score(X, { signal: options.signal, backend: options.backend });
+        const t = given ? given.trainingScores : model.trainingScores && model.trainingScores.length === X.rows ? model.trainingScores : await model.score(X, { signal: options.signal, backend: options.backend });
         models.push(model);
         train.push(Float64Array.from(t));
         normalizers.push(fitNormalizer(params.normalize as NormalizeKind, t));
