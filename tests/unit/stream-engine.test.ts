@@ -164,6 +164,22 @@ describe('StreamEngine, online scorers', () => {
     for (const x of v.slice(300, 500)) g.learn(x);
     expect(Array.from(out.scores.slice(500))).toEqual(v.slice(500).map((x) => g.push(x)));
   });
+
+  it('drift select with an online scorer: the fresh one joins after train points, both learn, the lower recent mean scores', async () => {
+    const v = noisy(1000, 22).map((x, i) => (i >= 300 && i < 600 ? x + 10 : x));
+    const engine = new StreamEngine({ features: 1, train: 100, selectWindow: 20, protect: false, drift: { make: scriptedDrift([299]), on: 'value', policy: 'select' }, source: { kind: 'online', make: () => new WindowedGaussianScorer(150, 1) } });
+    const out = await pushAll(engine, v, 128);
+    expect(out.eventAt.get(400)).toEqual({ updated: true, points: 100, reason: 'select', switched: 'newer' });
+    expect(engine.models).toBe(2);
+    // The fresh scorer learnt 300…399 and goes on learning: it scores 400…418, before it has 20 recent scores to compare.
+    const g = new GaussianStream(150, 1);
+    for (const x of v.slice(300, 400)) g.learn(x);
+    const fresh = v.slice(400, 419).map((x) => g.push(x));
+    expect(Array.from(out.scores.slice(400, 419))).toEqual(fresh);
+    // Every later switch is reported, and the older scorer (which learnt every point) is one of the two.
+    const switches = [...out.eventAt.entries()].filter(([k]) => k > 400).map(([, e]) => (e as { switched: string }).switched);
+    expect(switches.every((w) => w === 'older' || w === 'newer')).toBe(true);
+  });
 });
 
 describe('StreamEngine, batch detectors', () => {

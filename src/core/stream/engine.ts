@@ -207,6 +207,7 @@ export class StreamEngine {
   private job: Job | null = null;
   private readonly onError?: (e: unknown) => void;
   private readonly row: Float64Array;
+  private readonly fixedCut: number | null;
 
   constructor(options: StreamEngineOptions) {
     const { features, source } = options;
@@ -238,7 +239,10 @@ export class StreamEngine {
       throw new RangeError('an online scorer learns every point: update_every applies to batch detectors (or to contamination thresholds)');
     }
     // A window's context before the oldest point a fit reads.
-    this.history = new RowRing(Math.max(this.updateWindow, this.train) + this.context, features);
+    this.history = new RowRing(source.kind === 'online' ? 1 : Math.max(this.updateWindow, this.train) + this.context, features);
+    // A cut that never moves, read without a lookup per point.
+    const t = this.thresholdChoice;
+    this.fixedCut = t.kind === 'fixed' ? t.value : t.kind === 'model' && source.kind === 'online' ? source.threshold ?? Infinity : null;
     this.recentScores = source.kind === 'online' && this.thresholdChoice.kind === 'contamination' ? new NumberRing(this.updateWindow) : null;
     this.row = new Float64Array(features);
     if (source.kind === 'online') this.slots = [this.slot({ online: source.make(), points: 0 })];
@@ -275,8 +279,11 @@ export class StreamEngine {
     if (X.cols !== this.features) throw new RangeError(`the stream has ${this.features} feature columns, got a batch of ${X.cols}`);
     const m = X.rows;
     const out: StreamOutput = { scores: new Float64Array(m), flags: new Uint8Array(m), drift: new Uint8Array(m), events: [] };
+    if (this.source.kind === 'online') {
+      this.pushOnline(X, out);
+      return out;
+    }
     for (const s of this.slots) s.cache = null;
-    const online = this.source.kind === 'online';
     const cols = this.features;
     const data = X.data;
     for (let i = 0; i < m; i++) {
@@ -292,30 +299,21 @@ export class StreamEngine {
       if (slots.length > 0) {
         if (slots.length === 1) {
           const s = slots[0];
-          if (online) score = s.online!.scoreOne(this.rowAt(data, at));
-          else score = s.cache && i >= s.cacheFrom && i < s.cacheTo ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
+          score = s.cache && i >= s.cacheFrom && i < s.cacheTo ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
         } else {
-          score = await this.select(out, X, i);
+          const both = [0, 0];
+          for (let k = 0; k < 2; k++) {
+            const s = slots[k];
+            both[k] = s.cache && i >= s.cacheFrom && i < s.cacheTo ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
+          }
+          score = this.select(out, i, both[0], both[1]);
         }
         flagged = this.isAnomaly(score);
         if (this.moving) this.moving.update(score);
-        if (this.recentScores) this.onlineContamination(score);
       }
       out.scores[i] = score;
       if (flagged) out.flags[i] = 1;
-      // protect starts after the probation (train points learnt): a scorer's first scores are not yet meaningful.
-      const learn = !(this.protect && flagged && (!online || slots[this.chosen].points >= this.train));
-      if (online) {
-        if (learn) {
-          const x = this.rowAt(data, at);
-          for (const s of slots) {
-            s.online!.learnOne(x);
-            s.points++;
-          }
-          this.shadow?.learnOne(x);
-        }
-      }
-      this.history.push(data, at, !learn);
+      this.history.push(data, at, this.protect && flagged);
       this.n++;
       if (this.detectors.length > 0 && this.watch(data, at, score, slots.length > 0)) {
         out.drift[i] = 1;
@@ -325,6 +323,46 @@ export class StreamEngine {
       if (first) await first;
     }
     return out;
+  }
+
+  /**
+   * push's loop for an online scorer: the same steps, with nothing to wait for (an online scorer's
+   * job, a fresh scorer that learnt since a drift, is ready when it starts), so no await per point.
+   */
+  private pushOnline(X: Matrix, out: StreamOutput): void {
+    const cols = this.features;
+    const data = X.data;
+    for (let i = 0; i < X.rows; i++) {
+      if (this.nextEvent) {
+        out.events.push({ index: i, event: this.nextEvent });
+        this.nextEvent = null;
+      }
+      const job = this.job;
+      if (job && (typeof this.swap !== 'object' || this.n >= job.installAt)) this.install(job, out, i);
+      const at = i * cols;
+      const x = this.rowAt(data, at);
+      const slots = this.slots;
+      const score = slots.length === 1 ? slots[0].online!.scoreOne(x) : this.select(out, i, slots[0].online!.scoreOne(x), slots[1].online!.scoreOne(x));
+      const flagged = this.isAnomaly(score);
+      if (this.moving) this.moving.update(score);
+      if (this.recentScores) this.onlineContamination(score);
+      out.scores[i] = score;
+      if (flagged) out.flags[i] = 1;
+      // protect starts after the probation (train points learnt): a scorer's first scores are not yet meaningful.
+      if (!(flagged && this.protect && slots[this.chosen].points >= this.train)) {
+        for (let k = 0; k < slots.length; k++) {
+          slots[k].online!.learnOne(x);
+          slots[k].points++;
+        }
+        if (this.shadow) this.shadow.learnOne(x);
+      }
+      this.n++;
+      if (this.detectors.length > 0 && this.watch(data, at, score, true)) {
+        out.drift[i] = 1;
+        this.onDrift(out, i);
+      }
+      if (this.sinceDrift !== null || this.retrainDue) this.afterPoint();
+    }
   }
 
   /** Wait for a running refit and put it in (end of stream, or before saving). */
@@ -358,6 +396,7 @@ export class StreamEngine {
 
   private isAnomaly(score: number): boolean {
     if (this.moving) return this.moving.isAnomaly(score);
+    if (this.fixedCut !== null) return score > this.fixedCut;
     return score > this.cut(this.slots[this.chosen]);
   }
 
@@ -395,23 +434,18 @@ export class StreamEngine {
     return windowFeatures({ data: joined, rows: ctx + rest.rows, cols: X.cols }, src.window, ctx);
   }
 
-  /** select: both models score; the one with the lower recent mean score is used (the newer until it has selectWindow scores). */
-  private async select(out: StreamOutput, X: Matrix, i: number): Promise<number> {
-    const scores = [0, 0];
-    for (let k = 0; k < 2; k++) {
-      const s = this.slots[k];
-      if (s.online) scores[k] = s.online.scoreOne(this.rowAt(X.data, i * X.cols));
-      else scores[k] = s.cache && i >= s.cacheFrom && i < s.cacheTo ? s.cache[i - s.cacheFrom] : await this.batchScore(s, X, i);
-      s.recent.push(scores[k]);
-    }
+  /** select: of the two models' scores, the one with the lower recent mean score is used (the newer until it has selectWindow scores). */
+  private select(out: StreamOutput, i: number, olderScore: number, newerScore: number): number {
     const [older, newer] = this.slots;
+    older.recent.push(olderScore);
+    newer.recent.push(newerScore);
     let pick = 1;
     if (newer.recent.length >= this.selectWindow) pick = older.recent.sum < newer.recent.sum ? 0 : 1;
     if (pick !== this.chosen) {
       this.chosen = pick;
       out.events.push({ index: i, event: { updated: true, points: this.slots[pick].points, reason: 'select', switched: pick === 1 ? 'newer' : 'older' } });
     }
-    return scores[pick];
+    return pick === 1 ? newerScore : olderScore;
   }
 
   /** Feed the drift detectors; true when one fired. */
@@ -531,7 +565,7 @@ export class StreamEngine {
   /** Start a refit job on the last `k` points (retrain / select: those since the drift). */
   private start(reason: ModelReason, k: number): void {
     const src = this.source;
-    const job: Job = { reason, points: Math.min(k, this.history.length), done: false, installAt: typeof this.swap === 'object' ? this.n + this.swap.after : Infinity, promise: Promise.resolve() };
+    const job: Job = { reason, points: src.kind === 'online' ? k : Math.min(k, this.history.length), done: false, installAt: typeof this.swap === 'object' ? this.n + this.swap.after : Infinity, promise: Promise.resolve() };
     if (src.kind === 'online') {
       // The shadow scorer has learnt the points since the drift already: ready at once.
       job.online = this.shadow ?? src.make();
