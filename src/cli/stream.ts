@@ -39,6 +39,7 @@ import type { ModelJSON } from '../core/detectors/detector.js';
 import { getDetector } from '../core/detectors/registry.js';
 import { resolveParams } from '../core/detectors/params.js';
 import { usesWindows } from '../core/detectors/specs.js';
+import { scoringContext } from '../core/detectors/windowed.js';
 import { DRIFT_POLICIES, StreamEngine, type BatchSource, type DriftPolicy, type ModelEvent, type OnlineSource, type StreamEngineOptions, type ThresholdChoice } from '../core/stream/engine.js';
 import { isOnlineScorer, onlineSource } from '../core/stream/scorers.js';
 import { isDriftId, makeDrift } from '../core/stream/drift.js';
@@ -269,7 +270,9 @@ function batchSource(detector: string | undefined, modelFile: string | undefined
     const { columns: _names, ...rest } = json as ModelJSON & { columns?: unknown };
     model = spec.load(w ? { ...rest, params: inner, features: features * w.size } : json);
   }
-  return { kind: 'batch', window: w, model, fineTuneEpochs: epochs, fit: (X) => fitter.fit(spec, X, inner, seed) };
+  // lstm_ae / gru_ae window the rows themselves: the engine hands them the rows before each block it scores.
+  const sequence = spec.sequenceWindows ? scoringContext(params, spec) : 0;
+  return { kind: 'batch', window: w, sequence, model, fineTuneEpochs: epochs, fit: (X) => fitter.fit(spec, X, inner, seed) };
 }
 
 /** --alert-cmd: one command per new alert, at most one per `suppressMs`. */

@@ -265,6 +265,25 @@ describe('StreamEngine, batch detectors', () => {
     expect([...out.eventAt.keys()]).toEqual([100, 300, 500, 700].filter((k) => k < 700));
   });
 
+  it('a sequence model (lstm_ae, gru_ae: windows the rows itself) gets the rows before each block it scores, and fits on consecutive points', async () => {
+    // Its score of row t: the sum of rows t−2…t; rows without two before them score 0 (warming up), as the RNN autoencoders do.
+    class SumOf3 extends MeanModel {
+      async score(X: Matrix): Promise<Scores> {
+        const out = new Float64Array(X.rows);
+        for (let t = 2; t < X.rows; t++) out[t] = X.data[t] + X.data[t - 1] + X.data[t - 2];
+        return Scores.with(out, 'test');
+      }
+    }
+    const v = noisy(600, 23);
+    v[250] = 100; // flagged, yet in the next fit: a sequence model fits on consecutive points
+    const fits: Matrix[] = [];
+    const src: BatchSource = { kind: 'batch', window: null, sequence: 2, fit: async (X) => (fits.push(X), new SumOf3(0, 1, 50)) };
+    const out = await pushAll(new StreamEngine({ features: 1, train: 100, updateEvery: 200, updateWindow: 200, swap: { after: 0 }, source: src }), v, 37);
+    for (let t = 100; t < 600; t++) expect(out.scores[t]).toBeCloseTo(v[t] + v[t - 1] + v[t - 2], 12);
+    expect(out.flags[250]).toBe(1);
+    expect(Array.from(fits[1].data)).toEqual(v.slice(100, 300));
+  });
+
   it('protect: no training window holds a flagged point; without protect they do', async () => {
     const v = noisy(400, 9, 0);
     for (const i of [150, 220, 221]) v[i] = 100; // |x − mean| > 5: flagged by MeanModel

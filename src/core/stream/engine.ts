@@ -24,7 +24,8 @@
  * (k = 0: the next point). A job that comes due while another runs waits for it (nothing is dropped).
  *
  * protect (River's protect_anomaly_detector, default on): flagged points are left out of learning:
- * an online scorer does not learn them, and no training window holds one.
+ * an online scorer does not learn them, and no training window holds one (a sequence model, lstm_ae
+ * or gru_ae, fits on consecutive points: protect leaves none out of its updates).
  *
  * Thresholds (a point is flagged when its score passes):
  * - `model`: the fitted model's own threshold (score > threshold; its contamination parameter), or
@@ -76,6 +77,12 @@ export interface BatchSource {
   model?: FittedModel;
   /** Epochs of a fine-tune update, for a model with fineTune (default 1). */
   fineTuneEpochs?: number;
+  /**
+   * A sequence model (specs.ts sequenceWindows: lstm_ae, gru_ae) windows the rows itself: the rows
+   * before a row its score reads (scoringContext). The engine gives it those rows before each block
+   * it scores, and fits it on consecutive points (protect leaves none out).
+   */
+  sequence?: number;
 }
 
 /** An online scorer: `make` gives a fresh one (reset, retrain and select make more). */
@@ -234,7 +241,7 @@ export class StreamEngine {
     this.driftId = this.detectors[0]?.id ?? null;
     this.swap = options.swap ?? 'ready';
     this.onError = options.onError;
-    this.context = source.kind === 'batch' && source.window ? windowContext(source.window) : 0;
+    this.context = source.kind !== 'batch' ? 0 : source.window ? windowContext(source.window) : source.sequence ?? 0;
     if (source.kind === 'online' && this.updateEvery > 0 && this.thresholdChoice.kind !== 'contamination') {
       throw new RangeError('an online scorer learns every point: update_every applies to batch detectors (or to contamination thresholds)');
     }
@@ -415,7 +422,15 @@ export class StreamEngine {
    */
   private async batchScore(s: Slot, X: Matrix, i: number): Promise<number> {
     const end = Math.min(X.rows, i + (this.updateEvery > 0 ? Math.max(64, this.updateEvery) : 4096));
-    s.cache = await s.model!.score(this.featuresFrom(X, i, end));
+    const src = this.source as BatchSource;
+    if (src.sequence) {
+      // A sequence model windows the rows itself: it reads the rows before the block too, whose scores are dropped.
+      const ctx = Math.min(src.sequence, this.history.length);
+      const scores = await s.model!.score(this.withHistory(X, i, end, ctx));
+      s.cache = scores.subarray(ctx);
+    } else {
+      s.cache = await s.model!.score(this.featuresFrom(X, i, end));
+    }
     s.cacheFrom = i;
     s.cacheTo = end;
     return s.cache[0];
@@ -424,14 +439,18 @@ export class StreamEngine {
   /** The rows [i, end) of X (or the windows ending at them) as they are scored; the windows read the history before them. */
   private featuresFrom(X: Matrix, i: number, end: number): Matrix {
     const src = this.source as BatchSource;
-    const rest = { data: X.data.subarray(i * X.cols, end * X.cols), rows: end - i, cols: X.cols };
-    if (!src.window) return rest;
+    if (!src.window) return { data: X.data.subarray(i * X.cols, end * X.cols), rows: end - i, cols: X.cols };
     const ctx = Math.min(this.context, this.history.length);
+    return windowFeatures(this.withHistory(X, i, end, ctx), src.window, ctx);
+  }
+
+  /** The last `ctx` points of the history, then X's rows [i, end). */
+  private withHistory(X: Matrix, i: number, end: number, ctx: number): Matrix {
     const before = this.history.last(ctx).rows;
-    const joined = new Float64Array((ctx + rest.rows) * X.cols);
+    const joined = new Float64Array((ctx + end - i) * X.cols);
     joined.set(before.data, 0);
-    joined.set(rest.data, ctx * X.cols);
-    return windowFeatures({ data: joined, rows: ctx + rest.rows, cols: X.cols }, src.window, ctx);
+    joined.set(X.data.subarray(i * X.cols, end * X.cols), ctx * X.cols);
+    return { data: joined, rows: ctx + end - i, cols: X.cols };
   }
 
   /** select: of the two models' scores, the one with the lower recent mean score is used (the newer until it has selectWindow scores). */
@@ -548,6 +567,8 @@ export class StreamEngine {
     const need = Math.min(this.history.length, k + (src.window ? this.context : 0));
     const { rows, flags } = this.history.last(need);
     const first = rows.rows - Math.min(k, rows.rows);
+    // A sequence model fits on consecutive rows: nothing can be left out.
+    if (src.sequence) return rows;
     if (!src.window) return protect ? keepRows(rows, flags, 0) : rows;
     // Windows ending at the last k points, every stride-th, holding no left-out point; never padded.
     const ctx = this.context;
