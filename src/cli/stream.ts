@@ -175,7 +175,12 @@ export async function stream(args: string[]): Promise<void> {
 
   // Batch detectors fit on a thread of their own: the main thread scores meanwhile.
   const fitter = new FitThread(warn);
-  const input = new StreamInput({ columns: o.columns?.split(',').map((c) => c.trim()), time: o.time, warn });
+  // A skipped input line is said on stderr and, under --serve, relayed as {"error": …} for the page's alert list.
+  const inputWarn = (m: string): void => {
+    warn(m);
+    relay?.send([JSON.stringify({ error: m })]);
+  };
+  const input = new StreamInput({ columns: o.columns?.split(',').map((c) => c.trim()), time: o.time, warn: inputWarn });
   const alerts = o['alert-cmd'] !== undefined ? new Alerts(o['alert-cmd'], suppressS * 1000) : null;
   const relay = port !== undefined ? await Relay.open(port) : null;
   let engine: StreamEngine | null = null;
