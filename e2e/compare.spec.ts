@@ -90,6 +90,12 @@ test('compare three detectors on cardio: the table, sorting, a row in the plots,
   await expect(lab.tid('plot-note')).toHaveAttribute('data-color-by', 'disagreement');
   await expect(lab.tid('plot-note')).toContainText('flagged by some, not all');
 
+  // "+ current detector" adds the detector panel's choice with its edited parameters as a line.
+  await lab.tid('detector-select').selectOption('zscore');
+  await lab.tid('param-robust').check();
+  await lab.tid('compare-add').click();
+  await expect(lab.tid('compare-entries')).toHaveValue(`iforest\n${LOF}\nknn\n{"detector":"zscore","params":{"robust":"true"}}`);
+
   // One cancel stops every detector; the finished table is replaced, the page keeps working.
   await lab.tid('compare-seeds').fill('20');
   await lab.tid('compare-run').click();

@@ -57,6 +57,8 @@ describe('compare: seed variance', () => {
     expectClose(m.mean, F.seed_mean, 1e-14, 0, 'mean');
     expectClose(m.sd, F.seed_sd, 1e-12, 0, 'sd');
     expect(meanSd([0.7])).toEqual({ mean: 0.7, sd: 0, n: 1 });
+    // identical values (a deterministic detector over seeds): sd exactly 0, mean the value (a rounded sum would leave ~1e-17)
+    expect(meanSd([0.1, 0.1, 0.1])).toEqual({ mean: 0.1, sd: 0, n: 3 });
     const agg = aggregateSeeds(v.map((x) => ({ roc_auc: x, ap: null as number | null })), ['roc_auc', 'ap']);
     expectClose(agg.roc_auc!.sd, F.seed_sd, 1e-12, 0, 'agg');
     expect(agg.ap).toBeNull();

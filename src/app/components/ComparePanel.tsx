@@ -1,5 +1,5 @@
 import { useApp } from '../store';
-import { cancelCompare, runCompare, setCompareForm, showCompared, sortedRows, useCompare, type CompareRow } from '../state/compare';
+import { addCurrentDetector, cancelCompare, runCompare, setCompareForm, showCompared, sortedRows, useCompare, type CompareRow } from '../state/compare';
 import { COMPARE_METRICS, type CompareMetric, type MeanSd } from '../../core/metrics/compare';
 import { fmt, fmtMs } from '../lib/format';
 import { CompareViews } from './CompareViews';
@@ -42,6 +42,7 @@ export function ComparePanel() {
       <div className="run-row">
         <button type="button" className="primary" data-testid="compare-run" disabled={!hasData || busy} onClick={() => void runCompare()}>Compare</button>
         <button type="button" data-testid="compare-cancel" disabled={!busy} onClick={cancelCompare}>Cancel</button>
+        <button type="button" data-testid="compare-add" disabled={busy} onClick={addCurrentDetector} title="Add the detector chosen above, with its parameters, to the list">+ current detector</button>
         <span className={`job ${state}`} data-testid="compare-status" data-state={state}>{state === 'error' ? `error: ${error}` : state === 'cancelled' ? 'cancelled' : ''}</span>
       </div>
       {rows.map((r, i) => <Progress key={i} r={r} />)}
@@ -75,6 +76,7 @@ function CompareTable() {
   const click = (key: CompareMetric | 'detector') => setCompareForm({ sort: { key, descending: sort.key === key ? !sort.descending : key !== 'detector' && !key.endsWith('_ms') } });
   const arrow = (key: string) => (sort.key === key ? (sort.descending ? ' ▼' : ' ▲') : '');
   return (
+    <div className="compare-table-wrap">
     <table className="small tune-table compare-table" data-testid="compare-table">
       <thead>
         <tr>
@@ -99,5 +101,6 @@ function CompareTable() {
         })}
       </tbody>
     </table>
+    </div>
   );
 }

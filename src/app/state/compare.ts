@@ -80,6 +80,15 @@ export function setCompareForm(patch: Partial<Pick<CompareState, 'text' | 'seeds
   set(patch);
 }
 
+/** Add the detector chosen in the detector panel, with the parameters edited there, as a line of the list. */
+export function addCurrentDetector(): void {
+  const { detector, params } = getApp();
+  const edits = params[detector] ?? {};
+  const line = Object.keys(edits).length ? JSON.stringify({ detector, params: edits }) : detector;
+  const text = get().text.trimEnd();
+  set({ text: text ? `${text}\n${line}` : line });
+}
+
 const running = { abort: null as AbortController | null };
 const PROGRESS_MS = 200;
 

@@ -128,8 +128,10 @@ export interface MeanSd {
 export function meanSd(values: readonly number[]): MeanSd {
   const n = values.length;
   if (n === 0) return { mean: NaN, sd: NaN, n };
+  // Identical values (a deterministic detector over seeds): exactly that value and sd 0, where the
+  // rounded mean would leave an sd of ~1e-17.
+  if (n === 1 || values.every((v) => v === values[0])) return { mean: values[0], sd: 0, n };
   const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n === 1) return { mean, sd: 0, n };
   const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
   return { mean, sd: Math.sqrt(ss / (n - 1)), n };
 }
