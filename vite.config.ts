@@ -7,14 +7,15 @@ import react from '@vitejs/plugin-react';
  * origin (blob: for libraries that start one from a Blob); no inline script, no eval. Styles: the
  * built stylesheet only — React and recharts set style properties through the CSSOM (element.style),
  * which CSP does not govern, so no 'unsafe-inline' is needed for them. img-src data: for the
- * favicon (data:,). connect-src 'self': the samples and tfjs's .wasm files; the stream issue adds
- * the loopback WebSocket here. frame-ancestors and report-uri cannot be set from a meta tag.
+ * favicon (data:,). connect-src 'self': the samples and tfjs's .wasm files; plus the CLI's
+ * `stream --serve` WebSocket on this machine only (issue 19's live input: ws:// to 127.0.0.1 or
+ * localhost, any port; the stream worker checks the address too, core/stream/loopback.ts). frame-ancestors and report-uri cannot be set from a meta tag.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
-  "connect-src 'self'",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "object-src 'none'",

@@ -16,6 +16,7 @@ import { TimelineView } from './components/TimelineView';
 import { ChecksPanel } from './components/ChecksPanel';
 import { TunePanel } from './components/TunePanel';
 import { ComparePanel } from './components/ComparePanel';
+import { StreamPanel } from './components/StreamPanel';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -35,6 +36,7 @@ export function App() {
         </aside>
         <div className="centre">
           <ErrorBoundary name="plot"><CentreViews /></ErrorBoundary>
+          <ErrorBoundary name="stream panel"><StreamPanel /></ErrorBoundary>
           <ErrorBoundary name="compare panel"><ComparePanel /></ErrorBoundary>
         </div>
         <aside className="right">

@@ -5,6 +5,7 @@ import type { ParamSpec } from '../../core/detectors/params';
 import { fmt, fmtInt } from '../lib/format';
 import { ModelActions } from './ModelActions';
 import { useTune } from '../state/tune';
+import { StreamOptions } from './StreamOptions';
 
 function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
   const value = useApp((s) => s.params[detector]?.[spec.name]);
@@ -110,6 +111,7 @@ export function DetectorPanel() {
         </div>
       )}
       <ModelActions />
+      <StreamOptions />
     </section>
   );
 }
