@@ -73,6 +73,7 @@ export const WINDOW_PARAMS: ParamSpec[] = [
 
 /** Whether a run of this detector with these (raw or resolved) parameters windows its rows (window_size > 0, or a sequence model). */
 export function usesWindows(meta: DetectorMeta, params: Record<string, unknown>): boolean {
+  if (meta.id === 'ensemble') return ensembleMembersOf(params).some((m) => usesWindows(m.meta, m.params));
   return (meta.slidingWindows === true && Number(params.window_size ?? 0) > 0) || meta.sequenceWindows === true;
 }
 
@@ -324,8 +325,8 @@ export interface EnsembleMember {
 
 /**
  * The `members` parameter checked: a list of at least two `{ "detector": id, "params": {…} }`, each
- * a known detector that scores rows independently (no ensemble inside an ensemble, no online or
- * windowed member: those read the rows before a row, which the ensemble does not carry yet), each
+ * a known detector (no ensemble inside an ensemble, no online member: its model continues a stream;
+ * windowed and recurrent members are fine, they score causally), each
  * member's params valid for it (resolveParams' messages, prefixed "members[i] (id)"). Returns the
  * list with each given parameter in its parsed form.
  */
@@ -351,11 +352,29 @@ export function checkMembers(v: unknown): EnsembleMember[] {
       const E = e instanceof TypeError ? TypeError : RangeError;
       throw new E(`${at} (${detector}): ${(e as Error).message}`);
     }
-    if (meta.online || usesWindows(meta, resolved)) throw new RangeError(`${at} (${detector}) reads the rows before each row (${meta.online ? 'online' : 'windows'}); ensemble members must score rows independently for now`);
+    // An online member's model continues its stream where its fit ended, which the ensemble's own fit-then-score cannot follow.
+    if (meta.online) throw new RangeError(`${at} (${detector}) is an online detector (its scores continue one stream); ensemble members fit first and score after: use a windowed or recurrent detector instead`);
     const given: Record<string, unknown> = {};
     for (const k of Object.keys(params as object)) given[k] = resolved[k];
     return { detector, params: given };
   });
+}
+
+/**
+ * The ensemble's members from its raw or resolved params (the default list when none is given),
+ * each with its metadata and resolved parameters; [] when the list does not parse (resolveParams
+ * reports that).
+ */
+export function ensembleMembersOf(params: Record<string, unknown>): { meta: DetectorMeta; params: Params }[] {
+  try {
+    const raw = params.members ?? ensembleMeta.params[0].default;
+    return checkMembers(typeof raw === 'string' ? JSON.parse(raw) : raw).map((m) => {
+      const meta = detectorMeta(m.detector);
+      return { meta, params: resolveParams(meta.params, m.params, m.detector) };
+    });
+  } catch {
+    return [];
+  }
 }
 
 /** The `weights` parameter checked: [] (equal weights) or non-negative finite numbers, not all 0; one per member is checked at fit. */
@@ -372,7 +391,8 @@ export const ensembleMeta: DetectorMeta = {
   name: 'Ensemble',
   summary: "Several detectors fitted on the same rows; each one's scores normalised on its training scores, then combined (PyOD's combination functions or a weighted average).",
   usesTensors: true,
-  minRows: () => 2,
+  // As many as its most demanding member needs (a recurrent member: one full window).
+  minRows: (params) => Math.max(2, ...ensembleMembersOf(params).map((m) => m.meta.minRows?.(m.params) ?? 1)),
   params: [
     { name: 'members', type: 'json', default: '[{"detector":"iforest","params":{}},{"detector":"lof","params":{}}]', check: checkMembers, help: 'Members as JSON: [{"detector":"iforest"},{"detector":"lof","params":{"n_neighbors":35}}]; member i fits with seed + i' },
     { name: 'normalize', type: 'enum', default: 'zscore', options: [...ENSEMBLE_NORMALIZE], help: "Each member's scores on one scale, fitted on its training scores: zscore (PyOD's standardizer: mean and std), minmax, or rank (the share of training scores ≤ the score)" },
@@ -384,7 +404,7 @@ export const ensembleMeta: DetectorMeta = {
   notes: [
     "aom / moa split the members with our seeded shuffle (PyOD's 'static' method with a random_state), not numpy's: the same rule, not the same split for a seed; 'dynamic' and bootstrap buckets are not offered.",
     'Each member fits with seed + its index, so two Isolation Forests in one ensemble differ.',
-    'Members that read the rows before a row (online, windowed, recurrent) are not accepted yet.',
+    'Online members (windowed_gaussian, half_space_trees) are refused: their models continue one stream. Windowed and recurrent members score causally; the ensemble then reads the rows before a row as its most demanding member does.',
   ],
 };
 

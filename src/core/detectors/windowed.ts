@@ -25,7 +25,7 @@ import type { Matrix } from '../data/matrix.js';
 import { SCORE_BLOCK_VALUES, trainingWindows, windowContext, windowFeatures, windowSpec, type WindowSpec } from '../data/window-features.js';
 import { Scores, checkFeatures, checkModelJSON, type DetectorSpec, type FitOptions, type FittedModel, type ModelInfo, type ModelJSON, type ScoreOptions } from './detector.js';
 import type { Params } from './params.js';
-import { usesWindows } from './specs.js';
+import { ensembleMembersOf, usesWindows } from './specs.js';
 
 /** The parameters the inner detector sees: windowing off (its state and params are a plain model's). */
 function innerParams(params: Params): Params {
@@ -116,7 +116,9 @@ class WindowedModel implements FittedModel {
 }
 
 /** Rows before a row that a model with these params reads when scoring it (0 for a model without windows; window_size − 1 for a sequence model, which has no differences). */
-export function scoringContext(params: Record<string, unknown>, meta: { slidingWindows?: boolean; sequenceWindows?: boolean }): number {
+export function scoringContext(params: Record<string, unknown>, meta: { id?: string; slidingWindows?: boolean; sequenceWindows?: boolean }): number {
+  // An ensemble reads as far back as its most demanding member.
+  if (meta.id === 'ensemble') return Math.max(0, ...ensembleMembersOf(params).map((m) => scoringContext(m.params, m.meta)));
   if (!meta.slidingWindows && !meta.sequenceWindows) return 0;
   const w = windowSpec(params);
   return w ? windowContext(w) : 0;
@@ -127,7 +129,7 @@ export function scoringContext(params: Record<string, unknown>, meta: { slidingW
  * the series): a windowed model gets its context rows before `start` too, so the scores equal those
  * of scoring the whole series at once.
  */
-export async function scoreRange(model: FittedModel, meta: { slidingWindows?: boolean; sequenceWindows?: boolean }, start: number, end: number, rowsFrom: (a: number, b: number) => Promise<Matrix> | Matrix, options: ScoreOptions = {}): Promise<{ scores: Scores; rows: Matrix; offset: number }> {
+export async function scoreRange(model: FittedModel, meta: { id?: string; slidingWindows?: boolean; sequenceWindows?: boolean }, start: number, end: number, rowsFrom: (a: number, b: number) => Promise<Matrix> | Matrix, options: ScoreOptions = {}): Promise<{ scores: Scores; rows: Matrix; offset: number }> {
   const from = Math.max(0, start - scoringContext(model.params, meta));
   const rows = await rowsFrom(from, end);
   const s = await model.score(rows, options);
