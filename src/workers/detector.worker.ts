@@ -30,7 +30,9 @@ async function closeOnDeviceLoss(): Promise<void> {
   const device = (tf.backend() as unknown as { device?: { lost?: Promise<unknown> } }).device;
   if (!device?.lost) return;
   deviceLost = device.lost;
-  await device.lost;
+  const info = (await device.lost) as { reason?: string; message?: string } | undefined;
+  // Said in the worker's console (DevTools) before it ends: the page itself only learns that the worker went away.
+  console.warn(`webgpu device lost (${info?.reason ?? 'unknown'}): ${info?.message ?? ''}; the detector worker closes and its job is retried on the next backend`);
   self.close();
 }
 

@@ -233,7 +233,7 @@ async function train(id: string, arch: RnnArchitecture, scaler: RnnState['scaler
       const loss = lossSum / nTrain;
       let valLoss: number | null = null;
       if (nVal > 0) {
-        const errs = await reconstructionErrors(tf, arch, net.getWeights(), Z, valStarts, 'score', scoreBlock(W, C), options.signal);
+        const errs = await reconstructionErrors(tf, arch, await net.readWeights(), Z, valStarts, 'score', scoreBlock(W, C), options.signal);
         let s = 0;
         for (let i = 0; i < nVal; i++) s += errs[i];
         valLoss = s / nVal;
@@ -248,14 +248,14 @@ async function train(id: string, arch: RnnArchitecture, scaler: RnnState['scaler
           best = monitored;
           bestEpoch = epoch;
           sinceBest = 0;
-          bestWeights = net.getWeights();
+          bestWeights = await net.readWeights();
         } else if (++sinceBest >= p.patience && epoch < p.epochs) {
           stoppedEarly = true;
           break;
         }
       }
     }
-    const weights = bestWeights ?? net.getWeights();
+    const weights = bestWeights ?? (await net.readWeights());
     if (!bestWeights) bestEpoch = history.loss.length;
     const trainMs = performance.now() - t0;
     return {

@@ -118,6 +118,11 @@ export class FastRnnNet implements RnnNet {
     return this.vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
   }
 
+  /** The weights read asynchronously (net.ts RnnNet.readWeights: webgpu's synchronous read is broken). */
+  async readWeights(): Promise<Float32Array[]> {
+    return Promise.all(this.vars.map(async (v) => Float32Array.from((await v.data()) as Float32Array)));
+  }
+
   setWeights(w: Float32Array[]): void {
     const layout = weightLayout(this.arch);
     if (w.length !== layout.length) throw new RangeError(`the network has ${layout.length} weight arrays, got ${w.length}`);

@@ -54,8 +54,14 @@ export interface RnnNet {
   trainBatch(x: Tensor3D): Promise<number>;
   /** The reconstruction [b, window_size, channels] in eval mode (no dropout); the caller disposes it. */
   predict(x: Tensor3D): Tensor3D;
-  /** Copies of the weights, in weightLayout order. */
+  /** Copies of the weights, in weightLayout order (a synchronous read: Node, tests; not on webgpu). */
   getWeights(): Float32Array[];
+  /**
+   * The same copies, read asynchronously: what training uses. On webgpu tfjs' synchronous read
+   * goes through a canvas, which with SwiftShader returned zeros and destroyed the device (the
+   * worker then lost its job); an async read is the webgpu backend's supported path.
+   */
+  readWeights(): Promise<Float32Array[]>;
   /** Replace the weights (weightLayout order and sizes); the optimiser's state is kept. */
   setWeights(w: Float32Array[]): void;
   dispose(): void;
@@ -171,6 +177,10 @@ export class LayersRnnNet implements RnnNet {
 
   getWeights(): Float32Array[] {
     return this.model.getWeights().map((w) => w.dataSync() as Float32Array).map((a) => Float32Array.from(a));
+  }
+
+  async readWeights(): Promise<Float32Array[]> {
+    return Promise.all(this.model.getWeights().map(async (w) => Float32Array.from((await w.data()) as Float32Array)));
   }
 
   setWeights(w: Float32Array[]): void {
