@@ -21,7 +21,17 @@ export interface Windows {
 
 export interface TrainTimes {
   epoch_ms: number[];
+  /** Process CPU time per epoch (Node only: process.cpuUsage), less moved by other jobs than wall time. */
+  epoch_cpu_ms: number[] | null;
   loss: number[];
+}
+
+/** This process's CPU time (user + system, ms) where Node's process.cpuUsage exists, else null. */
+export function cpuMs(): number | null {
+  const p = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
+  if (!p?.cpuUsage) return null;
+  const u = p.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /** `epochs` epochs of minibatch training; wall time and mean batch loss per epoch. */
@@ -29,9 +39,10 @@ export async function trainEpochs(tf: TfLayers, net: RnnNet, X: Windows, batch: 
   const { data, n, W, C } = X;
   const row = W * C;
   const rng = new Random(seed);
-  const out: TrainTimes = { epoch_ms: [], loss: [] };
+  const out: TrainTimes = { epoch_ms: [], epoch_cpu_ms: cpuMs() === null ? null : [], loss: [] };
   for (let e = 0; e < epochs; e++) {
     const t0 = performance.now();
+    const c0 = cpuMs();
     const perm = rng.permutation(n);
     let total = 0;
     let batches = 0;
@@ -48,6 +59,7 @@ export async function trainEpochs(tf: TfLayers, net: RnnNet, X: Windows, batch: 
       batches++;
     }
     out.epoch_ms.push(performance.now() - t0);
+    if (c0 !== null) out.epoch_cpu_ms!.push(cpuMs()! - c0);
     out.loss.push(total / batches);
     log?.(`epoch ${e + 1}/${epochs}: ${(out.epoch_ms[e] / 1000).toFixed(2)} s, loss ${out.loss[e].toFixed(5)}`);
   }

@@ -7,6 +7,7 @@ per step; Adam (lr, eps 1e-7 as Keras/tfjs), MSE, a fresh shuffle per epoch, the
 PyTorch's GRU applies the reset gate after the recurrent product (tfjs: before), the same
 arithmetic to within a few element-wise ops.
 
+Wall and process CPU times (time.process_time: less moved by other jobs on a shared machine).
 Input: --windows FILE (little-endian float32, [n, window, channels] row-major, as bench/rnn.ts
 writes it). Prints one JSON object on its last line: per-epoch wall times (ms), losses, and with
 --score the time to score every window (mean squared error per window, no_grad, batches of
@@ -63,9 +64,9 @@ def main():
     model = AE(a.cell, a.channels, a.hidden, a.window)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, eps=1e-7)
     loss_fn = torch.nn.MSELoss()
-    epoch_ms, losses = [], []
+    epoch_ms, epoch_cpu_ms, losses = [], [], []
     for _ in range(a.epochs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         perm = torch.randperm(a.n)
         total, batches = 0.0, 0
         for b in range(0, a.n, a.batch):
@@ -77,17 +78,20 @@ def main():
             total += loss.item()
             batches += 1
         epoch_ms.append((time.perf_counter() - t0) * 1000)
+        epoch_cpu_ms.append((time.process_time() - c0) * 1000)
         losses.append(total / batches)
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "epoch_ms": epoch_ms, "loss": losses, "windows": a.n}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "epoch_ms": epoch_ms, "epoch_cpu_ms": epoch_cpu_ms, "loss": losses, "windows": a.n}
     if a.score:
         model.eval()
-        times = []
+        times, cpu = [], []
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             with torch.no_grad():
                 scores = torch.cat([((model(x[b:b + a.score_batch]) - x[b:b + a.score_batch]) ** 2).mean(dim=(1, 2)) for b in range(0, a.n, a.score_batch)])
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         out["score_ms"] = times
+        out["score_cpu_ms"] = cpu
         out["score_checksum"] = float(scores.sum())
     print(json.dumps(out))
 
