@@ -8,7 +8,9 @@
  *
  * - Replay: the series' columns and time axis come from the data worker over a port (`attach`), not
  *   through the page. Speeds: ×1 (real time from the timestamps; one point a second in row order),
- *   ×10, ×100, or as fast as possible (blocks of 4,096 points until ~12 ms of a tick are spent).
+ *   ×10 and ×100 (ten and a hundred times real time, and at least 10 / 100 points a second, so that a
+ *   5-minute series does not take 3 s a point at ×100), or as fast as possible (blocks of 4,096
+ *   points until ~12 ms of a tick are spent).
  * - Live: the WebSocket is opened here, to a loopback address only (core/stream/loopback.ts). Lines
  *   that arrive are queued (at most LIVE_QUEUE; more are dropped and counted) and scored on the next
  *   tick; a dropped connection is retried after 0.5 s, 1 s, 2 s, … (at most 15 s). A line that is not a
@@ -222,6 +224,8 @@ interface Session {
   /** ×1 … ×100: the stream time reached so far, and the wall clock of the last tick. */
   clock: number;
   wall: number;
+  /** ×10 / ×100: points owed by the floor of `speed` points a second. */
+  credit: number;
   alerts: Alert[];
   alertsTotal: number;
   errorsTotal: number;
@@ -258,7 +262,7 @@ function newSession(source: 'replay' | 'live', settings: StreamSettings): Sessio
   return {
     source, settings, engine: null, engineError: null, store: new Store(1024), columns: [], kind: 'row',
     X: null, cols: 0, times: null, total: null, labels: null, windows: [], next: 0,
-    state: source === 'live' ? 'live' : 'paused', speed: 100, clock: 0, wall: 0,
+    state: source === 'live' ? 'live' : 'paused', speed: 100, clock: 0, wall: 0, credit: 0,
     alerts: [], alertsTotal: 0, errorsTotal: 0, open: null, drifts: [], models: [],
     figures: null, figuresAt: 0, spark: emptySpark(), sparkEvery: 1, sparkNext: 1, rateMark: { t: 0, n: 0, rate: 0 },
     live: null, socket: null, queue: [], keys: null, error: null, busy: false,
@@ -450,6 +454,7 @@ export function play(): void {
   if (se.next >= se.total!) return;
   se.state = 'playing';
   se.wall = performance.now();
+  se.credit = 0;
   se.clock = se.next > 0 ? se.times![se.next - 1] : se.times![0];
   schedule(0);
   emit();
@@ -478,6 +483,7 @@ export function setSpeed(speed: Speed): void {
   if (!session) return;
   session.speed = speed;
   session.wall = performance.now();
+  session.credit = 0;
   if (session.next > 0 && session.times) session.clock = session.times[session.next - 1];
   emit();
 }
@@ -537,18 +543,20 @@ async function tick(gen: number): Promise<void> {
       // Blocks until ~12 ms of this tick are spent: the page gets ~60 updates a second at most.
       while (se.state === 'playing' && performance.now() - start < 12 && gen === generation) await replayRows(se, MAX_BLOCK);
     } else {
-      // Stream time moves at `speed` × the wall clock (row order: one point a second at ×1).
+      // Stream time moves at `speed` × the wall clock (row order: one point a second at ×1). ×10 and ×100
+      // also play at least 10 / 100 points a second: at ×100, NAB's 5-minute series would otherwise take
+      // 3 s a point (×1 stays real time).
+      const dt = (start - se.wall) / 1000;
       const perSecond = se.kind === 'time' ? 1000 : 1;
-      se.clock += ((start - se.wall) / 1000) * perSecond * se.speed;
+      se.clock += dt * perSecond * se.speed;
       se.wall = start;
+      if (se.speed > 1) se.credit += dt * se.speed;
       let end = se.next;
       const times = se.times!;
       while (end < se.total! && times[end] <= se.clock && end - se.next < 65536) end++;
-      // Nothing due for a long while (a gap in the timestamps): not waited for more than a second.
-      if (end === se.next && se.next < se.total! && times[se.next] - se.clock > perSecond * se.speed) {
-        se.clock = times[se.next];
-        end = se.next + 1;
-      }
+      end = Math.min(se.total!, Math.max(end, se.next + Math.floor(se.credit)));
+      se.credit = Math.max(0, se.credit - (end - se.next));
+      if (end > se.next) se.clock = Math.max(se.clock, times[end - 1]);
       await replayRows(se, end - se.next);
     }
     if (gen !== generation) return;
