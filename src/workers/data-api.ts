@@ -15,6 +15,9 @@ import { columnAxis, detectDatasetTime, rowAxis, summarizeAxis, type TimeAxis, t
 import { parseWindowsFile, type TimeWindow } from '../core/data/windows';
 import { NabSweep, windowsFromLabels, type NabSweepTables } from '../core/metrics/nab-sweep';
 import { materialise, type Materialisation } from '../core/checks/materialisation';
+import { densityGrid, type DensityGrid } from '../core/data/density';
+import { pca2 } from '../core/data/pca';
+import { umap2 } from '../core/data/umap';
 
 const datasets = new Map<number, Dataset>();
 let nextId = 1;
@@ -205,6 +208,7 @@ export function drop(id: number): void {
   timeAxes.delete(id);
   windowFiles.delete(id);
   timelineScores.delete(id);
+  projected.delete(id);
   if (plan?.key.startsWith(`${id}|`)) plan = null;
 }
 
@@ -443,4 +447,56 @@ export function nearestRow(id: number, columns: string[], t: number): { row: num
   }
   if (best < 0) return null;
   return { row: best, time: times ? times[best] : best, values: row(id, columns, best) };
+}
+
+// ---- Plot (issue 23): projections and the density layer, next to the rows ----
+
+/** What the plot draws: two columns, or a projection made here (kept per dataset until the next one). */
+export type PlotSource = { kind: 'columns'; x: string; y: string } | { kind: 'projection'; key: string };
+
+const projected = new Map<number, { key: string; x: Float64Array; y: Float64Array }>();
+let umapRun = 0;
+
+function plotXY(id: number, src: PlotSource): [Float64Array, Float64Array] {
+  const ds = get(id);
+  if (src.kind === 'projection') {
+    const p = projected.get(id);
+    if (!p || p.key !== src.key) throw new RangeError(`the projection ${src.key} of ${ds.name} is not computed`);
+    return [p.x, p.y];
+  }
+  const col = (n: string) => { const c = getColumn(ds, n); return c.kind === 'numeric' ? c.values : new Float64Array(ds.rows).fill(NaN); };
+  return [col(src.x), col(src.y)];
+}
+
+/** PCA(2) of the feature columns (missing cells as the run fills them); the coordinates are kept here for the density layer, and a copy goes back. */
+export function projectPca(id: number, columns: string[], missing: MissingPolicy, key: string): { x: Float64Array; y: Float64Array; explained: [number, number] } {
+  const p = pca2(planMatrix(planFor({ datasetId: id, columns, missing })));
+  projected.set(id, { key, x: p.x, y: p.y });
+  const x = p.x.slice(), y = p.y.slice();
+  return Comlink.transfer({ x, y, explained: p.explained }, [x.buffer, y.buffer]);
+}
+
+/** UMAP(2), seeded, with progress; a later projectUmap or cancelUmap stops it (it yields between epochs). */
+export async function projectUmap(id: number, columns: string[], missing: MissingPolicy, key: string, seed: number, onProgress?: (fraction: number) => void): Promise<{ x: Float64Array; y: Float64Array }> {
+  const run = ++umapRun;
+  const m = planMatrix(planFor({ datasetId: id, columns, missing }));
+  const p = await umap2(m, { seed, onProgress, cancelled: () => run !== umapRun || !datasets.has(id) });
+  projected.set(id, { key, x: p.x, y: p.y });
+  const x = p.x.slice(), y = p.y.slice();
+  return Comlink.transfer({ x, y }, [x.buffer, y.buffer]);
+}
+
+export function cancelUmap(): void {
+  umapRun++;
+}
+
+/**
+ * Every row of the plotted pair binned over [x0, x1] × [y0, y1] (core/data/density.ts), with the
+ * run's scores (putScores) summed per bin when asked: nx × ny numbers cross to the page, never the rows.
+ */
+export function density(id: number, req: { source: PlotSource; x: [number, number]; y: [number, number]; nx: number; ny: number; scores: boolean }): DensityGrid {
+  const [x, y] = plotXY(id, req.source);
+  const s = req.scores ? timelineScores.get(id) ?? null : null;
+  const g = densityGrid(x, y, s && s.length === x.length ? s : null, req);
+  return Comlink.transfer(g, [g.counts.buffer, g.scoreSums.buffer] as ArrayBuffer[]);
 }
