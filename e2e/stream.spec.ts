@@ -38,6 +38,7 @@ test('NAB sample at ×100: points arrive, alerts appear; pause holds, step adds 
   const b = await points(status);
   expect(b).toBeGreaterThan(a);
   expect(b).toBeLessThan(10_320);
+  await lab.tid('stream-panel').scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath('stream-replay-midway.png') });
 
   await lab.tid('stream-pause').click();

@@ -21,7 +21,7 @@ export function StreamPanel() {
   const [address, setAddress] = useState(useStream.getState().address);
   const state = update?.state ?? 'idle';
   const live = update?.source === 'live' ? update.live : null;
-  const speed = update?.speed ?? 100;
+  const speed = useStream((s) => s.speed);
   return (
     <section className="panel stream-panel" data-testid="stream-panel">
       <h2>Stream</h2>

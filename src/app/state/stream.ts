@@ -43,6 +43,8 @@ export interface StreamState {
   /** The range shown when not following. */
   range: [number, number] | null;
   address: string;
+  /** The replay speed chosen (kept here: it may be chosen before a replay opens). */
+  speed: Speed;
   error: string | null;
 }
 
@@ -55,6 +57,7 @@ export const useStream = create<StreamState>(() => ({
   spanPoints: 2000,
   range: null,
   address: '',
+  speed: 100,
   error: null,
 }));
 
@@ -130,7 +133,7 @@ async function replaySession(): Promise<Comlink.Remote<StreamWorkerApi>> {
 export function play(): Promise<unknown> {
   return guarded(async () => {
     const w = await replaySession();
-    await w.setSpeed(useStream.getState().update?.speed ?? 100);
+    await w.setSpeed(useStream.getState().speed);
     const st = useStream.getState();
     // From the start (or again after the end) with the options as they are now.
     if (st.update?.state === 'ended' || (st.update?.points === 0 && st.replaySettings !== st.settings)) {
@@ -154,6 +157,7 @@ export function step(points = 1): Promise<unknown> {
 }
 
 export function setSpeed(speed: Speed): Promise<unknown> {
+  useStream.setState({ speed });
   return guarded(async () => (await streamWorker()).setSpeed(speed));
 }
 
