@@ -32,6 +32,7 @@ import { nabBench } from './nab.js';
 import { timelineBench } from './timeline.js';
 import { tuneBench } from './tune.js';
 import { streamBench, streamNabRows } from './stream.js';
+import { streamPageBench } from './stream-page.js';
 import { rnnBench } from './rnn.js';
 import { ourNabRows } from './nab-detectors.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
@@ -39,11 +40,11 @@ import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from '
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'stream', 'rnn'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'stream', 'rnn', 'stream-page'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
 // `timeline` (1M-point series in the page, ~2 min) also runs only when named.
-const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'stream' && s !== 'rnn');
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'stream' && s !== 'rnn' && s !== 'stream-page');
 
 const argv = process.argv.slice(2).map((a) => a.toLowerCase());
 /** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
@@ -612,6 +613,8 @@ const RUN: Record<Section, () => Promise<void>> = {
   tune: () => moduleSection('tune', tuneBench),
   // stream: the stream engine's points/s, the stream CLI's RSS over 10M points, drift detectors on NAB (bench/stream.ts).
   stream: () => moduleSection('stream', streamBench),
+  // stream-page: the page's replay as fast as possible, timeline redraws and long tasks (bench/stream-page.ts).
+  'stream-page': () => moduleSection('stream-page', streamPageBench),
 };
 
 const t0 = performance.now();

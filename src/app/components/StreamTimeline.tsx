@@ -72,7 +72,9 @@ export function StreamTimeline() {
       ctx.arc(x(view.flags.time[i]), y(view.flags.value[i]), 3, 0, 2 * Math.PI);
       ctx.fill();
     }
+    // Counted on the element itself (no re-render): the bench reads the redraw rate from it.
     frames.current++;
+    canvas.dataset.draws = String(frames.current);
   }, [view, w]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Wheel and drag scroll back in time (a non-passive listener so the page itself does not scroll).
