@@ -119,6 +119,8 @@ export function DetectorPanel() {
 /** Where the model's own threshold comes from: the recurrent autoencoders' 'max_train' rule, or contamination. */
 function thresholdRule(params: Record<string, unknown>): string {
   if (params.threshold === 'max_train') return 'max_train: the largest training-window error';
+  // The recurrent autoencoders' quantile is of the fit part's windows: unseen rows may be flagged far more often.
+  if (params.threshold === 'contamination') return `contamination ${String(params.contamination)} of the fit part's windows`;
   return String(params.contamination) === 'auto' ? "contamination 'auto'" : `contamination ${String(params.contamination)}`;
 }
 

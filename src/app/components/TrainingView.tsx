@@ -1,4 +1,4 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { trainingSecondsLeft, useApp } from '../store';
 import { fmt, fmtInt } from '../lib/format';
 import { detectorMeta } from '../../core/detectors/specs';
@@ -9,6 +9,7 @@ export function TrainingView() {
   // The job's state only: its progress ticks must not redraw the chart (they cost the page more CPU than the training).
   const jobState = useApp((s) => s.job.state);
   // Where the training runs: the fitting worker's backend (the pool's first), then the finished run's.
+  const resultBest = useApp((s) => (s.result && s.training && s.result.detector === s.training.detector ? Number(s.result.info.details.best_epoch) || null : null));
   const backend = useApp((s) => (s.job.state === 'running' ? s.backends[0]?.backend : s.result?.backend ?? s.backends[0]?.backend) ?? null);
   if (!training || training.epochs.length === 0) {
     return (
@@ -22,12 +23,15 @@ export function TrainingView() {
   const running = jobState === 'running';
   const data = training.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, val: e.valLoss }));
   const hasVal = data.some((d) => d.val !== null);
+  // Early stopping keeps the best epoch's weights (the recurrent autoencoders' best_epoch), not the last's.
+  const best = resultBest ?? null;
   return (
     <div className="view-body training" data-testid="loss-chart" data-epochs={training.epochs.length}>
       <div className="small training-head" data-testid="training-status">
         epoch {last.epoch} / {last.epochs} · loss {fmt(last.loss, 4)}{last.valLoss !== null ? ` · validation ${fmt(last.valLoss, 4)}` : ''} · {fmtInt(last.rowsPerSecond)} {detectorMeta(training.detector).sequenceWindows ? 'windows' : 'rows'}/s{backend ? ` · on ${backend}` : ''}
         {running && left !== null ? ` · about ${left < 1 ? '<1' : Math.round(left)} s left` : ''}
         {!running && last.epoch < last.epochs ? ' · stopped early' : ''}
+        {!running && best !== null && best < training.epochs.length ? ` · keeps epoch ${best}'s weights (lowest ${hasVal ? 'validation' : 'training'} loss)` : ''}
       </div>
       <ResponsiveContainer width="100%" height="90%">
         <LineChart data={data} margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
@@ -38,6 +42,7 @@ export function TrainingView() {
           <Legend verticalAlign="top" height={24} />
           <Line dataKey="loss" name="training loss" stroke="#3b6fd6" strokeWidth={2} dot isAnimationActive={false} />
           {hasVal && <Line dataKey="val" name="validation loss" stroke="#c8473a" strokeWidth={2} dot isAnimationActive={false} />}
+          {!running && best !== null && best < training.epochs.length && <ReferenceLine x={best} stroke="#555" strokeDasharray="4 3" label={{ value: 'kept', position: 'insideTopRight', fontSize: 11 }} />}
         </LineChart>
       </ResponsiveContainer>
     </div>
