@@ -127,6 +127,9 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
+/** Training rows from which an ensemble's members fit on the threads (below, starting them costs more than it saves). */
+const ENSEMBLE_THREAD_ROWS = 5000;
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -336,6 +339,14 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     const t = getThreads();
     if (t.size > 0 && k >= 1 && k < X.rows) neighbors = await t.neighbors({ datasetId: t.add(trainDs ?? ds), columns, missing }, X, k);
   }
+  // An ensemble's members fit side by side on this thread and the threads (member i with seed + i), then
+  // are assembled as fitting them in turn would (FitOptions.members); small fits stay on this thread.
+  let members: { model: import('../core/detectors/detector.js').FittedModel; trainingScores: Float64Array }[] | undefined;
+  if (!savedModel && detectorId === 'ensemble' && X.rows >= ENSEMBLE_THREAD_ROWS) {
+    const t = getThreads();
+    const list = JSON.parse(String(resolveParams(spec.params, params, detectorId).members)) as { detector: string; params: Record<string, unknown> }[];
+    if (t.size > 0) members = await t.fitMembers({ datasetId: t.add(trainDs ?? ds), columns, missing }, prefix && !trainDs ? { kind: 'first', count: fitRows } : { kind: 'all' }, X, list, seed, backend?.backend);
+  }
   // The threads read the rows they score from the data API, by the dataset's id.
   const source = threads && threads.size > 0 ? { datasetId: threads.add(ds), columns, missing } : null;
   const result = await fitAndScore(
@@ -345,7 +356,7 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
       scorer: threads && source ? (m, X) => threads.score(m, source, X) : undefined,
     },
     {
-      seed, backend: backend?.backend, neighbors,
+      seed, backend: backend?.backend, neighbors, members,
     },
   );
   const { model, scores, decision } = result;

@@ -13,7 +13,9 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { rowRanges, type Matrix } from '../core/data/matrix.js';
 import type { Dataset, NumericColumn } from '../core/data/dataset.js';
 import type { FittedModel } from '../core/detectors/detector.js';
-import { packModel } from '../core/detectors/model-pack.js';
+import { packModel, unpackModel } from '../core/detectors/model-pack.js';
+import { loadModel } from '../core/detectors/registry.js';
+import { fitModel } from '../core/detectors/run.js';
 import { kNeighbors, splitNeighbors, type Neighbors } from '../core/neighbors/index.js';
 import * as data from '../workers/data-api.js';
 import type { FeatureSource } from '../workers/data-api.js';
@@ -138,6 +140,39 @@ export class ScoringThreads {
     if (n === 0) return Promise.resolve();
     const p = new Promise<void>((resolve) => { this.pending = { left: n, done: resolve }; });
     return Promise.race([p, ...this.threads.map((t) => t.died)]);
+  }
+
+  /**
+   * An ensemble's members fitted side by side: this thread and each worker thread take the next
+   * member in turn (member i with seed + i, on the rows `fitRows` of `source`; X: the same rows, as
+   * held here), each with its training scores, for the ensemble to assemble (FitOptions.members):
+   * the same model as fitting them one after the other. This thread starts its first member once
+   * the threads have their rows (it serves them).
+   */
+  async fitMembers(source: FeatureSource, fitRows: data.RowSelection, X: Matrix, members: { detector: string; params: Record<string, unknown> }[], seed: number, backend?: string): Promise<{ model: FittedModel; trainingScores: Float64Array }[]> {
+    const out: { model: FittedModel; trainingScores: Float64Array }[] = new Array(members.length);
+    let next = 0;
+    const take = () => (next < members.length ? next++ : -1);
+    const remote = async (t: (typeof this.threads)[number]) => {
+      await t.connected;
+      for (let i = take(); i >= 0; i = take()) {
+        const id = `cli-member-${Math.random().toString(36).slice(2)}`;
+        const r = await ask(t, (api) => api.fit({ modelId: id, source, fitRows, detector: members[i].detector, params: members[i].params, seed: seed + i, score: null, trainingScores: true }));
+        out[i] = { model: loadModel(unpackModel(data.getModel(id))), trainingScores: r.trainingScores! };
+        data.dropModel(id);
+      }
+    };
+    const local = async () => {
+      await this.fetched(Math.min(this.threads.length, members.length - 1));
+      for (let i = take(); i >= 0; i = take()) {
+        const model = await fitModel(members[i].detector, members[i].params, X, { seed: seed + i, backend });
+        out[i] = { model, trainingScores: model.trainingScores?.length === X.rows ? model.trainingScores : await model.score(X, { backend }) };
+      }
+    };
+    // The threads take the first members (they need their rows from this thread first), this thread the next.
+    const jobs = this.threads.map(remote);
+    await Promise.all([...jobs, local()]);
+    return out;
   }
 
   /** The model's id in the data API, where the threads load it from (put there packed on first use). */

@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random';
+import { fromRows } from '../../src/core/data/matrix';
+import { resolveParams } from '../../src/core/detectors/params';
+import { getDetector } from '../../src/core/detectors/registry';
 import { jaccardMatrix, meanSd, spearmanMatrix } from '../../src/core/metrics/compare';
 import { cliAll, cliAsync, type CliRun } from './helpers';
 
@@ -22,6 +25,12 @@ for (let i = 0; i < 200; i++) {
   rows.push([out ? rng.uniform(-6, 6) : rng.normal(), out ? rng.uniform(-6, 6) : rng.normal(), rng.normal(), out ? 1 : 0]);
 }
 writeFileSync(file, `a,b,c,label\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+// 6,000 rows: an ensemble's members then fit on the CLI's threads (ENSEMBLE_THREAD_ROWS).
+const big = join(root, 'big.csv');
+const bigRows: number[][] = [];
+for (let i = 0; i < 6000; i++) bigRows.push([rng.normal(), rng.normal() * 2, i % 97 === 0 ? 9 : rng.normal()]);
+writeFileSync(big, `a,b,c\n${bigRows.map((r) => r.join(',')).join('\n')}\n`);
+const BIG_MEMBERS = '[{"detector":"iforest","params":{"n_estimators":20}},{"detector":"lof","params":{"n_neighbors":10}},{"detector":"zscore"}]';
 const LOF = '{"detector":"lof","params":{"n_neighbors":15}}';
 const MEMBERS = 'members=[{"detector":"iforest","params":{"n_estimators":30}},{"detector":"zscore"}]';
 const out = (name: string) => join(root, name);
@@ -40,9 +49,10 @@ beforeAll(async () => {
     ['score', file, '--detector', 'ensemble', '--param', MEMBERS, '--param', 'combine=weighted', '--param', 'weights=[2,1]', '--seed', '3', '--label', 'label', '--json', '--save-model', out('ens.json')],
     ['score', file, '--detector', 'ensemble', '--param', 'members=[{"detector":"iforest"},{"detector":"lof","params":{"n_neighbors":"x"}}]'],
     ['compare', file, '--detector', 'iforest', '--detector', 'ensemble', '--seed', '3', '--label', 'label', '--json'],
+    ['score', big, '--detector', 'ensemble', '--param', `members=${BIG_MEMBERS}`, '--param', 'combine=moa', '--param', 'n_buckets=3', '--seed', '11', '--json', '--out', out('big-scored.csv')],
   ], 2);
   // After the run that saves it.
-  runs.push(await cliAsync('score', file, '--model', out('ens.json'), '--label', 'label', '--json'));
+  runs.push(await cliAsync('score', file, '--model', out('ens.json'), '--label', 'label', '--json')); // index 12
 }, 600_000);
 
 const json = (i: number) => {
@@ -109,7 +119,7 @@ describe('anomaly-lab score --detector ensemble', () => {
     expect(a.params.combine).toBe('weighted');
     expect(a.params.weights).toBe('[2,1]');
     expect(a.metrics.roc_auc).toBeGreaterThan(0.8);
-    const b = json(11);
+    const b = json(12);
     expect(b.threshold).toBe(a.threshold);
     // the reloaded model scores the rows afresh (no training scores kept), the fitted run reused its own: same ranking quality
     expect(b.metrics.roc_auc).toBeCloseTo(a.metrics.roc_auc, 12);
@@ -124,5 +134,20 @@ describe('anomaly-lab score --detector ensemble', () => {
     const c = json(10);
     expect(c.detectors[1].detector).toBe('ensemble');
     expect(c.detectors[1].runs[0].roc_auc).toBeGreaterThan(0.5);
+  });
+});
+
+describe('anomaly-lab score --detector ensemble on 6,000 rows (members on the threads)', () => {
+  it('scores equal the ensemble fitted in turn in this process, to the bit', SLOW, async () => {
+    const r = json(11);
+    expect(r.rows).toBe(6000);
+    const cli = readFileSync(out('big-scored.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[3]));
+    const spec = getDetector('ensemble');
+    const X = fromRows(bigRows);
+    const model = await spec.fit(X, resolveParams(spec.params, { members: BIG_MEMBERS, combine: 'moa', n_buckets: 3 }, 'ensemble'), { seed: 11 });
+    expect(r.threshold).toBe(model.threshold);
+    expect(cli).toHaveLength(6000);
+    // --out writes shortest round-trip text, so the numbers read back are the doubles written
+    expect(cli).toEqual(Array.from(model.trainingScores!));
   });
 });
