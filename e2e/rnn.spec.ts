@@ -271,3 +271,24 @@ test('cancel stops an lstm_ae training and leaves the earlier result', async ({ 
   expect((await lab.state()).detector).toBe('iforest');
   expect(await lab.scores()).toEqual(first);
 });
+
+test('too few rows for one window: one clear message, the data and the earlier result stay', async ({ page }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'anomaly-lab-rnn-'));
+  const file = path.join(dir, 'short.csv');
+  writeFileSync(file, `value\n${Array.from({ length: 20 }, (_, i) => (i % 5) + 0.5 * i).join('\n')}\n`);
+  const lab = new Lab(page);
+  await lab.open('?backend=wasm');
+  await lab.upload(file);
+  const first = await lab.waitDone('short.csv');
+  await lab.tid('detector-select').selectOption('lstm_ae');
+  await lab.tid('run-button').click();
+  await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+  await expect(lab.tid('job-status')).toContainText('lstm_ae needs at least 30 training rows, got 20: one full window of window_size 30');
+  const s = await lab.state();
+  expect(s.dataset?.rows).toBe(20);
+  expect(s.detector).toBe(first.detector); // the Isolation Forest result is still shown
+  // A window that fits trains.
+  await setParams(lab, { window_size: '5', hidden_size: '2', epoch_num: '1' });
+  await lab.runAndWait(120_000);
+  expect((await lab.state()).detector).toBe('lstm_ae');
+});
