@@ -13,8 +13,9 @@
  *   points (back-pressure respected on both pipes); its RSS read from /proc every 200 ms and reported
  *   at 1M and 10M points out, with the highest after 1M.
  * - Drift: adwin, page_hinkley and kswin (River's defaults) on the values of art_daily_jumpsup,
- *   art_daily_flatmiddle and ec2_cpu_utilization_825cc2: every row where each fires, told relative to
- *   the labelled window (rows before its start, inside it, after it; the first at or after its start).
+ *   art_daily_flatmiddle and ec2_cpu_utilization_825cc2, and on windowed_gaussian's score of them
+ *   (`--drift-on score`): every row where each fires, told relative to the labelled window (rows
+ *   before its start, inside it, after it; the first at or after its start).
  * The NAB scoreboard's stream rows are `streamNabRows` (run by the `nab` section).
  */
 import { spawn } from 'node:child_process';
@@ -182,17 +183,24 @@ function driftReport(log: (s: string) => void): { rows: string[][]; results: unk
     const endRow = times.findIndex((t) => t > we) - 1;
     const stepMin = (times[1] - times[0]) / 60_000;
     log(`drift on ${name}: ${s.values.length} rows, window rows ${startRow}–${endRow}`);
-    for (const id of DRIFT_IDS) {
+    // What the detector watches: the values (--drift-on value), or windowed_gaussian's score (--drift-on score).
+    const g = new GaussianStream(6400, 100);
+    const watched = { value: s.values, 'windowed_gaussian score': Float64Array.from(s.values, (x) => g.push(x)) };
+    for (const [on, xs] of Object.entries(watched)) for (const id of DRIFT_IDS) {
       const d = makeDrift(id, {}, 42);
       const fired: number[] = [];
-      for (let i = 0; i < s.values.length; i++) if (d.update(s.values[i])) fired.push(i);
+      for (let i = 0; i < xs.length; i++) if (d.update(xs[i])) fired.push(i);
       const before = fired.filter((i) => i < startRow).length;
       const inside = fired.filter((i) => i >= startRow && i <= endRow).length;
       const after = fired.filter((i) => i > endRow).length;
       const first = fired.find((i) => i >= startRow);
       const delay = first === undefined ? '—' : `${first - startRow} rows (${((first - startRow) * stepMin / 60).toFixed(1)} h)${first > endRow ? ', after the window' : ''}`;
-      rows.push([name.split('/')[1], id, `${startRow}–${endRow} of ${s.values.length}`, String(fired.length), String(before), String(inside), String(after), delay]);
-      results.push({ series: name, detector: id, rows: s.values.length, window: [startRow, endRow], fired, before, inside, after, first_from_window_start: first === undefined ? null : first - startRow });
+      // NAB centres each window on its labelled anomaly: the first firing at or after the middle.
+      const mid = Math.round((startRow + endRow) / 2);
+      const afterMid = fired.find((i) => i >= mid);
+      const fromMid = afterMid === undefined ? '—' : `${afterMid - mid} rows (${((afterMid - mid) * stepMin / 60).toFixed(1)} h)${afterMid > endRow ? ', after the window' : ''}`;
+      rows.push([name.split('/')[1], on, id, `${startRow}–${endRow} of ${s.values.length}`, String(fired.length), String(before), String(inside), String(after), delay, fromMid]);
+      results.push({ series: name, watches: on, detector: id, rows: s.values.length, window: [startRow, endRow], fired, before, inside, after, first_from_window_start: first === undefined ? null : first - startRow, first_from_window_middle: afterMid === undefined ? null : afterMid - mid });
     }
   }
   return { rows, results };
@@ -209,7 +217,7 @@ export async function streamBench(log: (s: string) => void): Promise<{ results: 
   ]);
   const drift = driftReport(log);
   if (drift) {
-    text += table('Drift detectors (River defaults) on the values of NAB series with a level shift, against the labelled window', ['series', 'detector', 'window (rows)', 'fired', 'before', 'inside', 'after', 'first at/after the window start'], drift.rows);
+    text += table('Drift detectors (River defaults) on the values, and on windowed_gaussian\'s score, of NAB series with a level shift, against the labelled window', ['series', 'watches', 'detector', 'window (rows)', 'fired', 'before', 'inside', 'after', 'first at/after the window start', 'first at/after its middle (the anomaly)'], drift.rows);
   }
   return { results: { speed: sp.results, rss_mb: mem, drift: drift?.results ?? 'skipped: NAB corpus absent' }, table: text };
 }
@@ -283,6 +291,12 @@ export async function streamNabRows(corpus: NabCorpus, log: (s: string) => void)
     rows.push(scoreResults(e.label, files, corpus.windows, 3, { run_ms: ms }));
   }
   return rows;
+}
+
+/** `node --import tsx bench/stream.ts drift`: the drift report alone. */
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'drift') {
+  const d = driftReport((s) => console.error(`  … ${s}`));
+  console.log(d ? table('Drift detectors (River defaults) against the labelled window', ['series', 'watches', 'detector', 'window (rows)', 'fired', 'before', 'inside', 'after', 'first at/after the window start', 'first at/after its middle (the anomaly)'], d.rows) : 'NAB corpus absent');
 }
 
 /** `node --import tsx bench/stream.ts nab`: the stream rows alone, with the corpus (no other NAB rows). */
