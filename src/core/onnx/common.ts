@@ -10,13 +10,16 @@ export function standardScaled(g: GraphBuilder, x: string, scaler: { mean: numbe
 
 /**
  * Squared Euclidean distances [N, m] from rows x [N, d] (in T) to the constant rows B (m × d,
- * row-major), by MatMul: ‖x − c‖² + ‖b − c‖² − 2⟨x − c, b − c⟩ with c the mean of B (centring first
+ * row-major), by MatMul: ‖x − c‖² + ‖b − c‖² − 2⟨x − c, b − c⟩ with c the mean of B rounded to an integer (centring first
  * shrinks the cancellation of the expanded form, which matters most in float32), clamped at 0.
  */
 export function squaredDistances(g: GraphBuilder, x: string, B: ArrayLike<number>, m: number, d: number): string {
   const c = new Float64Array(d);
   for (let j = 0; j < m; j++) for (let k = 0; k < d; k++) c[k] += B[j * d + k];
   for (let k = 0; k < d; k++) c[k] /= m;
+  // The centre rounded to an integer: integer-valued data stays integer, so its expanded squared
+  // distances stay exact (ties stay ties, and TopK picks the neighbours ours does).
+  for (let k = 0; k < d; k++) c[k] = Math.round(c[k]);
   const Bt = new Float64Array(d * m);
   const bb = new Float64Array(m);
   for (let j = 0; j < m; j++) {

@@ -1,7 +1,8 @@
 /**
  * kNN (PyOD's) and LOF (scikit-learn's novelty scoring) as ONNX: the training rows are an
  * initializer, squared distances come from one MatMul (common.ts), TopK (smallest, sorted, ties
- * to the lower index as ONNX specifies — ours break ties by row index too) picks the k nearest.
+ * to the lower index as ONNX specifies — ours break ties by row index too) picks the k nearest,
+ * whose distances are then computed from the differences.
  *   kNN: the k distances reduced by `method` (largest, mean, median).
  *   LOF: reach-dist = max(d(x, b), k-distance(b)); lrd(x) = 1 / (mean reach-dist + 1e-10);
  *        LOF(x) = mean over the neighbours b of lrd(b) / lrd(x).
@@ -24,11 +25,19 @@ function checkSize(what: string, rows: number, d: number): void {
   }
 }
 
-/** [N, k] distances (sqrt of the squared) and [N, k] int64 indices of the k nearest training rows. */
+/**
+ * [N, k] distances and [N, k] int64 indices of the k nearest training rows: TopK over the MatMul
+ * squared distances picks them, then their distances are computed again from the differences
+ * (Gather the k rows, subtract, square, sum): the expanded form's cancellation (a duplicate row
+ * at 1e-8 instead of 0, a far row off by float32's ulp of ‖x‖²) stays out of the scores.
+ */
 function nearest(g: GraphBuilder, X: ArrayLike<number>, rows: number, d: number, k: number): [string, string] {
   const d2 = squaredDistances(g, 'X', X, rows, d);
-  const [v, idx] = g.opN('TopK', [d2, g.init('k', [k], [1], 'int64')], 2, { axis: { i: 1 }, largest: { i: 0 }, sorted: { i: 1 } });
-  return [g.op('Sqrt', [v]), idx];
+  const [, idx] = g.opN('TopK', [d2, g.init('k', [k], [1], 'int64')], 2, { axis: { i: 1 }, largest: { i: 0 }, sorted: { i: 1 } });
+  const chosen = g.op('Gather', [g.init('train_rows', X, [rows, d]), idx], { axis: { i: 0 } }); // [N, k, d]
+  const diff = g.op('Sub', [chosen, g.op('Unsqueeze', ['X', g.init('axis_1', [1], [1], 'int64')])]);
+  const dist = g.op('Sqrt', [g.op('ReduceSum', [g.op('Mul', [diff, diff]), g.init('axis_2', [2], [1], 'int64')], { keepdims: { i: 0 } })]);
+  return [dist, idx];
 }
 
 export function knnGraph(g: GraphBuilder, json: ModelJSON): string {
@@ -40,8 +49,9 @@ export function knnGraph(g: GraphBuilder, json: ModelJSON): string {
   const method = String(json.params.method);
   if (method === 'largest') return g.op('ReduceMax', [dist], { axes: { ints: [1] }, keepdims: { i: 0 } });
   if (method === 'mean') return g.op('Div', [g.op('ReduceSum', [dist, g.init('axis_1', [1], [1], 'int64')], { keepdims: { i: 0 } }), g.scalar('k_t', k)]);
-  // median of the ascending k: the middle one, or the mean of the two middle ones.
-  const flat = (i: number) => g.op('Gather', [dist, g.init('at', [i], [], 'int64')], { axis: { i: 1 } });
+  // median of the k (sorted again: the exact distances may reorder near-ties): the middle one, or the mean of the two middle ones.
+  const [sorted] = g.opN('TopK', [dist, g.init('k', [k], [1], 'int64')], 2, { axis: { i: 1 }, largest: { i: 0 }, sorted: { i: 1 } });
+  const flat = (i: number) => g.op('Gather', [sorted, g.init('at', [i], [], 'int64')], { axis: { i: 1 } });
   if (k % 2 === 1) return flat((k - 1) / 2);
   return g.op('Div', [g.op('Add', [flat(k / 2 - 1), flat(k / 2)]), g.scalar('two', 2)]);
 }

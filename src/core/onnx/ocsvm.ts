@@ -1,6 +1,6 @@
 /**
  * The One-class SVM as ONNX (score = −decision_function, ocsvm.ts):
- *   exact:     score = ρ − Σ αᵢ K(x, svᵢ) over the support vectors,
+ *   exact:     score = ρ − Σ αᵢ K(x, svᵢ) over the support vectors (linear: ρ − ⟨x, Σ αᵢ svᵢ⟩),
  *   Nystroem:  score = offset − ⟨w, φ(x)⟩ with φ = K(x, basis) · normalization, rounded to float32
  *              as ours stores the features (a Cast there and back reproduces it),
  * on the standardised rows when the model has a scaler. Kernels (compute/kernels.ts):
@@ -30,6 +30,14 @@ export function ocsvmGraph(g: GraphBuilder, json: ModelJSON): string {
   const d = json.features;
   const x = standardScaled(g, 'X', s.scaler);
   const shape = g.init('shape_n', [-1], [1], 'int64');
+  if (s.method === 'exact' && s.kernel.kernel === 'linear') {
+    // Σ αᵢ⟨x, svᵢ⟩ = ⟨x, w⟩ with w = Σ αᵢ svᵢ summed in float64 here: d products instead of m
+    // large terms that cancel (float32 graphs lost the score to that cancellation).
+    const w = new Float64Array(d);
+    for (let i = 0; i < s.coef.length; i++) for (let c = 0; c < d; c++) w[c] += s.coef[i] * s.sv[i * d + c];
+    const dot = g.op('Reshape', [g.op('MatMul', [x, g.init('primal_w', w, [d, 1])]), shape]);
+    return g.op('Sub', [g.scalar('rho', s.rho), dot]);
+  }
   if (s.method === 'exact') {
     const m = s.coef.length;
     const K = kernelMatrix(g, x, s.sv, m, d, s.kernel);
