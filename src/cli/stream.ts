@@ -275,8 +275,9 @@ function batchSource(detector: string | undefined, modelFile: string | undefined
     const { columns: _names, ...rest } = json as ModelJSON & { columns?: unknown };
     model = spec.load(w ? { ...rest, params: inner, features: features * w.size } : json);
   }
-  // lstm_ae / gru_ae window the rows themselves: the engine hands them the rows before each block it scores.
-  const sequence = spec.sequenceWindows ? scoringContext(params, spec) : 0;
+  // lstm_ae / gru_ae window the rows themselves: the engine hands them the rows before each block it scores;
+  // so for an ensemble whose members window (as far back as its most demanding member reads).
+  const sequence = spec.sequenceWindows || spec.id === 'ensemble' ? scoringContext(params, spec) : 0;
   return { kind: 'batch', window: w, sequence, model, fineTuneEpochs: epochs, fit: (X) => fitter.fit(spec, X, inner, seed) };
 }
 

@@ -5,6 +5,7 @@
  * scores `score --out` writes; mistakes are one line and exit 2.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { fromRows } from '../../src/core/data/matrix';
 import { resolveParams } from '../../src/core/detectors/params';
 import { getDetector } from '../../src/core/detectors/registry';
 import { jaccardMatrix, meanSd, spearmanMatrix } from '../../src/core/metrics/compare';
-import { cliAll, cliAsync, type CliRun } from './helpers';
+import { BIN, REPO_ROOT, cliAll, cliAsync, type CliRun } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'anomaly-lab-compare-'));
 const SLOW = { timeout: 240_000 };
@@ -149,5 +150,32 @@ describe('anomaly-lab score --detector ensemble on 6,000 rows (members on the th
     expect(cli).toHaveLength(6000);
     // --out writes shortest round-trip text, so the numbers read back are the doubles written
     expect(cli).toEqual(Array.from(model.trainingScores!));
+  });
+});
+
+describe('anomaly-lab stream --detector ensemble (windowed members)', () => {
+  it('streamed scores after the training points equal score --fit-on of the same rows, to the bit', SLOW, async () => {
+    const M = 'members=[{"detector":"knn","params":{"window_size":4}},{"detector":"zscore","params":{"window_size":2,"differences":1}}]';
+    const n = 500;
+    const series = Array.from({ length: n }, (_, i) => Math.sin(i / 9) + (i === 420 ? 5 : 0) + 0.01 * ((i * 7919) % 13));
+    // a time column by name (the stream finds it as the score command's --time does): epoch seconds, 5 minutes apart
+    const text = `timestamp,value\n${series.map((v, i) => `${1_600_000_000 + 300 * i},${v}`).join('\n')}\n`;
+    const csv = join(root, 'series.csv');
+    writeFileSync(csv, text);
+    const streamed = await new Promise<string>((done, reject) => {
+      const p = spawn(process.execPath, [BIN, 'stream', '--detector', 'ensemble', '--param', M, '--train', '100'], { cwd: REPO_ROOT, timeout: 110_000 });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+      p.on('close', (status) => (status === 0 ? done(out) : reject(new Error(`stream exited ${status}`))));
+      p.stdin.end(text);
+    });
+    const batch = await cliAsync('score', csv, '--time', 'timestamp', '--detector', 'ensemble', '--param', M, '--fit-on', '20%', '--out', out('series-scored.csv'));
+    expect(batch.stderr).toBe('');
+    const s = streamed.trim().split('\n').map((l) => JSON.parse(l).score as number);
+    const b = readFileSync(out('series-scored.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+    expect(s).toHaveLength(n);
+    expect(s.slice(100)).toEqual(b.slice(100));
+    // the spike is the top score
+    expect(s.indexOf(Math.max(...s))).toBeGreaterThanOrEqual(420);
   });
 });
