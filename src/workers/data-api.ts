@@ -468,9 +468,20 @@ function plotXY(id: number, src: PlotSource): [Float64Array, Float64Array] {
   return [col(src.x), col(src.y)];
 }
 
+/** A row with a missing cell in any of the columns sits where the filling put it: not drawn (NaN), as a missing plotted column. */
+function maskMissing(id: number, columns: string[], x: Float64Array, y: Float64Array): void {
+  const ds = get(id);
+  for (const name of columns) {
+    const c = getColumn(ds, name);
+    if (c.kind !== 'numeric') continue;
+    for (let i = 0; i < ds.rows; i++) if (c.values[i] !== c.values[i]) { x[i] = NaN; y[i] = NaN; }
+  }
+}
+
 /** PCA(2) of the feature columns (missing cells as the run fills them); the coordinates are kept here for the density layer, and a copy goes back. */
 export function projectPca(id: number, columns: string[], missing: MissingPolicy, key: string): { x: Float64Array; y: Float64Array; explained: [number, number] } {
   const p = pca2(planMatrix(planFor({ datasetId: id, columns, missing })));
+  maskMissing(id, columns, p.x, p.y);
   projected.set(id, { key, x: p.x, y: p.y });
   const x = p.x.slice(), y = p.y.slice();
   return Comlink.transfer({ x, y, explained: p.explained }, [x.buffer, y.buffer]);
@@ -481,6 +492,7 @@ export async function projectUmap(id: number, columns: string[], missing: Missin
   const run = ++umapRun;
   const m = planMatrix(planFor({ datasetId: id, columns, missing }));
   const p = await umap2(m, { seed, onProgress, cancelled: () => run !== umapRun || !datasets.has(id) });
+  maskMissing(id, columns, p.x, p.y);
   projected.set(id, { key, x: p.x, y: p.y });
   const x = p.x.slice(), y = p.y.slice();
   return Comlink.transfer({ x, y }, [x.buffer, y.buffer]);

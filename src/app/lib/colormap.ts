@@ -50,3 +50,13 @@ export function divergingScale(center: number, lo: number, hi: number): Divergin
     fromUnit: (u) => (u <= 0.5 ? center - (0.5 - u) * 2 * below : center + (u - 0.5) * 2 * above),
   };
 }
+
+/** coolwarm(t) as [r, g, b] bytes, for writing pixels (the density layer). */
+export function coolwarmRgb(t: number): [number, number, number] {
+  const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0.5)) * (TABLE.length - 1);
+  const i = Math.min(TABLE.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = TABLE[i];
+  const b = TABLE[i + 1];
+  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
+}
