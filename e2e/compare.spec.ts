@@ -132,3 +132,22 @@ test("an ensemble built in the page has the CLI's ROC-AUC", async ({ page }) => 
   await expect(page.getByText(/members\[1\] \(lof\): n_neighbors must be >= 1/).first()).toBeVisible();
   expect(await lab.metricValue('roc-auc')).toBe(pageAuc);
 });
+
+test('on a time series: compare two detectors and see their disagreement on the timeline', async ({ page }) => {
+  test.setTimeout(120_000);
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.upload(path.join(ROOT, 'public/samples/machine_temperature_system_failure.csv'));
+  await lab.waitDone('machine_temperature_system_failure.csv');
+  await expect(lab.tid('timeline-plot')).toBeVisible();
+  await lab.tid('compare-entries').fill('zscore\n{"detector":"knn","params":{"window_size":3}}');
+  await lab.tid('compare-run').click();
+  await expect(lab.tid('compare-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  const plot = lab.tid('timeline-plot');
+  expect(Number(await plot.getAttribute('data-disagreement-drawn'))).toBe(0);
+  await lab.tid('compare-disagreement').check();
+  // Ticks where one of the two flags a row and the other does not.
+  await expect.poll(async () => Number(await plot.getAttribute('data-disagreement-drawn'))).toBeGreaterThan(0);
+  await lab.tid('compare-disagreement').uncheck();
+  await expect.poll(async () => Number(await plot.getAttribute('data-disagreement-drawn'))).toBe(0);
+});
