@@ -63,7 +63,7 @@ async function settle(page: Page): Promise<number> {
 }
 
 /** The renderer main thread's tasks in a Chrome trace ('toplevel'): wall (dur) and thread CPU time (tdur). */
-function mainThreadTasks(file: string): NonNullable<TimelineBenchResult['trace']> {
+export function mainThreadTasks(file: string): NonNullable<TimelineBenchResult['trace']> {
   const events = (JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] }).traceEvents;
   const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`));

@@ -114,6 +114,8 @@ export interface StreamUpdate {
   spark: Spark | null;
   live: LiveState | null;
   error: string | null;
+  /** Alerts and spark left out (empty / null here): unchanged since the previous update, keep those. */
+  partial: boolean;
 }
 
 export interface ViewRequest {
@@ -147,6 +149,8 @@ const SPARK_MAX = 240;
 const FIGURES_MS = 250;
 /** Markers sent per view at most. */
 const MARKERS_SENT = 500;
+/** Updates to the page at most this often while playing (the page draws once per frame anyway). */
+const EMIT_MS = 33;
 
 let data: Comlink.Remote<typeof DataApi> | null = null;
 
@@ -172,6 +176,9 @@ class Store {
   values: Float64Array;
   scores: Float64Array;
   flags: Uint8Array;
+  /** The scores' range so far (the score panel's axis), kept as they arrive. */
+  scoreMin = Infinity;
+  scoreMax = -Infinity;
   constructor(capacity: number) {
     this.times = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
@@ -344,6 +351,8 @@ async function score(se: Session, X: Float64Array, rows: number, times: Float64A
     st.values[at + i] = v;
     st.scores[at + i] = s;
     st.flags[at + i] = f;
+    if (s < st.scoreMin) st.scoreMin = s;
+    if (s > st.scoreMax) st.scoreMax = s;
     if (f) {
       if (se.open) {
         se.open.end = t;
@@ -392,24 +401,35 @@ function refreshFigures(se: Session, force: boolean): void {
   }
 }
 
-function update(se: Session | null): StreamUpdate {
+/** What the last update sent (the alerts' and figures' versions), so that an unchanged part is not sent again. */
+let sent: { session: Session | null; alerts: string; figuresAt: number } = { session: null, alerts: '', figuresAt: -1 };
+
+function update(se: Session | null, partialOk = false): StreamUpdate {
   if (!se) {
-    return { source: null, state: 'idle', speed: 100, points: 0, total: null, rate: 0, kind: 'row', extent: null, columns: [], detector: '', driftId: null, threshold: Number.NaN, drifts: 0, modelChanges: 0, alertsTotal: 0, errorsTotal: 0, alerts: [], figures: null, spark: null, live: null, error: null };
+    return { source: null, state: 'idle', speed: 100, points: 0, total: null, rate: 0, kind: 'row', extent: null, columns: [], detector: '', driftId: null, threshold: Number.NaN, drifts: 0, modelChanges: 0, alertsTotal: 0, errorsTotal: 0, alerts: [], figures: null, spark: null, live: null, error: null, partial: false };
   }
   const st = se.store;
   const now = performance.now();
+  const alertsKey = `${se.alertsTotal}|${se.errorsTotal}|${se.open?.points ?? 0}`;
+  const partial = partialOk && sent.session === se && sent.alerts === alertsKey && sent.figuresAt === se.figuresAt;
+  sent = { session: se, alerts: alertsKey, figuresAt: se.figuresAt };
   if (now - se.rateMark.t >= 1000) se.rateMark = { t: now, n: st.base + st.n, rate: se.rateMark.t ? ((st.base + st.n - se.rateMark.n) * 1000) / (now - se.rateMark.t) : 0 };
   return {
     source: se.source, state: se.state, speed: se.speed, points: st.base + st.n, total: se.total, rate: se.rateMark.rate, kind: se.kind,
     extent: st.n > 0 ? [st.times[0], st.times[st.n - 1]] : null, columns: se.columns, detector: se.settings.detector,
     driftId: se.engine?.driftId ?? se.settings.drift, threshold: se.engine?.threshold ?? Number.NaN, drifts: se.drifts.length, modelChanges: se.models.length,
-    alertsTotal: se.alertsTotal, errorsTotal: se.errorsTotal, alerts: se.alerts.slice(-ALERTS_SENT).map((a) => ({ ...a })),
-    figures: se.figures, spark: se.figures ? se.spark : null, live: se.live ? { ...se.live, queued: se.queue.length } : null, error: se.error,
+    alertsTotal: se.alertsTotal, errorsTotal: se.errorsTotal, alerts: partial ? [] : se.alerts.slice(-ALERTS_SENT).map((a) => ({ ...a })),
+    figures: se.figures, spark: se.figures && !partial ? se.spark : null, live: se.live ? { ...se.live, queued: se.queue.length } : null, error: se.error, partial,
   };
 }
 
-function emit(): void {
-  listener?.(update(session));
+let lastEmit = 0;
+/** Send an update; `throttled`: at most one per EMIT_MS (a replay as fast as possible ticks far more often). */
+function emit(throttled = false): void {
+  const now = performance.now();
+  if (throttled && now - lastEmit < EMIT_MS) return;
+  lastEmit = now;
+  listener?.(update(session, true));
 }
 
 // ---- replay ---------------------------------------------------------------------------------
@@ -560,15 +580,16 @@ async function tick(gen: number): Promise<void> {
       await replayRows(se, end - se.next);
     }
     if (gen !== generation) return;
-    refreshFigures(se, (se.state as StreamUpdate['state']) === 'ended');
-    emit();
+    const ended = (se.state as StreamUpdate['state']) === 'ended';
+    refreshFigures(se, ended);
+    emit(!ended);
     if (se.state === 'playing') schedule(se.speed === 'max' ? 0 : 33);
     return;
   }
   // live
   await drainLive(se);
   if (gen !== generation) return;
-  emit();
+  emit(true);
   if (se.live && se.live.state !== 'closed') schedule(se.queue.length > 0 ? 0 : 50);
 }
 
@@ -778,8 +799,7 @@ export function view(req: ViewRequest): StreamView | null {
   if (fd.kind === 'buckets') {
     for (let b = 0; b < fd.pixels; b++) if (fd.score!.max[b] > 0.5) { ft.push(times[fd.peakRow[b]]); fv.push(fd.peakValues[0][b]); }
   } else for (let i = 0; i < fd.rows; i++) if (fd.score![i] > 0.5) { ft.push(fd.time[i]); fv.push(fd.series[0][i]); }
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < n; i++) { const s = scores[i]; if (s < lo) lo = s; if (s > hi) hi = s; }
+  const lo = st.scoreMin, hi = st.scoreMax;
   const inRange = <T extends { time: number }>(xs: T[]) => xs.filter((m) => m.time >= t0 && m.time <= t1).slice(-MARKERS_SENT);
   return {
     range: [t0, t1], extent, dec,

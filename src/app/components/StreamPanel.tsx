@@ -9,7 +9,7 @@ import { connectLive, disconnectLive, exportAlerts, pause, play, restart, setSpe
 import { useApp } from '../store';
 import type { Alert, Spark, SparkKey, StreamUpdate } from '../../workers/stream-api';
 import { StreamTimeline } from './StreamTimeline';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 
 const SPEEDS: [string, Speed][] = [['×1 (real time)', 1], ['×10', 10], ['×100', 100], ['as fast as possible', 'max']];
 
@@ -50,7 +50,7 @@ export function StreamPanel() {
       {update?.error && <div className="warn small" data-testid="stream-engine-error">{update.error}</div>}
       <StreamTimeline />
       {update?.figures && update.spark && <Figures update={update} spark={update.spark} />}
-      <AlertList update={update} />
+      <AlertList alerts={update?.alerts ?? EMPTY} kind={update?.kind ?? 'row'} alertsTotal={update?.alertsTotal ?? 0} errorsTotal={update?.errorsTotal ?? 0} started={!!update && update.source !== null} />
     </section>
   );
 }
@@ -125,15 +125,19 @@ function Sparkline({ values, at }: { values: number[]; at: number[] }) {
   );
 }
 
-function AlertList({ update }: { update: StreamUpdate | null }) {
-  const alerts = update?.alerts ?? [];
-  const kind = update?.kind ?? 'row';
+const EMPTY: Alert[] = [];
+/** Rows drawn at most (the newest); the CSV export has every alert kept. */
+const ROWS_SHOWN = 100;
+
+/** Re-rendered only when the alerts change (the worker resends them only then). */
+const AlertList = memo(function AlertList({ alerts, kind, alertsTotal, errorsTotal, started }: { alerts: Alert[]; kind: 'time' | 'row'; alertsTotal: number; errorsTotal: number; started: boolean }) {
   const fmtT = (t: number) => (Number.isNaN(t) ? '–' : kind === 'time' ? fullTime(t) : `point ${fmtInt(t + 1)}`);
+  const shown = alerts.slice(-ROWS_SHOWN);
   const jump = (a: Alert) => {
     if (Number.isNaN(a.time)) return;
     // A span around the alert: its own length plus as much again on each side (at least ±50 points' worth).
-    const ext = update?.extent;
-    const per = ext && update!.points > 1 ? (ext[1] - ext[0]) / (update!.points - 1) : 1;
+    const { extent, points } = useStream.getState().update ?? { extent: null, points: 0 };
+    const per = extent && points > 1 ? (extent[1] - extent[0]) / (points - 1) : 1;
     const half = Math.max(50 * per, a.end - a.time);
     setStreamRange([a.time - half, a.end + half]);
   };
@@ -141,19 +145,19 @@ function AlertList({ update }: { update: StreamUpdate | null }) {
     <div className="stream-alerts">
       <div className="plot-head small">
         <strong>Alerts</strong>
-        <span className="muted">{update ? `${fmtInt(update.alertsTotal)} alerts, ${fmtInt(update.errorsTotal)} errors${alerts.length < update.alertsTotal + update.errorsTotal ? ` (the latest ${alerts.length} listed)` : ''}` : ''} · consecutive flagged points are one alert; click one to see it on the timeline</span>
-        <button type="button" data-testid="alert-export" disabled={!update || update.alertsTotal + update.errorsTotal === 0} onClick={() => void exportAlerts()}>Export CSV</button>
+        <span className="muted">{started ? `${fmtInt(alertsTotal)} alerts, ${fmtInt(errorsTotal)} errors${shown.length < alertsTotal + errorsTotal ? ` (the latest ${shown.length} listed)` : ''}` : ''} · consecutive flagged points are one alert; click one to see it on the timeline</span>
+        <button type="button" data-testid="alert-export" disabled={alertsTotal + errorsTotal === 0} onClick={() => void exportAlerts()}>Export CSV</button>
       </div>
       <div className="alert-scroll">
-        <table className="small" data-testid="alert-list" data-count={alerts.length}>
+        <table className="small" data-testid="alert-list" data-count={shown.length}>
           <thead><tr><th>time</th><th>value</th><th>score</th><th>detector</th><th>points</th></tr></thead>
           <tbody>
-            {alerts.slice().reverse().map((a, i) => (a.kind === 'error' ? (
-              <tr key={`${alerts.length - i}`} className="alert-error" data-testid="alert-item" data-kind="error">
+            {shown.slice().reverse().map((a, i) => (a.kind === 'error' ? (
+              <tr key={`${shown.length - i}`} className="alert-error" data-testid="alert-item" data-kind="error">
                 <td>{fmtT(a.time)}</td><td colSpan={4} className="warn">error: {a.message}</td>
               </tr>
             ) : (
-              <tr key={`${alerts.length - i}`} className="alert-row" data-testid="alert-item" data-kind="alert" data-time={a.time} onClick={() => jump(a)}>
+              <tr key={`${shown.length - i}`} className="alert-row" data-testid="alert-item" data-kind="alert" data-time={a.time} onClick={() => jump(a)}>
                 <td>{fmtT(a.time)}</td><td>{fmt(a.value, 5)}</td><td>{fmt(a.score, 4)}</td><td>{a.detector}</td><td>{fmtInt(a.points)}</td>
               </tr>
             )))}
@@ -162,4 +166,4 @@ function AlertList({ update }: { update: StreamUpdate | null }) {
       </div>
     </div>
   );
-}
+});

@@ -81,6 +81,11 @@ export function streamWorker(): Promise<Comlink.Remote<StreamWorkerApi>> {
 let pending: StreamUpdate | null = null;
 let frame = 0;
 function receive(u: StreamUpdate): void {
+  // A partial update leaves out the alerts and sparklines when they did not change: keep the last ones.
+  if (u.partial) {
+    const prev = pending ?? useStream.getState().update;
+    if (prev) u = { ...u, alerts: prev.alerts, spark: u.figures ? prev.spark : null };
+  }
   pending = u;
   if (frame) return;
   const flush = () => {
