@@ -401,5 +401,6 @@ describe('StreamEngine, bounded memory', () => {
     expect(() => new StreamEngine({ features: 1, train: 0, source: online })).toThrow(/train must be a whole number >= 1, got: 0/);
     expect(() => new StreamEngine({ features: 1, threshold: { kind: 'contamination', value: 0.7 }, source: online })).toThrow(/contamination must be in \(0, 0.5\], got: 0.7/);
     expect(() => new StreamEngine({ features: 1, updateEvery: 10, source: online })).toThrow(/learns every point/);
+    expect(() => new StreamEngine({ features: 1, train: 5, source: meanSource(windowSpec({ window_size: 10 })) })).toThrow(/train must be more than the 9 points a window reads before its last \(a first fit needs one full window\), got: 5/);
   });
 });

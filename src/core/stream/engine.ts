@@ -242,6 +242,9 @@ export class StreamEngine {
     this.swap = options.swap ?? 'ready';
     this.onError = options.onError;
     this.context = source.kind !== 'batch' ? 0 : source.window ? windowContext(source.window) : source.sequence ?? 0;
+    if (source.kind === 'batch' && this.train <= this.context) {
+      throw new RangeError(`train must be more than the ${this.context} points a window reads before its last (a first fit needs one full window), got: ${this.train}`);
+    }
     if (source.kind === 'online' && this.updateEvery > 0 && this.thresholdChoice.kind !== 'contamination') {
       throw new RangeError('an online scorer learns every point: update_every applies to batch detectors (or to contamination thresholds)');
     }
