@@ -30,7 +30,7 @@ let writeScoredCsv: typeof import('./write.js').writeScoredCsv;
 let ScoringThreads: typeof import('./threads.js').ScoringThreads;
 type ScoringThreads = import('./threads.js').ScoringThreads;
 import type { Neighbors } from '../core/neighbors/index.js';
-import { WriteError, checkWritable, ioReason, isSystemError, sameFileConflict, writeTextAtomic } from './output-file.js';
+import { WriteError, checkWritable, ioReason, isSystemError, sameFileConflict, writeFileAtomic, writeTextAtomic } from './output-file.js';
 // A worker thread that failed or stopped under a call (threads.ts): one line, exit 2.
 import { WorkerLost } from '../workers/worker-lost.js';
 import { escapeTerminalOutput } from './terminal.js';
@@ -96,6 +96,9 @@ score options:
                          causal; the default with --time) or on the first N % of the rows (e.g. 30%), then score
                          every row; the JSON says fit_on and causal
   --save-model M.json    write the fitted model
+  --save-onnx M.onnx     write the fitted model as an ONNX graph (input X [N, features]; outputs score, is_anomaly,
+                         decision_function; see README "At scale"); a detector with no ONNX form is refused first
+  --onnx-dtype T         the ONNX graph's input and score type: float32 (default) or float64
   --model M.json         score with a saved model instead of fitting
   --out scored.csv       write the input columns plus score, is_anomaly (and decision_function, score_samples)
   --no-formula-escape    in --out, write text cells that start with = + - @ (formulas to a spreadsheet) as they are, without a leading '
@@ -186,6 +189,8 @@ async function score(args: string[]): Promise<void> {
     param: { type: 'string', multiple: true },
     train: { type: 'string' },
     'save-model': { type: 'string' },
+    'save-onnx': { type: 'string' },
+    'onnx-dtype': { type: 'string' },
     model: { type: 'string' },
     out: { type: 'string' },
     'no-formula-escape': { type: 'boolean', default: false },
@@ -220,7 +225,7 @@ async function score(args: string[]): Promise<void> {
   if (o['threshold-method'] !== undefined && fixedThreshold !== null) fail('give --threshold or --threshold-method, not both');
   // Outputs: never one of the inputs, and writable, before any work.
   checkOutputs(
-    [['--out', o.out], ['--save-model', o['save-model']], ['--curves', o.curves]],
+    [['--out', o.out], ['--save-model', o['save-model']], ['--save-onnx', o['save-onnx']], ['--curves', o.curves]],
     [['the input file', file], ['the --train file', o.train], ['the --model file', o.model]],
   );
 
@@ -240,6 +245,13 @@ async function score(args: string[]): Promise<void> {
   if (o.contamination !== undefined) params.contamination = o.contamination;
   // Parameter names and values are checked now, before the file is read (a large file takes seconds).
   if (!savedModel) resolveParams(getDetector(detectorId).params, params, detectorId);
+  // --save-onnx: a detector (or windowed model) with no ONNX form is refused before the file is read.
+  if (o['onnx-dtype'] !== undefined && o['onnx-dtype'] !== 'float32' && o['onnx-dtype'] !== 'float64') fail(`--onnx-dtype must be float32 or float64, got: '${String(o['onnx-dtype'])}'`);
+  if (o['onnx-dtype'] !== undefined && o['save-onnx'] === undefined) fail('--onnx-dtype sets the type of the graph --save-onnx writes: give --save-onnx M.onnx too');
+  if (o['save-onnx'] !== undefined) {
+    const support = (await import('../core/onnx/index.js')).onnxSupport(detectorId, savedModel ? savedModel.params : resolveParams(getDetector(detectorId).params, params, detectorId));
+    if (!support.ok) fail(`--save-onnx: ${support.reason}`);
+  }
 
   // Large files: start the scoring threads now, so they are up by the time the model is fitted.
   const size = fileSize(file);
@@ -360,6 +372,24 @@ async function scoreFile(file: string, o: Record<string, string | string[] | boo
     },
   );
   const { model, scores, decision } = result;
+  // Built before any file is written: a model too large to export stops here, with no file.
+  let onnxBytes: Uint8Array | null = null;
+  if (o['save-onnx']) {
+    const onnx = await import('../core/onnx/index.js');
+    try {
+      onnxBytes = onnx.exportOnnx(model, { dtype: (o['onnx-dtype'] as 'float32' | 'float64' | undefined) ?? 'float32', columns });
+    } catch (e) {
+      if (e instanceof onnx.OnnxExportError) fail(`--save-onnx: ${e.message}`);
+      throw e;
+    }
+  }
+  if (onnxBytes) {
+    const bytes = onnxBytes;
+    await writeFileAtomic(o['save-onnx'] as string, async (out) => {
+      out.pushBytes(bytes);
+      await out.flush();
+    });
+  }
   if (o['save-model']) {
     await writeTextAtomic(o['save-model'] as string, JSON.stringify({ ...model.toJSON(), columns }, null, 1));
   }
