@@ -18,6 +18,7 @@ import { materialise, type Materialisation } from '../core/checks/materialisatio
 import { densityGrid, type DensityGrid } from '../core/data/density';
 import { pca2 } from '../core/data/pca';
 import { umap2 } from '../core/data/umap';
+import { scoredCsvChunks, type ScoredColumnsOf } from '../core/data/scored-csv';
 
 const datasets = new Map<number, Dataset>();
 let nextId = 1;
@@ -511,4 +512,27 @@ export function density(id: number, req: { source: PlotSource; x: [number, numbe
   const s = req.scores ? timelineScores.get(id) ?? null : null;
   const g = densityGrid(x, y, s && s.length === x.length ? s : null, req);
   return Comlink.transfer(g, [g.counts.buffer, g.scoreSums.buffer] as ArrayBuffer[]);
+}
+
+// ---- Export (issue 23): the scored CSV is written here, where the rows are ----
+
+/**
+ * The scored CSV of a dataset (core/data/scored-csv.ts: the CLI's --out columns through the same
+ * CSV writer and formula guard) as a Blob of ~1 MiB text parts: never one string, and a Blob
+ * crosses to the page without copying its bytes. `chunks` (tests) receives each part's length.
+ */
+export function exportScored(id: number, scored: ScoredColumnsOf, options: { formulaEscape?: boolean; chunkChars?: number } = {}, chunks?: (length: number) => void): Blob {
+  const type = 'text/csv;charset=utf-8';
+  let blob = new Blob([], { type });
+  let parts: string[] = [];
+  for (const part of scoredCsvChunks(get(id), scored, options)) {
+    chunks?.(part.length);
+    parts.push(part);
+    // Folded into the Blob every 16 parts: the browser keeps a Blob's bytes outside the JS heap.
+    if (parts.length >= 16) {
+      blob = new Blob([blob, ...parts], { type });
+      parts = [];
+    }
+  }
+  return new Blob([blob, ...parts], { type });
 }
