@@ -116,6 +116,8 @@ export interface StreamUpdate {
   error: string | null;
   /** Alerts and spark left out (empty / null here): unchanged since the previous update, keep those. */
   partial: boolean;
+  /** The timeline's view for the last viewport the page set (`setViewport`), computed as the update is sent: no round trip per frame. */
+  view: StreamView | null;
 }
 
 export interface ViewRequest {
@@ -406,7 +408,7 @@ let sent: { session: Session | null; alerts: string; figuresAt: number } = { ses
 
 function update(se: Session | null, partialOk = false): StreamUpdate {
   if (!se) {
-    return { source: null, state: 'idle', speed: 100, points: 0, total: null, rate: 0, kind: 'row', extent: null, columns: [], detector: '', driftId: null, threshold: Number.NaN, drifts: 0, modelChanges: 0, alertsTotal: 0, errorsTotal: 0, alerts: [], figures: null, spark: null, live: null, error: null, partial: false };
+    return { source: null, state: 'idle', speed: 100, points: 0, total: null, rate: 0, kind: 'row', extent: null, columns: [], detector: '', driftId: null, threshold: Number.NaN, drifts: 0, modelChanges: 0, alertsTotal: 0, errorsTotal: 0, alerts: [], figures: null, spark: null, live: null, error: null, partial: false, view: null };
   }
   const st = se.store;
   const now = performance.now();
@@ -419,7 +421,7 @@ function update(se: Session | null, partialOk = false): StreamUpdate {
     extent: st.n > 0 ? [st.times[0], st.times[st.n - 1]] : null, columns: se.columns, detector: se.settings.detector,
     driftId: se.engine?.driftId ?? se.settings.drift, threshold: se.engine?.threshold ?? Number.NaN, drifts: se.drifts.length, modelChanges: se.models.length,
     alertsTotal: se.alertsTotal, errorsTotal: se.errorsTotal, alerts: partial ? [] : se.alerts.slice(-ALERTS_SENT).map((a) => ({ ...a })),
-    figures: se.figures, spark: se.figures && !partial ? se.spark : null, live: se.live ? { ...se.live, queued: se.queue.length } : null, error: se.error, partial,
+    figures: se.figures, spark: se.figures && !partial ? se.spark : null, live: se.live ? { ...se.live, queued: se.queue.length } : null, error: se.error, partial, view: viewport ? view(viewport) : null,
   };
 }
 
@@ -763,6 +765,14 @@ export function stop(): void {
 
 export function current(): StreamUpdate {
   return update(session);
+}
+
+let viewport: ViewRequest | null = null;
+
+/** The timeline's viewport (follow or a range, and its pixels): each update carries its view; returns it now too. */
+export function setViewport(req: ViewRequest | null): StreamView | null {
+  viewport = req;
+  return req ? view(req) : null;
 }
 
 /** The timeline's view of what has been scored: decimated to `pixels`, with markers and windows in range. */

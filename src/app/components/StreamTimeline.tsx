@@ -1,7 +1,7 @@
 /**
  * The stream's timeline (issue 19): the timeline view's drawing (lib/timeline-draw.ts) over what the
- * stream worker has scored, decimated there to the canvas' pixels (one request in flight, the newest
- * waiting). It follows the newest points until scrolled back (wheel or drag; "Follow" returns), draws
+ * stream worker has scored, decimated there to the canvas' pixels: the page sets the viewport once
+ * (setViewport) and each update from the worker carries the view for it, so a frame costs no round trip. It follows the newest points until scrolled back (wheel or drag; "Follow" returns), draws
  * flagged points, marks drifts (a red line and a label: test id drift-marker, data-detector) and model
  * updates and switches more quietly (a thin dashed grey line).
  */
@@ -29,24 +29,21 @@ export function StreamTimeline() {
   const [view, setView] = useState<StreamView | null>(null);
   const frames = useRef(0);
 
-  // Ask the worker for the view whenever the stream moved or the range changed.
-  const want = useRef<(() => Promise<StreamView | null>) | null>(null);
-  const busy = useRef(false);
-  const points = update?.points ?? 0;
+  // The worker computes the view as it sends each update (no round trip per frame); a new viewport
+  // (follow, a range, the width) is told to it once and answered at once.
+  const pushed = update?.view ?? null;
+  useEffect(() => { if (pushed) setView(pushed); }, [pushed]);
+  const source = update?.source ?? null;
   useEffect(() => {
-    if (!update || points === 0 || w <= 0) { setView(null); return; }
-    want.current = async () => (await streamWorker()).view({ follow, spanPoints, t0: range?.[0], t1: range?.[1], pixels: plotW });
-    if (busy.current) return;
-    busy.current = true;
-    void (async () => {
-      while (want.current) {
-        const ask = want.current;
-        want.current = null;
-        try { setView(await ask()); } catch { /* a new session meanwhile: the next request answers */ }
-      }
-      busy.current = false;
-    })();
-  }, [points, follow, range?.[0], range?.[1], spanPoints, plotW, update?.source, update?.alertsTotal, update?.drifts]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!source || w <= 0) return;
+    let live = true;
+    void streamWorker()
+      .then((wk) => wk.setViewport({ follow, spanPoints, t0: range?.[0], t1: range?.[1], pixels: plotW }))
+      .then((v) => { if (live && v) setView(v); })
+      .catch(() => undefined);
+    return () => { live = false; };
+  }, [follow, range?.[0], range?.[1], spanPoints, plotW, source]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => { if (!update || update.points === 0) setView(null); }, [update?.points === 0]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     const canvas = canvasRef.current;
