@@ -10,6 +10,7 @@
  * `params`.
  */
 import { AttributeType, DataType, encodeModel } from './proto.js';
+import { float32Below } from './float32.js';
 
 /** The default domain's opset and ai.onnx.ml's that the graphs use (onnx 1.12's checker knows both). */
 export const ONNX_OPSET = 17;
@@ -136,7 +137,9 @@ export class GraphBuilder {
    */
   finish(score: string, threshold: number, decisionOffset: number | undefined): void {
     this.output(score, 'score');
-    const flagged = this.op('Greater', [score, this.scalar('threshold', threshold)]);
+    // float32: the largest float32 ≤ the threshold, so that score > it exactly when the float32 score
+    // exceeds the double threshold (the One-class SVM's −5e-324 would round to −0 and drop scores of 0).
+    const flagged = this.op('Greater', [score, this.scalar('threshold', this.dtype === 'float32' ? float32Below(threshold) : threshold)]);
     this.output(this.op('Cast', [flagged], { to: { i: DataType.INT64 } }), 'is_anomaly');
     if (decisionOffset !== undefined) this.output(this.op('Sub', [this.scalar('decision_offset', decisionOffset), score]), 'decision_function');
   }

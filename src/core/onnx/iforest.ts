@@ -14,24 +14,13 @@
  */
 import type { ModelJSON } from '../detectors/model-schema.js';
 import type { GraphBuilder } from './graph.js';
+import { float32Below } from './float32.js';
 
 interface Forest { offsets: number[]; feature: number[]; threshold: (number | null)[]; left: number[]; value: number[] }
 
 /** c(n) of Isolation Forest (iforest.ts' averagePathLength, restated so src/core/onnx loads no detector code). */
 function pathNorm(n: number): number {
   return n <= 1 ? 0 : n === 2 ? 1 : 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n;
-}
-
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
-/** The largest float32 ≤ t. */
-export function float32Below(t: number): number {
-  f32[0] = t;
-  if (f32[0] <= t || !Number.isFinite(t)) return f32[0];
-  // Rounded up: step one float32 towards −∞.
-  if (f32[0] === 0) return -1.401298464324817e-45;
-  i32[0] += f32[0] > 0 ? -1 : 1;
-  return f32[0];
 }
 
 export function iforestGraph(g: GraphBuilder, json: ModelJSON): string {
