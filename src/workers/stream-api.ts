@@ -152,7 +152,7 @@ const FIGURES_MS = 250;
 /** Markers sent per view at most. */
 const MARKERS_SENT = 500;
 /** Updates to the page at most this often while playing (the page draws once per frame anyway). */
-const EMIT_MS = 33;
+const EMIT_MS = 20;
 
 let data: Comlink.Remote<typeof DataApi> | null = null;
 
@@ -772,6 +772,8 @@ let viewport: ViewRequest | null = null;
 /** The timeline's viewport (follow or a range, and its pixels): each update carries its view; returns it now too. */
 export function setViewport(req: ViewRequest | null): StreamView | null {
   viewport = req;
+  // The page draws what the updates carry: one now, for a stream that is paused or ended.
+  emit();
   return req ? view(req) : null;
 }
 

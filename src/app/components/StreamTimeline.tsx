@@ -5,7 +5,7 @@
  * flagged points, marks drifts (a red line and a label: test id drift-marker, data-detector) and model
  * updates and switches more quietly (a thin dashed grey line).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { drawTimeline, layout, COLORS } from '../lib/timeline-draw';
 import { fullTime } from '../lib/time-ticks';
 import { fmtInt } from '../lib/format';
@@ -26,24 +26,17 @@ export function StreamTimeline() {
   const w = Math.floor(box?.w ?? 0);
   const L = layout(w, HEIGHT, true);
   const plotW = Math.max(1, w - L.left - L.right);
-  const [view, setView] = useState<StreamView | null>(null);
+  // What the worker's latest update carries (decimated for the viewport set below).
+  const view: StreamView | null = update && update.points > 0 ? update.view : null;
   const frames = useRef(0);
 
   // The worker computes the view as it sends each update (no round trip per frame); a new viewport
-  // (follow, a range, the width) is told to it once and answered at once.
-  const pushed = update?.view ?? null;
-  useEffect(() => { if (pushed) setView(pushed); }, [pushed]);
+  // (follow, a range, the width) is told to it once, and it sends an update with the new view.
   const source = update?.source ?? null;
   useEffect(() => {
     if (!source || w <= 0) return;
-    let live = true;
-    void streamWorker()
-      .then((wk) => wk.setViewport({ follow, spanPoints, t0: range?.[0], t1: range?.[1], pixels: plotW }))
-      .then((v) => { if (live && v) setView(v); })
-      .catch(() => undefined);
-    return () => { live = false; };
+    void streamWorker().then((wk) => wk.setViewport({ follow, spanPoints, t0: range?.[0], t1: range?.[1], pixels: plotW })).catch(() => undefined);
   }, [follow, range?.[0], range?.[1], spanPoints, plotW, source]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => { if (!update || update.points === 0) setView(null); }, [update?.points === 0]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     const canvas = canvasRef.current;
