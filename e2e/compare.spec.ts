@@ -82,6 +82,13 @@ test('compare three detectors on cardio: the table, sorting, a row in the plots,
     expect(cells).toHaveLength(9);
     for (const c of cells) expect(c.v, `${id} ${c.i},${c.j}`).toBeCloseTo(want[c.i][c.j]!, 12);
   }
+  // Another common contamination, typed key by key: the overlap follows, as the CLI's --contamination.
+  await lab.tid('compare-contamination').fill('');
+  await lab.tid('compare-contamination').pressSequentially('0.25');
+  await expect(lab.tid('compare-jaccard')).toContainText('contamination 0.25');
+  const at25 = cliCompare([CARDIO, '--detector', 'iforest', '--detector', LOF, '--detector', 'knn', '--seed', '42', '--contamination', '0.25']).agreement.jaccard.matrix;
+  const cells25 = await lab.tid('compare-jaccard').locator('td[data-i]').evaluateAll((els) => els.map((e) => ({ i: Number(e.getAttribute('data-i')), j: Number(e.getAttribute('data-j')), v: Number(e.getAttribute('data-value')) })));
+  for (const c of cells25) expect(c.v).toBeCloseTo(at25[c.i][c.j], 12);
   await expect(lab.tid('compare-roc')).toHaveAttribute('data-series', '3');
   await expect(lab.tid('compare-pr')).toHaveAttribute('data-series', '3');
 

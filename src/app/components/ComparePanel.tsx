@@ -1,5 +1,5 @@
 import { useApp } from '../store';
-import { addCurrentDetector, cancelCompare, runCompare, setCompareForm, showCompared, sortedRows, useCompare, type CompareRow } from '../state/compare';
+import { addCurrentDetector, cancelCompare, runCompare, setCompareForm, setOverlapText, showCompared, sortedRows, useCompare, type CompareRow } from '../state/compare';
 import { COMPARE_METRICS, type CompareMetric, type MeanSd } from '../../core/metrics/compare';
 import { fmt, fmtMs } from '../lib/format';
 import { CompareViews } from './CompareViews';
@@ -17,6 +17,7 @@ export function ComparePanel() {
   const hasData = useApp((s) => s.dataset !== null);
   const text = useCompare((s) => s.text);
   const seeds = useCompare((s) => s.seeds);
+  const overlapText = useCompare((s) => s.contaminationText);
   const contamination = useCompare((s) => s.contamination);
   const state = useCompare((s) => s.state);
   const error = useCompare((s) => s.error);
@@ -36,7 +37,7 @@ export function ComparePanel() {
         </label>
         <label className="param" title="The common share flagged for the top-k overlap (Jaccard)">
           <span>overlap at</span>
-          <input type="text" inputMode="decimal" data-testid="compare-contamination" value={contamination} onChange={(e) => { const v = Number(e.target.value); if (v > 0 && v < 1) setCompareForm({ contamination: v }); }} />
+          <input type="text" inputMode="decimal" data-testid="compare-contamination" value={overlapText} aria-invalid={String(contamination) !== overlapText.trim() && Number(overlapText) !== contamination} onChange={(e) => setOverlapText(e.target.value)} />
         </label>
       </div>
       <div className="run-row">

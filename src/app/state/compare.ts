@@ -45,8 +45,10 @@ export interface CompareState {
   /** The list, one entry a line. */
   text: string;
   seeds: number;
-  /** The common contamination of the Jaccard overlap. */
+  /** The common contamination of the Jaccard overlap (the last valid value typed). */
   contamination: number;
+  /** What is typed in its field (may be half-typed: '0.'). */
+  contaminationText: string;
   rows: CompareRow[];
   state: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
   error: string | null;
@@ -64,6 +66,7 @@ export const useCompare = create<CompareState>(() => ({
   text: 'iforest\nlof\nknn',
   seeds: 1,
   contamination: 0.1,
+  contaminationText: '0.1',
   rows: [],
   state: 'idle',
   error: null,
@@ -76,8 +79,14 @@ export const useCompare = create<CompareState>(() => ({
 const set = useCompare.setState;
 const get = useCompare.getState;
 
-export function setCompareForm(patch: Partial<Pick<CompareState, 'text' | 'seeds' | 'contamination' | 'disagreement' | 'sort'>>): void {
+export function setCompareForm(patch: Partial<Pick<CompareState, 'text' | 'seeds' | 'disagreement' | 'sort'>>): void {
   set(patch);
+}
+
+/** The overlap's contamination as typed: taken when it is a share in (0, 1), kept as text meanwhile. */
+export function setOverlapText(text: string): void {
+  const v = Number(text);
+  set(text.trim() !== '' && v > 0 && v < 1 ? { contaminationText: text, contamination: v } : { contaminationText: text });
 }
 
 /** Add the detector chosen in the detector panel, with the parameters edited there, as a line of the list. */
