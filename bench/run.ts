@@ -34,17 +34,18 @@ import { tuneBench } from './tune.js';
 import { streamBench, streamNabRows } from './stream.js';
 import { streamPageBench } from './stream-page.js';
 import { rnnBench } from './rnn.js';
+import { onnxBench } from './onnx.js';
 import { ourNabRows } from './nab-detectors.js';
 import { NUMPY_ZSCORE, PANDAS_READ_CSV, PYTHON, SKLEARN_IFOREST, SKLEARN_LOF, SKLEARN_PRF, hasPython, runPython } from './python.js';
 import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'stream', 'rnn', 'stream-page'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'stream', 'rnn', 'stream-page', 'onnx'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
 // `timeline` (1M-point series in the page, ~2 min) also runs only when named.
-const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'stream' && s !== 'rnn' && s !== 'stream-page');
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'stream' && s !== 'rnn' && s !== 'stream-page' && s !== 'onnx');
 
 const argv = process.argv.slice(2).map((a) => a.toLowerCase());
 /** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
@@ -611,6 +612,8 @@ const RUN: Record<Section, () => Promise<void>> = {
   rnn: () => moduleSection('rnn', (l) => rnnBench(l, { epochs: rnnEpochs, quick: rnnQuick })),
   // tune: LOF on cardio, 3 × 3 grid × 5 folds, against GridSearchCV on the same folds (bench/tune.ts).
   tune: () => moduleSection('tune', tuneBench),
+  // onnx: 1M × 10 rows scored by ONNX Runtime (web, wasm) with the exported Isolation Forest and autoencoder vs ours (bench/onnx.ts).
+  onnx: () => moduleSection('onnx', onnxBench),
   // stream: the stream engine's points/s, the stream CLI's RSS over 10M points, drift detectors on NAB (bench/stream.ts).
   stream: () => moduleSection('stream', streamBench),
   // stream-page: the page's replay as fast as possible, timeline redraws and long tasks (bench/stream-page.ts).
