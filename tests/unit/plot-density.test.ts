@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { densityGrid } from '../../src/core/data/density';
 import { pca2 } from '../../src/core/data/pca';
+import { umap2 } from '../../src/core/data/umap';
 import { fromRows, matrix, type Matrix } from '../../src/core/data/matrix';
 import { parseCsvString } from '../../src/core/data/csv';
 import { featureMatrix } from '../../src/core/data/prepare';
@@ -101,4 +102,42 @@ describe(`pca2 against scikit-learn ${fx.sklearn}`, () => {
     expect(p.x[0]).toBeLessThan(0);
     expect(() => pca2(fromRows([[1, 2]]))).toThrow(/at least 2 rows/);
   });
+});
+
+describe('umap2', () => {
+  const rng = new Random(3);
+  // Two blobs in 5-D.
+  const X = fromRows(Array.from({ length: 120 }, (_, i) => Array.from({ length: 5 }, () => rng.normal() + (i < 60 ? 0 : 6))));
+
+  it('is seeded: the same seed gives the same coordinates, another seed others; the blobs stay apart', async () => {
+    const a = await umap2(X, { seed: 1 });
+    const b = await umap2(X, { seed: 1 });
+    const c = await umap2(X, { seed: 2 });
+    expect(Array.from(a.x)).toEqual(Array.from(b.x));
+    expect(Array.from(a.y)).toEqual(Array.from(b.y));
+    expect(Array.from(a.x)).not.toEqual(Array.from(c.x));
+    // Each row's nearest embedded neighbour comes from its own blob.
+    let same = 0;
+    for (let i = 0; i < 120; i++) {
+      let best = -1, d = Infinity;
+      for (let j = 0; j < 120; j++) {
+        if (j === i) continue;
+        const e = (a.x[i] - a.x[j]) ** 2 + (a.y[i] - a.y[j]) ** 2;
+        if (e < d) { d = e; best = j; }
+      }
+      if ((best < 60) === (i < 60)) same++;
+    }
+    expect(same).toBe(120);
+  }, 60_000);
+
+  it('reports progress up to 1 and stops with an AbortError when cancelled', async () => {
+    const seen: number[] = [];
+    await umap2(X, { seed: 1, onProgress: (f) => seen.push(f) });
+    expect(seen[0]).toBe(0);
+    expect(seen[seen.length - 1]).toBe(1);
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true);
+    let calls = 0;
+    await expect(umap2(X, { seed: 1, cancelled: () => ++calls > 3 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(umap2({ data: new Float64Array(50_001), rows: 50_001, cols: 1 })).rejects.toThrow(/at most 50,000 rows, this data has 50,001/);
+  }, 60_000);
 });

@@ -172,7 +172,7 @@ export function useZoom(target: RefObject<HTMLElement | null>, area: { left: num
       el.removeEventListener('pointercancel', onUp);
       el.removeEventListener('dblclick', onDouble);
     };
-  }, [target, area]);
+  }, [target, area, full !== null]); // the chart's element exists once there is something to plot
   const dragged = useCallback(() => lastDragged.current, []);
   return { view, dragged };
 }

@@ -276,7 +276,7 @@ export function ScatterPlot() {
         )}
       </div>
       <div className="plot-body">
-        <div className="chart" ref={chartRef} data-testid="scatter-plot" data-points={shown} data-zoomed={zoomed ? 'true' : 'false'} data-x-domain={domain ? domain.x.join(',') : ''} data-y-domain={domain ? domain.y.join(',') : ''} data-projection={onProjection ? projection : 'columns'}>
+        <div className="chart" ref={chartRef} data-testid="scatter-plot" data-points={shown} data-zoomed={zoomed ? 'true' : 'false'} data-x-domain={domain ? domain.x.join(',') : ''} data-y-domain={domain ? domain.y.join(',') : ''} data-projection={onProjection ? projection : 'columns'} data-x-label={xName} data-y-label={yName}>
           {surface && scale && result && <SurfaceLayer surface={surface} color={(score) => coolwarm(shadeOf(score))} />}
           {domain && densityOn && <DensityLayer view={domain} area={AREA} color={densityColor} dataKey={values?.key ?? ''} />}
           <ResponsiveContainer width="100%" height="100%">

@@ -51,15 +51,19 @@ function projectionKey(method: 'pca' | 'umap'): string | null {
 /** Switch the axes: columns (the x / y pickers), PCA or UMAP of the feature columns. */
 export async function setProjection(projection: Projection): Promise<void> {
   if (usePlot.getState().job?.method === 'umap' && projection !== 'umap') cancelProjection();
+  if (projection === 'umap' && usePlot.getState().projection !== 'umap') beforeUmap = usePlot.getState().projection;
   usePlot.setState({ projection });
   if (projection !== 'columns') await computeProjection(projection);
 }
 
+/** What the axes showed before UMAP was asked for: a cancel goes back to it. */
+let beforeUmap: Projection = 'columns';
+
 /** Stop a running UMAP; the axes go back to what they showed. */
 export function cancelProjection(): void {
   void dataWorker().cancelUmap();
-  const { projected } = usePlot.getState();
-  usePlot.setState({ job: null, projection: projected ? projected.method : 'columns' });
+  usePlot.setState({ job: null, projection: beforeUmap });
+  if (beforeUmap === 'pca') void computeProjection('pca');
 }
 
 async function computeProjection(method: 'pca' | 'umap'): Promise<void> {
