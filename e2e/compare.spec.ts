@@ -138,6 +138,12 @@ test("an ensemble built in the page has the CLI's ROC-AUC", async ({ page }) => 
   await lab.tid('param-members').fill('[{"detector":"iforest"},{"detector":"lof","params":{"n_neighbors":0}}]');
   await expect(page.getByText(/members\[1\] \(lof\): n_neighbors must be >= 1/).first()).toBeVisible();
   expect(await lab.metricValue('roc-auc')).toBe(pageAuc);
+  // With a recurrent member the ensemble trains as long as that member: a new file waits for Run.
+  await lab.tid('param-members').fill('[{"detector":"lstm_ae","params":{"window_size":5}},{"detector":"zscore"}]');
+  await lab.upload(path.join(ROOT, 'public/samples/iris.csv'));
+  await expect.poll(async () => (await lab.state()).dataset?.name).toBe('iris.csv');
+  await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'idle');
+  await expect(lab.tid('job-status')).toContainText('press Run');
 });
 
 test('on a time series: compare two detectors and see their disagreement on the timeline', async ({ page }) => {

@@ -1,7 +1,7 @@
 /** Parameters, which rows to fit on, and running a detector in the pool (ids go, scores come back); training reconciliation. */
 import type { AppliedModel, AppState, FitOn } from './store';
 import { get, message, set, useApp } from './store';
-import { detectorMeta, usesWindows } from '../../core/detectors/specs';
+import { detectorMeta, ensembleMembersOf, usesWindows } from '../../core/detectors/specs';
 import { resolveParams } from '../../core/detectors/params';
 import { ThresholdSweep } from '../../core/metrics/sweep';
 import type { RowSelection } from '../../workers/data-api';
@@ -63,6 +63,8 @@ export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' |
  * new file should not start unasked. Every other detector runs on upload as before.
  */
 export function waitsForRunClick(detector: string): boolean {
+  // An ensemble with a recurrent member trains as long: it waits too.
+  if (detector === 'ensemble') return ensembleMembersOf(formParams(detector)).some((m) => m.meta.sequenceWindows === true);
   return detectorMeta(detector).sequenceWindows === true;
 }
 
