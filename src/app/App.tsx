@@ -17,6 +17,7 @@ import { ChecksPanel } from './components/ChecksPanel';
 import { TunePanel } from './components/TunePanel';
 import { ComparePanel } from './components/ComparePanel';
 import { StreamPanel } from './components/StreamPanel';
+import { ExportPanel } from './components/ExportPanel';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -42,6 +43,7 @@ export function App() {
         <aside className="right">
           <ErrorBoundary name="threshold panel"><ThresholdPanel /></ErrorBoundary>
           <ErrorBoundary name="metrics panel"><MetricsPanel /></ErrorBoundary>
+          <ErrorBoundary name="export panel"><ExportPanel /></ErrorBoundary>
           <ErrorBoundary name="explanation panel"><ExplainPanel /></ErrorBoundary>
           <ErrorBoundary name="checks panel"><ChecksPanel /></ErrorBoundary>
         </aside>
