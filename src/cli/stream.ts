@@ -176,9 +176,11 @@ export async function stream(args: string[]): Promise<void> {
   // Batch detectors fit on a thread of their own: the main thread scores meanwhile.
   const fitter = new FitThread(warn);
   // A skipped input line is said on stderr and, under --serve, relayed as {"error": …} for the page's alert list.
+  // Relayed in input order: before the points read after it (flush interleaves them by batch index).
+  const relayErrors: { at: number; line: string }[] = [];
   const inputWarn = (m: string): void => {
     warn(m);
-    relay?.send([JSON.stringify({ error: m })]);
+    if (relay) relayErrors.push({ at: batch.length, line: JSON.stringify({ error: m }) });
   };
   const input = new StreamInput({ columns: o.columns?.split(',').map((c) => c.trim()), time: o.time, warn: inputWarn });
   const alerts = o['alert-cmd'] !== undefined ? new Alerts(o['alert-cmd'], suppressS * 1000) : null;
@@ -188,7 +190,10 @@ export async function stream(args: string[]): Promise<void> {
 
   const batch: InputPoint[] = [];
   const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      if (relayErrors.length) relay?.send(relayErrors.splice(0).map((e) => e.line));
+      return;
+    }
     if (prefixes.length === 0) prefixes = input.features!.map((f) => `,${JSON.stringify(f)}:`);
     let text = '';
     const lines: string[] = [];
@@ -213,7 +218,19 @@ export async function stream(args: string[]): Promise<void> {
     }
     text = `${lines.join('\n')}\n`;
     batch.length = 0;
-    relay?.send(lines);
+    if (relay) {
+      if (relayErrors.length === 0) relay.send(lines);
+      else {
+        const out: string[] = [];
+        let k = 0;
+        for (let i = 0; i <= lines.length; i++) {
+          while (k < relayErrors.length && relayErrors[k].at === i) out.push(relayErrors[k++].line);
+          if (i < lines.length) out.push(lines[i]);
+        }
+        relayErrors.length = 0;
+        relay.send(out);
+      }
+    }
     // Back-pressure: wait for stdout to drain before reading more input.
     if (!process.stdout.write(text)) await once(process.stdout, 'drain');
   };

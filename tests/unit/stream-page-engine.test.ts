@@ -71,3 +71,33 @@ describe('stream worker engine = CLI stream', () => {
     expect(ours.events).toEqual(theirs.flatMap((o, i) => (o.model ? [[i, (o.model as { reason: string }).reason]] : [])));
   }, 120_000);
 });
+
+describe('stream --serve relays a skipped input line for the page', () => {
+  it('sends {"error": "line N: …"} between the points, and the points go on', async () => {
+    const { default: WebSocket } = await import('ws');
+    const p = spawn(process.execPath, [BIN, 'stream', '--serve', '0'], { cwd: REPO_ROOT, timeout: 120_000 });
+    try {
+      let err = '';
+      const port = await new Promise<number>((done) => p.stderr.on('data', (d) => {
+        err += d;
+        const m = /serving on ws:\/\/127\.0\.0\.1:(\d+)/.exec(err);
+        if (m) done(Number(m[1]));
+      }));
+      const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+      const got: string[] = [];
+      ws.on('message', (m) => got.push(String(m)));
+      await new Promise((r) => ws.on('open', r));
+      p.stdin.write('timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,n/a\n2024-01-01 00:02:00,3\n');
+      const closed = new Promise((r) => ws.on('close', r));
+      p.stdin.end();
+      await closed;
+      expect(got.map((l) => JSON.parse(l))).toEqual([
+        { timestamp: '2024-01-01 00:00:00', value: 1 },
+        { error: `line 3: 'value' is not a number ("n/a"): skipped` },
+        { timestamp: '2024-01-01 00:02:00', value: 3 },
+      ]);
+    } finally {
+      p.kill();
+    }
+  }, 120_000);
+});
