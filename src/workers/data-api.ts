@@ -99,6 +99,19 @@ export function modelJSON(id: string, columns?: string[]): string {
   return JSON.stringify({ ...unpackModel(m), ...(columns ? { columns } : {}) });
 }
 
+/**
+ * The fitted model as ONNX bytes (issue 24), built here where the model is kept: the exporter and
+ * the detectors' `load` are imported on first use. A model with no ONNX form (or too large) throws
+ * the exporter's one-line message.
+ */
+export async function modelOnnx(id: string, columns: string[] | undefined, dtype: 'float32' | 'float64'): Promise<Uint8Array> {
+  const m = models.get(id);
+  if (!m) throw new Error(`model ${id} is no longer kept`);
+  const [{ loadModel }, { exportOnnx }] = await Promise.all([import('../core/detectors/registry'), import('../core/onnx/index')]);
+  const bytes = exportOnnx(loadModel(unpackModel(m)), { dtype, columns });
+  return Comlink.transfer(bytes, [bytes.buffer]);
+}
+
 export function dropModel(id: string): void {
   models.delete(id);
 }

@@ -216,6 +216,11 @@ export class DetectorPool {
     return dataWorker().modelJSON(modelId, columns);
   }
 
+  /** The model as ONNX bytes (built in the data worker, which keeps the model); throws the exporter's message when it has no ONNX form. */
+  modelOnnx(modelId: string, columns: string[] | undefined, dtype: 'float32' | 'float64'): Promise<Uint8Array> {
+    return dataWorker().modelOnnx(modelId, columns, dtype);
+  }
+
   /** Let go of a model in every worker and in the data worker. */
   forget(modelId: string): void {
     for (const s of this.slots) void s?.api.forget(modelId).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useApp, loadFile, modelDownload, openModelFile, saveModelInBrowser, refreshSavedModels, openSavedModel, deleteSavedModel } from '../store';
+import { useApp, loadFile, modelDownload, modelOnnxDownload, openModelFile, saveModelInBrowser, refreshSavedModels, openSavedModel, deleteSavedModel } from '../store';
 import { FileInput } from './FileInput';
 
 /** Save the fitted model, apply it to another CSV, or open a saved one. */
@@ -19,11 +19,22 @@ export function ModelActions() {
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
+  const downloadOnnx = async () => {
+    const m = await modelOnnxDownload('float32');
+    if (!m) return;
+    const url = URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = m.name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
   return (
     <div className="model-actions small">
       {applied && <div className="muted" data-testid="applied-model">Scores from a fitted model ({applied}), not refitted.</div>}
       <div className="actions">
         <button type="button" data-testid="download-model" disabled={!result} onClick={() => void download()} title="The fitted model as JSON (CLI: --model)">Save model</button>
+        <button type="button" data-testid="export-onnx" disabled={!result} onClick={() => void downloadOnnx()} title="The fitted model as an ONNX graph (float32 input X in the model's column order; outputs score, is_anomaly, decision_function) for ONNX Runtime in Spark, Flink, Kafka Streams… (CLI: --save-onnx)">Export as ONNX</button>
         <button type="button" data-testid="save-model-browser" disabled={!result} onClick={() => void saveModelInBrowser()} title="Keep the fitted model in this browser (IndexedDB, tfjs format)">Save in browser</button>
         <label className={`button-like ${result ? '' : 'disabled'}`} title="Load another CSV and score it with this model, without refitting">
           Apply model to another CSV…

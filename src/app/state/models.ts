@@ -141,6 +141,21 @@ export async function deleteSavedModel(key: string): Promise<void> {
 }
 
 /** The fitted model's file (written out by its worker's data store only now, on request). */
+/**
+ * The last fitted model as an ONNX file (issue 24), built in the worker that keeps it. A model with
+ * no ONNX form (or too large) sets the banner's error, one line, and gives nothing to download.
+ */
+export async function modelOnnxDownload(dtype: 'float32' | 'float64' = 'float32'): Promise<{ name: string; bytes: Uint8Array } | null> {
+  const r = get().result;
+  if (!r) return null;
+  try {
+    return { name: `${r.detector}-model.onnx`, bytes: await getPool(get().backendPreference).modelOnnx(r.modelId, r.columns, dtype) };
+  } catch (e) {
+    set({ error: `Export as ONNX: ${message(e)}` });
+    return null;
+  }
+}
+
 export async function modelDownload(): Promise<{ name: string; text: string } | null> {
   const r = get().result;
   if (!r) return null;
