@@ -29,6 +29,15 @@ function ParamInput({ detector, spec }: { detector: string; spec: ParamSpec }) {
       </label>
     );
   }
+  if (spec.type === 'json') {
+    // The ensemble's members (and weights): JSON, typed as text and checked as the form changes.
+    return (
+      <label className="param" title={spec.help}>
+        <span>{spec.name}</span>
+        <textarea data-testid={id} rows={spec.name === 'members' ? 3 : 1} spellCheck={false} value={current} onChange={(e) => setParam(detector, spec.name, e.target.value)} />
+      </label>
+    );
+  }
   return (
     <label className="param" title={spec.help}>
       <span>{spec.name}</span>
