@@ -58,54 +58,55 @@ export function splitWeights(arch: RnnArchitecture, weights: Float32Array[]): { 
 }
 
 /**
- * A layer's weights as tensors (disposed by the caller's tidy): per gate the input and recurrent
- * kernels stacked, [in + H, H] (a step multiplies [x, h] by it), and the bias. The gates whose
- * activation is tanh (LSTM c̃, GRU h̃) are scaled by 2 when tanh is computed as 2σ(2x) − 1.
+ * A layer's weights as tensors (disposed by the caller's tidy): per gate K_g [in, H], U_g [H, H]
+ * and b_g [H]. The gate whose activation is tanh (gate 2 in both cells: LSTM c̃, GRU h̃) is scaled
+ * by 2 when tanh is computed as 2σ(2x) − 1.
  */
 function tensors(tf: Tf, w: GateWeights, H: number, viaSigmoid: boolean) {
-  // Gate 2 is the tanh one in both cells (LSTM: c̃; GRU: h̃).
-  const tanhGate = 2;
-  const KU = w.K.map((k, g) => {
-    const m = new Float32Array((w.input + H) * H);
-    m.set(k);
-    m.set(w.U[g], w.input * H);
-    if (viaSigmoid && g === tanhGate) for (let i = 0; i < m.length; i++) m[i] *= 2;
-    return tf.tensor2d(m, [w.input + H, H]);
-  });
-  const b = w.b.map((v, g) => tf.tensor1d(viaSigmoid && g === tanhGate ? v.map((x) => 2 * x) : v));
-  return { KU, b };
+  const s = (g: number, a: Float32Array) => (viaSigmoid && g === 2 ? a.map((x) => 2 * x) : a);
+  return {
+    K: w.K.map((k, g) => tf.tensor2d(s(g, k), [w.input, H])),
+    U: w.U.map((u, g) => tf.tensor2d(s(g, u), [H, H])),
+    b: w.b.map((v, g) => tf.tensor1d(s(g, v))),
+  };
 }
 
 type LayerTensors = ReturnType<typeof tensors>;
 
 /**
- * One RNN layer over a sequence: `inputs[t]` [b, in] per step; returns every step's h [b, H].
- * `viaSigmoid`: tanh(x) as 2σ(2x) − 1 (the tanh gates' weights come doubled): on wasm, tfjs' Tanh
- * measured 10× slower than its Sigmoid on the same tensor, and the two agree within float32.
+ * One RNN layer over a sequence: `inputs[t]` [b, in] per step, or `constant` (the decoder's
+ * repeated code, projected once); returns every step's h [b, H]. Each gate has its own products
+ * (x·K_g + b_g fused, h·U_g) and no step splits or concatenates columns: wasm's Concat of [x, h]
+ * copied its inputs element by element and cost more than the products it saved. `viaSigmoid`:
+ * tanh(x) as 2σ(2x) − 1 (gate 2's weights come doubled): on wasm, tfjs' Tanh measured 10× slower
+ * than its Sigmoid on the same tensor, and the two agree within float32.
  */
-function runLayer(tf: Tf, cell: RnnArchitecture['cell'], w: LayerTensors, H: number, b: number, steps: number, inputs: (t: number) => Tensor2D, viaSigmoid: boolean): Tensor2D[] {
-  const sig = (a: Tensor2D, k: number) => tf.fused.matMul({ a, b: w.KU[k], bias: w.b[k], activation: 'sigmoid' }) as Tensor2D;
-  // A tanh gate: 2σ(pre) − 1 with its weights doubled, or tanh(pre).
-  const tanhGate = (a: Tensor2D, k: number) => (viaSigmoid ? tf.sub(tf.mul(sig(a, k), 2), 1) : tf.tanh(tf.fused.matMul({ a, b: w.KU[k], bias: w.b[k] }))) as Tensor2D;
+function runLayer(tf: Tf, cell: RnnArchitecture['cell'], w: LayerTensors, H: number, b: number, steps: number, inputs: ((t: number) => Tensor2D) | null, constant: Tensor2D | null, viaSigmoid: boolean): Tensor2D[] {
+  const project = (x: Tensor2D) => w.K.map((k, g) => tf.fused.matMul({ a: x, b: k, bias: w.b[g] }) as Tensor2D);
+  const fixed = constant ? project(constant) : null;
+  // The gate's pre-activation: x·K_g + b_g (+ h·U_g after the first step, whose state is 0).
+  const pre = (xs: Tensor2D[], g: number, h: Tensor2D | null) => (h ? tf.add(xs[g], tf.matMul(h, w.U[g])) : xs[g]) as Tensor2D;
+  const sig = (x: Tensor2D) => tf.sigmoid(x) as Tensor2D;
+  // tanh of a pre-activation of gate 2 (doubled when viaSigmoid), and of anything else.
+  const tanhGate = (x: Tensor2D) => (viaSigmoid ? tf.sub(tf.mul(tf.sigmoid(x), 2), 1) : tf.tanh(x)) as Tensor2D;
   const tanh = (x: Tensor2D) => (viaSigmoid ? tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1) : tf.tanh(x)) as Tensor2D;
-  let h = tf.zeros([b, H]) as Tensor2D;
-  let c = cell === 'lstm' ? (tf.zeros([b, H]) as Tensor2D) : null;
+  let h: Tensor2D | null = null;
+  let c: Tensor2D | null = null;
   const out: Tensor2D[] = [];
   for (let t = 0; t < steps; t++) {
-    const x = inputs(t);
-    const xh = tf.concat([x, h], 1) as Tensor2D;
+    const xs = fixed ?? project(inputs!(t));
     if (cell === 'lstm') {
-      const i = sig(xh, 0);
-      const f = sig(xh, 1);
-      const g = tanhGate(xh, 2);
-      const o = sig(xh, 3);
-      c = tf.add(tf.mul(f, c!), tf.mul(i, g)) as Tensor2D;
-      h = tf.mul(o, tanh(c)) as Tensor2D;
+      const ig = tf.mul(sig(pre(xs, 0, h)), tanhGate(pre(xs, 2, h)));
+      c = (c ? tf.add(tf.mul(sig(pre(xs, 1, h)), c), ig) : ig) as Tensor2D;
+      h = tf.mul(sig(pre(xs, 3, h)), tanh(c)) as Tensor2D;
     } else {
-      const z = sig(xh, 0);
-      const r = sig(xh, 1);
-      const hh = tanhGate(tf.concat([x, tf.mul(r, h)], 1) as Tensor2D, 2);
-      h = tf.add(hh, tf.mul(z, tf.sub(h, hh))) as Tensor2D;
+      const z = sig(pre(xs, 0, h));
+      if (!h) h = tf.mul(tf.sub(1, z), tanhGate(xs[2])) as Tensor2D;
+      else {
+        const r = sig(pre(xs, 1, h));
+        const hh = tanhGate(tf.add(xs[2], tf.matMul(tf.mul(r, h) as Tensor2D, w.U[2])) as Tensor2D);
+        h = tf.add(hh, tf.mul(z, tf.sub(h, hh))) as Tensor2D;
+      }
     }
     out.push(h);
   }
@@ -139,14 +140,13 @@ export async function reconstructionErrors(tf: Tf, arch: RnnArchitecture, weight
       let seq: Tensor2D[] = Array.from({ length: W }, (_, t) => tf.tensor2d(buf.subarray(t * b * C, (t + 1) * b * C), [b, C]));
       for (const w of split.encoder) {
         const prev = seq;
-        seq = runLayer(tf, arch.cell, layer(w), H, b, W, (t) => prev[t], viaSigmoid);
+        seq = runLayer(tf, arch.cell, layer(w), H, b, W, (t) => prev[t], null, viaSigmoid);
       }
       // The decoder reads the encoder's last hidden state at every step (RepeatVector).
-      const code = seq[W - 1];
-      seq = runLayer(tf, arch.cell, layer(split.decoder[0]), H, b, W, () => code, viaSigmoid);
+      seq = runLayer(tf, arch.cell, layer(split.decoder[0]), H, b, W, null, seq[W - 1], viaSigmoid);
       for (const w of split.decoder.slice(1)) {
         const prev = seq;
-        seq = runLayer(tf, arch.cell, layer(w), H, b, W, (t) => prev[t], viaSigmoid);
+        seq = runLayer(tf, arch.cell, layer(w), H, b, W, (t) => prev[t], null, viaSigmoid);
       }
       const y = tf.add(tf.matMul(tf.concat(seq, 0), tf.tensor2d(split.dense.W, [H, C])), tf.tensor1d(split.dense.b));
       const x = tf.tensor2d(buf.subarray(0, W * b * C), [W * b, C]);
