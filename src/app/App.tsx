@@ -18,6 +18,8 @@ import { TunePanel } from './components/TunePanel';
 import { ComparePanel } from './components/ComparePanel';
 import { StreamPanel } from './components/StreamPanel';
 import { ExportPanel } from './components/ExportPanel';
+import { WindowDrop } from './components/WindowDrop';
+import { StaleNote } from './components/StaleNote';
 
 export function App() {
   useEffect(() => startBackends(), []);
@@ -36,6 +38,7 @@ export function App() {
           <ErrorBoundary name="tune panel"><TunePanel /></ErrorBoundary>
         </aside>
         <div className="centre">
+          <StaleNote />
           <ErrorBoundary name="plot"><CentreViews /></ErrorBoundary>
           <ErrorBoundary name="stream panel"><StreamPanel /></ErrorBoundary>
           <ErrorBoundary name="compare panel"><ComparePanel /></ErrorBoundary>
@@ -49,6 +52,7 @@ export function App() {
         </aside>
       </main>
       <ErrorBoundary name="status bar"><StatusBar /></ErrorBoundary>
+      <WindowDrop />
     </div>
   );
 }

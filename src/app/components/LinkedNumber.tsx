@@ -4,11 +4,11 @@ import { useState } from 'react';
  * A number input linked to derived state: while the user edits it shows their
  * text (so typing "10" is not overwritten after the "1"), otherwise the value.
  */
-export function LinkedNumber({ value, onCommit, testId, min, max, step }: { value: number; onCommit: (v: number) => void; testId: string; min?: number; max?: number; step?: number }) {
+export function LinkedNumber({ value, onCommit, testId, min, max, step, invalid }: { value: number; onCommit: (v: number) => void; testId: string; min?: number; max?: number; step?: number; invalid?: boolean }) {
   const [draft, setDraft] = useState<string | null>(null);
   return (
     <input
-      type="number" data-testid={testId} data-value={value} min={min} max={max} step={step}
+      type="number" data-testid={testId} data-value={value} min={min} max={max} step={step} aria-invalid={invalid || undefined}
       value={draft ?? String(value)}
       onFocus={() => setDraft(String(value))}
       onBlur={() => setDraft(null)}

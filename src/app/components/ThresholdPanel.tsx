@@ -15,6 +15,9 @@ export function ThresholdPanel() {
   // A flagged count typed in that ties make unreachable: said, with the next count up offered.
   const [asked, setAsked] = useState<{ k: number; threshold: number } | null>(null);
   const method = useThresholdMethod();
+  // A contamination % typed outside (0, 100]: refused with a message, the threshold unchanged.
+  const [contError, setContError] = useState<string | null>(null);
+  const labels = useApp((s) => s.labels);
   if (!result) {
     return (
       <section className="panel">
@@ -52,7 +55,14 @@ export function ThresholdPanel() {
       <div className="linked">
         <label>
           contamination %
-          <LinkedNumber testId="contamination-input" min={0} max={100} step={0.1} value={Number(((100 * flagged) / sweep.n).toFixed(3))} onCommit={(v) => setContamination(v / 100)} />
+          <LinkedNumber testId="contamination-input" min={0} max={100} step={0.1} value={Number(((100 * flagged) / sweep.n).toFixed(3))} invalid={contError !== null} onCommit={(v) => {
+            if (!(v > 0 && v <= 100)) {
+              setContError(`contamination % must be in (0, 100], got: ${v}`);
+              return;
+            }
+            setContError(null);
+            setContamination(v / 100);
+          }} />
         </label>
         <label>
           flagged rows
@@ -69,7 +79,9 @@ export function ThresholdPanel() {
           {THRESHOLD_METHODS.map((m) => <option key={m} value={m}>{THRESHOLD_METHOD_NAMES[m]}</option>)}
         </select>
       </label>
+      {contError && <div className="input-error small" role="alert" data-testid="contamination-error">{contError}</div>}
       <div className="muted small">{fmtInt(flagged)} of {fmtInt(sweep.n)} rows flagged</div>
+      {labels && labels.labels.length === sweep.n && threshold === result.modelThreshold && <OverFlagNote flagged={flagged} n={sweep.n} positives={labels.positives} />}
       {asked && asked.threshold === threshold && flagged !== asked.k && <TieNote k={asked.k} sweep={sweep} />}
     </section>
   );
@@ -84,6 +96,23 @@ function TieNote({ k, sweep }: { k: number; sweep: { countsNear(k: number): { be
     <div className="muted small tie-note" data-testid="flagged-tie-note" data-below={c.below} data-above={c.above}>
       {fmtInt(k)} rows cannot be flagged exactly: {fmtInt(c.above - c.below)} rows tie at score {fmt(c.tiedScore, 5)}, and a threshold flags all of them or none.{' '}
       <button type="button" className="link" data-testid="flag-tied" onClick={() => setThreshold(aboveThreshold)}>Flag {fmtInt(c.above)} instead</button>
+    </div>
+  );
+}
+
+/**
+ * When the detector's own threshold flags far more rows than the labels mark (the One-class SVM's
+ * nu 0.5 flags half of cardio, whose labelled rate is 9.6 %): said beside the flagged count, with
+ * the labelled share one click away. "Far more": over twice the labelled share and 5 points above it.
+ */
+function OverFlagNote({ flagged, n, positives }: { flagged: number; n: number; positives: number }) {
+  const share = flagged / n, rate = positives / n;
+  if (!(positives > 0 && share > 2 * rate && share - rate > 0.05)) return null;
+  return (
+    <div className="warn small" role="note" data-testid="overflag-note" data-share={share} data-rate={rate}>
+      The detector's own threshold flags {(100 * share).toFixed(1)} % of rows; the labels mark {(100 * rate).toFixed(1)} %.{' '}
+      Its contamination (or nu) sets that share.{' '}
+      <button type="button" className="link" data-testid="flag-labelled-share" onClick={() => setContamination(rate)}>Flag {(100 * rate).toFixed(1)} % instead</button>
     </div>
   );
 }
