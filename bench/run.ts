@@ -30,6 +30,7 @@ import { autoencoderBench } from './autoencoder.js';
 import { ocsvmBench } from './ocsvm.js';
 import { nabBench } from './nab.js';
 import { timelineBench } from './timeline.js';
+import { densityBench } from './density.js';
 import { tuneBench } from './tune.js';
 import { streamBench, streamNabRows } from './stream.js';
 import { streamPageBench } from './stream-page.js';
@@ -41,11 +42,11 @@ import { best, fmtMs, fmtRatio, gc, median, met, ratio, table, timeRuns } from '
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
-const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'stream', 'rnn', 'stream-page', 'onnx'] as const;
+const SECTIONS = ['parse', 'zscore', 'sweep', 'browser', 'iforest', 'lof', 'page', 'ocsvm', 'autoencoder', 'nab', 'timeline', 'tune', 'stream', 'rnn', 'stream-page', 'onnx', 'density'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The no-argument run: everything but `lof` (its ~70 s would make the ~170 s run ~40 % longer) and `ocsvm` (~165 s). */
 // `timeline` (1M-point series in the page, ~2 min) also runs only when named.
-const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'stream' && s !== 'rnn' && s !== 'stream-page' && s !== 'onnx');
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'lof' && s !== 'ocsvm' && s !== 'autoencoder' && s !== 'timeline' && s !== 'stream' && s !== 'rnn' && s !== 'stream-page' && s !== 'onnx' && s !== 'density');
 
 const argv = process.argv.slice(2).map((a) => a.toLowerCase());
 /** `100k`: the LOF section's 100k × 10 case too (and implies `lof`). */
@@ -618,6 +619,8 @@ const RUN: Record<Section, () => Promise<void>> = {
   stream: () => moduleSection('stream', streamBench),
   // stream-page: the page's replay as fast as possible, timeline redraws and long tasks (bench/stream-page.ts).
   'stream-page': () => moduleSection('stream-page', streamPageBench),
+  // density: the scatter's density layer at 1M rows, threshold moves and main-thread long tasks (bench/density.ts).
+  density: () => moduleSection('density', densityBench),
 };
 
 const t0 = performance.now();

@@ -42,9 +42,11 @@ test('20,000 rows: every row in the density layer; flagged rows and a sample of 
   expect(await plot.locator('circle.point:not(.flagged)').count()).toBeGreaterThanOrEqual(1000);
   // A threshold move changes the overlay, not the density grid (it does not depend on the threshold).
   const bins = await layer.getAttribute('data-bins');
+  const grids = await layer.getAttribute('data-grids');
   await lab.tid('flagged-count').fill('100');
   await expect(lab.tid('plot-note')).toContainText('all 100 flagged');
   await expect(layer).toHaveAttribute('data-bins', bins!);
+  await expect(layer).toHaveAttribute('data-grids', grids!); // nothing rebinned
   await expect(layer).toHaveAttribute('data-rows', '20000');
 
   // Count colouring, then off: the caption follows.

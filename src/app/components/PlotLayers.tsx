@@ -33,6 +33,7 @@ export function DensityLayer({ view, area, color, dataKey }: {
   const size = useElementSize(ref);
   const mode = usePlot((s) => s.density);
   const grid = usePlot((s) => s.grid);
+  const grids = usePlot((s) => s.grids);
   const scoresVersion = useTimeline((s) => s.scoresVersion);
   const nx = size ? Math.max(8, Math.min(240, Math.round(size.w / 4))) : 0;
   const ny = size ? Math.max(8, Math.min(180, Math.round(size.h / 4))) : 0;
@@ -86,6 +87,7 @@ export function DensityLayer({ view, area, color, dataKey }: {
       className="density"
       data-testid="density-layer"
       data-rows={grid ? grid.grid.binned : ''}
+      data-grids={grids}
       data-bins={grid ? `${grid.grid.nx}x${grid.grid.ny}` : ''}
       aria-hidden="true"
       style={{ position: 'absolute', pointerEvents: 'none', left: area.left, top: area.top, width: `calc(100% - ${area.left + area.right}px)`, height: `calc(100% - ${area.top + area.bottom}px)` }}

@@ -35,9 +35,11 @@ export interface PlotState {
   density: 'off' | 'score' | 'count';
   /** The last grid and the request it answers. */
   grid: { req: string; grid: DensityGrid } | null;
+  /** Grids received so far (a threshold move must not add one: the bench and e2e read it). */
+  grids: number;
 }
 
-export const usePlot = create<PlotState>(() => ({ projection: 'columns', projected: null, job: null, colorBy: 'score', density: 'score', grid: null }));
+export const usePlot = create<PlotState>(() => ({ projection: 'columns', projected: null, job: null, colorBy: 'score', density: 'score', grid: null, grids: 0 }));
 
 /** Rows above which the plot turns the density layer on by itself (its points are then a sample). */
 export const DENSITY_ROWS = 3000;
@@ -111,7 +113,7 @@ export async function refreshDensity(x: [number, number], y: [number, number], n
   if (usePlot.getState().grid?.req === req) return;
   try {
     const grid = await dataWorker().density(datasetId, { source, x, y, nx, ny, scores: !!result });
-    if (useApp.getState().datasetId === datasetId) usePlot.setState({ grid: { req, grid } });
+    if (useApp.getState().datasetId === datasetId) usePlot.setState((p) => ({ grid: { req, grid }, grids: p.grids + 1 }));
   } catch {
     // A projection dropped meanwhile (new file): the next request brings the grid.
   }
