@@ -56,6 +56,11 @@ test('NAB sample at ×100: points arrive, alerts appear; pause holds, step adds 
   await lab.tid('stream-play').click();
   await expect(status).toHaveAttribute('data-state', 'ended', { timeout: 60_000 });
   await expect(status).toHaveAttribute('data-points', '10320');
+  // At the end: a NAB score against the sample's 5 windows, and each figure's sparkline drawn over the stream.
+  await expect(lab.tid('figure-nab')).toHaveAttribute('data-all', /^-?\d/);
+  for (const id of ['point-f1', 'point-pr', 'event-f1', 'event-pr', 'nab', 'alerts', 'mttd']) {
+    expect(Number(await lab.tid(`figure-${id}`).getByTestId('sparkline').getAttribute('data-samples')), id).toBeGreaterThan(10);
+  }
   const alert = lab.tid('alert-list').locator('[data-kind="alert"]').last();
   const t = Number(await alert.getAttribute('data-time'));
   await alert.click();

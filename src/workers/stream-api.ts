@@ -86,7 +86,7 @@ export interface LiveState {
 
 /** Samples of each figure over the stream, for the sparklines. */
 export type Spark = Record<SparkKey, number[]> & { at: number[] };
-export const SPARK_KEYS = ['pointF1Last', 'pointF1All', 'pointPLast', 'pointRLast', 'eventF1Last', 'eventF1All', 'nab', 'alerts', 'mttd'] as const;
+export const SPARK_KEYS = ['pointF1Last', 'pointF1All', 'pointPLast', 'pointRLast', 'eventF1Last', 'eventF1All', 'eventPLast', 'eventRLast', 'nab', 'alerts', 'mttd'] as const;
 export type SparkKey = (typeof SPARK_KEYS)[number];
 
 export interface StreamUpdate {
@@ -380,25 +380,31 @@ function refreshFigures(se: Session, force: boolean): void {
   se.figuresAt = now;
   const k = se.store.n;
   // Against the replayed series' own row order: the stream's point i is the series' row i.
-  se.figures = monitorFigures({ k, flags: se.store.flags, labels: se.labels, windows: se.windows, times: se.store.times, lastN: se.settings.lastN });
+  const at = (kk: number) => monitorFigures({ k: kk, flags: se.store.flags, labels: se.labels, windows: se.windows, times: se.store.times, lastN: se.settings.lastN });
+  se.figures = at(k);
+  // Sparkline samples at every sparkEvery points exactly (the figures as they were then: the flags so
+  // far are all kept), however many points a tick played.
   while (k >= se.sparkNext) {
-    const f = se.figures;
+    const f = se.sparkNext === k ? se.figures : at(se.sparkNext);
     const sp = se.spark;
-    sp.at.push(k);
+    sp.at.push(se.sparkNext);
     sp.pointF1Last.push(f.pointLast.f1);
     sp.pointF1All.push(f.pointAll.f1);
     sp.pointPLast.push(f.pointLast.precision);
     sp.pointRLast.push(f.pointLast.recall);
     sp.eventF1Last.push(f.eventLast?.f1 ?? Number.NaN);
     sp.eventF1All.push(f.eventAll?.f1 ?? Number.NaN);
+    sp.eventPLast.push(f.eventLast?.precision ?? Number.NaN);
+    sp.eventRLast.push(f.eventLast?.recall ?? Number.NaN);
     sp.nab.push(f.nab ?? Number.NaN);
     sp.alerts.push(f.alerts);
     sp.mttd.push(f.eventAll?.meanTimeToDetect ?? Number.NaN);
-    se.sparkNext = k + se.sparkEvery;
+    se.sparkNext += se.sparkEvery;
     if (sp.at.length >= SPARK_MAX) {
-      // Every other sample goes: the sparkline keeps its whole span at half the density.
+      // Every other sample goes (those at odd multiples): the sparkline keeps its whole span at half the density.
       for (const key of ['at', ...SPARK_KEYS] as const) sp[key] = sp[key].filter((_, i) => i % 2 === 1);
       se.sparkEvery *= 2;
+      se.sparkNext = sp.at[sp.at.length - 1] + se.sparkEvery;
     }
   }
 }

@@ -81,14 +81,15 @@ function Figures({ update, spark }: { update: StreamUpdate; spark: Spark }) {
   const n = useStream((s) => s.settings.lastN);
   const mttd = f.eventAll?.meanTimeToDetect ?? null;
   const mttdText = mttd === null ? '–' : update.kind === 'time' ? `${fmt(mttd / 60000, 3)} min` : `${fmt(mttd, 3)} points`;
-  const rows: [string, string, string, SparkKey | null, string][] = [
-    ['point-wise F1', pct(f.pointLast.f1), pct(f.pointAll.f1), 'pointF1Last', 'point-f1'],
-    ['point-wise precision / recall', `${pct(f.pointLast.precision)} / ${pct(f.pointLast.recall)}`, `${pct(f.pointAll.precision)} / ${pct(f.pointAll.recall)}`, 'pointPLast', 'point-pr'],
-    ['event-wise F1', pct(f.eventLast?.f1), pct(f.eventAll?.f1), 'eventF1Last', 'event-f1'],
-    ['event-wise precision / recall', `${pct(f.eventLast?.precision)} / ${pct(f.eventLast?.recall)}`, `${pct(f.eventAll?.precision)} / ${pct(f.eventAll?.recall)}`, null, 'event-pr'],
-    ['NAB score so far (standard)', '', f.nab === null ? '–' : fmt(f.nab, 4), 'nab', 'nab'],
-    ['alerts', '', fmtInt(f.alerts), 'alerts', 'alerts'],
-    ['mean time to detect', '', mttdText, 'mttd', 'mttd'],
+  // Per figure: its value over the last N and since the start, and the sparkline(s) of the last-N value (the NAB score, alerts and time to detect: since the start).
+  const rows: [string, string, string, SparkKey[], string][] = [
+    ['point-wise F1', pct(f.pointLast.f1), pct(f.pointAll.f1), ['pointF1Last'], 'point-f1'],
+    ['point-wise precision / recall', `${pct(f.pointLast.precision)} / ${pct(f.pointLast.recall)}`, `${pct(f.pointAll.precision)} / ${pct(f.pointAll.recall)}`, ['pointPLast', 'pointRLast'], 'point-pr'],
+    ['event-wise F1', pct(f.eventLast?.f1), pct(f.eventAll?.f1), ['eventF1Last'], 'event-f1'],
+    ['event-wise precision / recall', `${pct(f.eventLast?.precision)} / ${pct(f.eventLast?.recall)}`, `${pct(f.eventAll?.precision)} / ${pct(f.eventAll?.recall)}`, ['eventPLast', 'eventRLast'], 'event-pr'],
+    ['NAB score so far (standard)', '', f.nab === null ? '–' : fmt(f.nab, 4), ['nab'], 'nab'],
+    ['alerts', '', fmtInt(f.alerts), ['alerts'], 'alerts'],
+    ['mean time to detect', '', mttdText, ['mttd'], 'mttd'],
   ];
   return (
     <table className="stream-figures small" data-testid="stream-figures">
@@ -97,7 +98,7 @@ function Figures({ update, spark }: { update: StreamUpdate; spark: Spark }) {
         {rows.map(([label, last, all, key, id]) => (
           <tr key={id} data-testid={`figure-${id}`} data-all={all}>
             <td>{label}</td><td>{last}</td><td>{all}</td>
-            <td>{key && <Sparkline values={spark[key]} at={spark.at} />}</td>
+            <td><Sparkline series={key.map((k) => spark[k])} at={spark.at} /></td>
           </tr>
         ))}
       </tbody>
@@ -105,22 +106,28 @@ function Figures({ update, spark }: { update: StreamUpdate; spark: Spark }) {
   );
 }
 
-function Sparkline({ values, at }: { values: number[]; at: number[] }) {
+/** One or two series (precision solid, recall dashed) over the stream, on a shared scale. */
+function Sparkline({ series, at }: { series: number[][]; at: number[] }) {
   const W = 120, H = 22;
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length < 2 || at.length < 2) return <svg className="sparkline" width={W} height={H} />;
-  const lo = Math.min(...finite), hi = Math.max(...finite);
+  const finite = series.flat().filter((v) => Number.isFinite(v));
+  if (finite.length < 2 || at.length < 2) return <svg className="sparkline" width={W} height={H} data-testid="sparkline" data-samples={0} />;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of finite) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const a0 = at[0], a1 = at[at.length - 1];
-  const pts: string[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) continue;
-    const x = ((at[i] - a0) / (a1 - a0 || 1)) * (W - 2) + 1;
-    const y = H - 2 - ((values[i] - lo) / (hi - lo || 1)) * (H - 4);
-    pts.push(`${x.toFixed(1)},${y.toFixed(1)}`);
-  }
+  const lines = series.map((values) => {
+    const pts: string[] = [];
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) continue;
+      const x = ((at[i] - a0) / (a1 - a0 || 1)) * (W - 2) + 1;
+      const y = H - 2 - ((values[i] - lo) / (hi - lo || 1)) * (H - 4);
+      pts.push(`${x.toFixed(1)},${y.toFixed(1)}`);
+    }
+    return pts;
+  });
   return (
-    <svg className="sparkline" width={W} height={H} data-testid="sparkline" data-samples={pts.length}>
-      <polyline className="line" points={pts.join(' ')} />
+    <svg className="sparkline" width={W} height={H} data-testid="sparkline" data-samples={lines[0].length}>
+      <title>{`${fmt(lo, 3)} – ${fmt(hi, 3)}`}</title>
+      {lines.map((pts, j) => <polyline key={j} className="line" strokeDasharray={j === 1 ? '3 2' : undefined} points={pts.join(' ')} />)}
     </svg>
   );
 }
