@@ -103,3 +103,22 @@ test('a file dropped anywhere in the window loads; the tab does not navigate', a
   expect(page.url()).toBe(url);
   expect((await lab.state()).dataset?.rows).toBe(50);
 });
+
+test("a single non-numeric cell: the page names the cell and reads such cells as missing on request", async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  const lines = ['a,b,label'];
+  for (let i = 0; i < 60; i++) lines.push(`${(i % 7) / 3},${i === 2 ? 'oops' : ((i * 13) % 11) / 5},${i % 15 === 0 ? 1 : 0}`);
+  await lab.upload({ name: 'oops.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+  await lab.waitDone('oops.csv');
+  expect((await lab.state()).features).toEqual(['a']);
+  const item = lab.tid('stray-text-item');
+  await expect(item).toHaveAttribute('data-column', 'b');
+  await expect(item).toContainText("the cell ‘oops’ in row 3 (line 4 of the file) among 59 numbers");
+  const scores = await lab.scores();
+  await lab.tid('stray-as-missing').click();
+  await expect(lab.tid('stray-text-item')).toHaveCount(0);
+  await expect.poll(async () => (await lab.state()).features).toEqual(['a', 'b']);
+  await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'done');
+  await expect.poll(async () => JSON.stringify(await lab.scores())).not.toBe(JSON.stringify(scores)); // scored with b now
+});

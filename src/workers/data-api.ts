@@ -19,6 +19,7 @@ import { densityGrid, type DensityGrid } from '../core/data/density';
 import { pca2 } from '../core/data/pca';
 import { umap2 } from '../core/data/umap';
 import { scoredCsvChunks, type ScoredColumnsOf } from '../core/data/scored-csv';
+import { strayTextAsMissing, strayTextColumns, type StrayText } from '../core/data/stray-text';
 
 const datasets = new Map<number, Dataset>();
 let nextId = 1;
@@ -548,4 +549,24 @@ export function exportScored(id: number, scored: ScoredColumnsOf, options: { for
     }
   }
   return new Blob([blob, ...parts], { type });
+}
+
+// ---- Input checks (issue 23): numeric columns turned into text by a few stray cells ----
+
+/** The text columns that are mostly numbers, each with its first stray cell (row, value). */
+export function strayText(id: number): StrayText[] {
+  return strayTextColumns(get(id));
+}
+
+/**
+ * Read a column's stray text cells as missing: the column becomes numeric (in place, under the same
+ * dataset id) and the new summary comes back. Feature plans and projections made before are dropped.
+ */
+export function treatStrayAsMissing(id: number, column: string): DatasetSummary {
+  const ds = get(id);
+  const numeric = strayTextAsMissing(ds, column);
+  ds.columns = ds.columns.map((c) => (c.name === column ? numeric : c));
+  if (plan?.key.startsWith(`${id}|`)) plan = null;
+  projected.delete(id);
+  return summarize(ds);
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
+import { StrayTextNote } from './StrayTextNote';
 import { useApp, loadFile, loadSample, setLabelColumn, setPositive, toggleFeature, setMissingPolicy } from '../store';
 import { MISSING_POLICIES, type MissingPolicy } from '../../core/data/prepare';
 import { fmt, fmtInt, fmtMs } from '../lib/format';
@@ -139,6 +140,7 @@ export function DataPanel() {
     <section className="panel">
       <h2>Data</h2>
       <Upload />
+      <StrayTextNote />
       <Samples />
       {dataset && (
         <>
