@@ -18,6 +18,8 @@ import { TunePanel } from './components/TunePanel';
 import { ComparePanel } from './components/ComparePanel';
 import { StreamPanel } from './components/StreamPanel';
 import { ExportPanel } from './components/ExportPanel';
+import { SidePanel } from './components/SidePanel';
+import { FlaggedNav } from './components/FlaggedNav';
 import { WindowDrop } from './components/WindowDrop';
 import { StaleNote } from './components/StaleNote';
 
@@ -32,11 +34,11 @@ export function App() {
       <ErrorBoundary name="error banner"><ErrorBanner /></ErrorBoundary>
       {/* Each panel in its own boundary: one that fails to draw leaves the others and the data on screen. */}
       <main className="layout">
-        <aside className="left">
+        <SidePanel>
           <ErrorBoundary name="data panel"><DataPanel /></ErrorBoundary>
           <ErrorBoundary name="detector panel"><DetectorPanel /></ErrorBoundary>
           <ErrorBoundary name="tune panel"><TunePanel /></ErrorBoundary>
-        </aside>
+        </SidePanel>
         <div className="centre">
           <StaleNote />
           <ErrorBoundary name="plot"><CentreViews /></ErrorBoundary>
@@ -47,6 +49,7 @@ export function App() {
           <ErrorBoundary name="threshold panel"><ThresholdPanel /></ErrorBoundary>
           <ErrorBoundary name="metrics panel"><MetricsPanel /></ErrorBoundary>
           <ErrorBoundary name="export panel"><ExportPanel /></ErrorBoundary>
+          <ErrorBoundary name="flagged rows"><FlaggedNav /></ErrorBoundary>
           <ErrorBoundary name="explanation panel"><ExplainPanel /></ErrorBoundary>
           <ErrorBoundary name="checks panel"><ChecksPanel /></ErrorBoundary>
         </aside>
@@ -108,14 +111,24 @@ function CentreViews() {
   return (
     <div className="centre-views">
       {(hasResult || training || hasData) && (
-        <div className="tabs" role="tablist">
+        // WAI-ARIA tabs: one tab stop (the shown view), arrow keys / Home / End move between views.
+        <div className="tabs" role="tablist" aria-label="Views" onKeyDown={(e) => {
+          const i = views.findIndex(([id]) => id === shown);
+          const next = e.key === 'ArrowRight' ? (i + 1) % views.length : e.key === 'ArrowLeft' ? (i - 1 + views.length) % views.length : e.key === 'Home' ? 0 : e.key === 'End' ? views.length - 1 : -1;
+          if (next < 0 || i < 0) return;
+          e.preventDefault();
+          auto.current = false; autoTimeline.current = false;
+          setView(views[next][0]);
+          (e.currentTarget.querySelector(`#view-tab-${views[next][0]}`) as HTMLElement | null)?.focus();
+        }}>
           {views.map(([id, label]) => (
-            <button key={id} type="button" role="tab" aria-selected={shown === id} data-testid={id === 'timeline' ? 'timeline-tab' : `tab-${id}`} className={shown === id ? 'tab active' : 'tab'} onClick={() => { auto.current = false; autoTimeline.current = false; setView(id); }}>
+            <button key={id} id={`view-tab-${id}`} type="button" role="tab" aria-selected={shown === id} aria-controls="view-panel" tabIndex={shown === id ? 0 : -1} data-testid={id === 'timeline' ? 'timeline-tab' : `tab-${id}`} className={shown === id ? 'tab active' : 'tab'} onClick={() => { auto.current = false; autoTimeline.current = false; setView(id); }}>
               {label}
             </button>
           ))}
         </div>
       )}
+      <div id="view-panel" role={hasResult || training || hasData ? 'tabpanel' : undefined} aria-labelledby={hasResult || training || hasData ? `view-tab-${shown}` : undefined} className="view-panel">
       {shown === 'training' ? (
         <section className="panel plot-panel"><TrainingView /></section>
       ) : shown === 'timeline' ? (
@@ -125,6 +138,7 @@ function CentreViews() {
       ) : (
         <section className="panel plot-panel">{shown === 'histogram' ? <ScoreHistogram /> : <CurveView kind={shown} />}</section>
       )}
+      </div>
     </div>
   );
 }

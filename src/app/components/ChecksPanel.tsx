@@ -170,7 +170,7 @@ function HistoryList() {
       )}
       <div className="history-actions">
         <button type="button" data-testid="history-export" disabled={assets.length === 0} onClick={() => void download()}>Export JSON</button>
-        <label className="file-label small">Import JSON <FileInput accept=".json,.jsonl,application/json" testId="history-import" onFile={(f) => void f.text().then((t) => importHistory(t, f.name))} /></label>
+        <FileInput className="small" accept=".json,.jsonl,application/json" testId="history-import" label="Import JSON…" onFile={(f) => void f.text().then((t) => importHistory(t, f.name))} />
         {confirming ? (
           <span className="small">
             Clear every asset's history?{' '}

@@ -44,10 +44,7 @@ function Upload() {
   };
   return (
     <div className={`drop ${over ? 'over' : ''}`} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
-      <label className="file-label">
-        <FileInput accept=".csv,.tsv,.txt,text/csv" testId="csv-input" onFile={(f) => void loadFile(f, f.name)} />
-        <span>Choose a CSV</span>
-      </label>
+      <FileInput className="primary file-button" accept=".csv,.tsv,.txt,text/csv" testId="csv-input" label="Choose a CSV" onFile={(f) => void loadFile(f, f.name)} />
       <span className="muted"> or drop it here</span>
       {loading && (
         <div className="progress" data-testid="parse-progress">

@@ -36,20 +36,18 @@ export function ModelActions() {
         <button type="button" data-testid="download-model" disabled={!result} onClick={() => void download()} title="The fitted model as JSON (CLI: --model)">Save model</button>
         <button type="button" data-testid="export-onnx" disabled={!result} onClick={() => void downloadOnnx()} title="The fitted model as an ONNX graph (float32 input X in the model's column order; outputs score, is_anomaly, decision_function) for ONNX Runtime in Spark, Flink, Kafka Streams… (CLI: --save-onnx)">Export as ONNX</button>
         <button type="button" data-testid="save-model-browser" disabled={!result} onClick={() => void saveModelInBrowser()} title="Keep the fitted model in this browser (IndexedDB, tfjs format)">Save in browser</button>
-        <label className={`button-like ${result ? '' : 'disabled'}`} title="Load another CSV and score it with this model, without refitting">
-          Apply model to another CSV…
-          <FileInput
-            accept=".csv,.tsv,.txt,text/csv" testId="apply-model-input" disabled={!result}
-            onFile={(f) => {
-              const r = useApp.getState().result;
-              if (r) void loadFile(f, f.name, { model: { modelId: r.modelId, meta: r.model }, source: `fitted on ${useApp.getState().dataset?.name ?? 'earlier data'}` });
-            }}
-          />
-        </label>
-        <label className={`button-like ${hasData ? '' : 'disabled'}`} title="Score the loaded data with a saved model file (JSON from 'Save model' or the CLI's --save-model)">
-          Open model…
-          <FileInput accept=".json,application/json" testId="model-input" disabled={!hasData} onFile={(f) => void openModelFile(f)} />
-        </label>
+        <FileInput
+          label="Apply model to another CSV…" title="Load another CSV and score it with this model, without refitting"
+          accept=".csv,.tsv,.txt,text/csv" testId="apply-model-input" disabled={!result}
+          onFile={(f) => {
+            const r = useApp.getState().result;
+            if (r) void loadFile(f, f.name, { model: { modelId: r.modelId, meta: r.model }, source: `fitted on ${useApp.getState().dataset?.name ?? 'earlier data'}` });
+          }}
+        />
+        <FileInput
+          label="Open model…" title="Score the loaded data with a saved model file (JSON from 'Save model' or the CLI's --save-model)"
+          accept=".json,application/json" testId="model-input" disabled={!hasData} onFile={(f) => void openModelFile(f)}
+        />
       </div>
       {saved.length > 0 && (
         <div className="saved-models" data-testid="saved-models">

@@ -50,10 +50,7 @@ export function TimePicker() {
       </label>
       {timeAxis && <div className={`small ${bad ? 'warn' : 'muted'}`} data-testid="time-summary">{timeSummary(timeAxis)}</div>}
       <div className="windows-upload small">
-        <label className="file-label">
-          <FileInput accept=".json,.csv,.txt,application/json,text/csv" testId="windows-upload" onFile={(f) => void loadWindowsFile(f, f.name)} />
-          <span>Windows file…</span>
-        </label>
+        <FileInput className="small" accept=".json,.csv,.txt,application/json,text/csv" testId="windows-upload" label="Windows file…" onFile={(f) => void loadWindowsFile(f, f.name)} />
         {' '}
         <span className="muted" data-testid="windows-summary" data-count={windows?.length ?? 0}>
           {windows ? `${fmtInt(windows.length)} labelled window${windows.length === 1 ? '' : 's'} from ${windowsFile}` : 'No windows (NAB combined_windows.json, or a CSV of start,end)'}

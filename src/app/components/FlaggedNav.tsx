@@ -1,0 +1,55 @@
+import { explainRow, useApp } from '../store';
+import { fmtInt } from '../lib/format';
+
+/** The flagged row after (dir 1) or before (dir -1) `from`, wrapping around; null when none is flagged. */
+export function nextFlagged(scores: ArrayLike<number>, threshold: number, from: number, dir: 1 | -1): number | null {
+  const n = scores.length;
+  for (let k = 1; k <= n; k++) {
+    const i = (((from + dir * k) % n) + n) % n;
+    if (scores[i] > threshold) return i;
+  }
+  return null;
+}
+
+/**
+ * Step through the flagged rows without a mouse: "Previous / Next flagged row" explain that row (the plot
+ * rings it, the explanation panel opens). Enter or Space on either button steps; ← / → do too while focus
+ * is on them.
+ */
+export function FlaggedNav() {
+  const result = useApp((s) => s.result);
+  const threshold = useApp((s) => s.threshold);
+  const row = useApp((s) => s.explained?.row ?? null);
+  if (!result) return null;
+  const scores = result.scores;
+  let flagged = 0;
+  let rank = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] > threshold) {
+      flagged++;
+      if (row !== null && i <= row) rank++;
+    }
+  }
+  const step = (dir: 1 | -1) => {
+    const to = nextFlagged(scores, threshold, row ?? (dir === 1 ? -1 : scores.length), dir);
+    if (to !== null) void explainRow(to);
+  };
+  const onRow = row !== null && scores[row] > threshold;
+  return (
+    <section className="panel row-nav-panel" aria-label="Flagged rows" data-testid="flagged-nav">
+      <div
+        className="row-nav" role="group" aria-label="Step through flagged rows"
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowRight' || e.key === 'ArrowDown') { e.preventDefault(); step(1); }
+          if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') { e.preventDefault(); step(-1); }
+        }}
+      >
+        <button type="button" data-testid="prev-flagged" disabled={flagged === 0} onClick={() => step(-1)}>◂ Previous flagged</button>
+        <button type="button" data-testid="next-flagged" disabled={flagged === 0} onClick={() => step(1)}>Next flagged ▸</button>
+        <span className="small muted" data-testid="flagged-position" aria-live="polite">
+          {flagged === 0 ? 'no row flagged' : onRow ? `${fmtInt(rank)} of ${fmtInt(flagged)} flagged (row ${fmtInt(row + 1)})` : `${fmtInt(flagged)} flagged: Enter explains the next`}
+        </span>
+      </div>
+    </section>
+  );
+}
