@@ -4,7 +4,7 @@
  * `anomaly-lab stream --serve` (a malformed line listed as an error, the stream going on). State is
  * read from the stream panel's data attributes.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -99,6 +99,14 @@ test('art_daily_jumpsup with ADWIN on the values: a drift marker on the timeline
   const markers = lab.tid('drift-marker');
   await expect.poll(async () => markers.count()).toBeGreaterThan(0);
   await expect(markers.first()).toHaveAttribute('data-detector', 'adwin');
+  // The same drifts as the CLI's stream with the same options, each followed by a reset (a quieter marker).
+  const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'anomaly-lab.js'), 'stream', '--detector', 'half_space_trees', '--drift', 'adwin', '--on-drift', 'reset'], { cwd: ROOT, input: fs.readFileSync(JUMPSUP), encoding: 'utf8', timeout: 120_000 });
+  const cli = out.trim().split('\n').map((l) => JSON.parse(l) as { timestamp: string; drift: string | null; model: { reason: string } | null });
+  const cliDrifts = cli.filter((o) => o.drift === 'adwin').map((o) => Date.parse(`${o.timestamp.replace(' ', 'T')}Z`));
+  expect(Number(await status.getAttribute('data-drifts'))).toBe(cliDrifts.length);
+  expect(Number(await status.getAttribute('data-models'))).toBe(cli.filter((o) => o.model?.reason === 'reset').length);
+  for (const m of await markers.all()) expect(cliDrifts).toContain(Number(await m.getAttribute('data-time')));
+  await expect(lab.tid('model-marker').first()).toHaveAttribute('data-reason', 'reset');
 });
 
 async function freePort(): Promise<number> {
