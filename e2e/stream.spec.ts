@@ -61,10 +61,22 @@ test('NAB sample at ×100: points arrive, alerts appear; pause holds, step adds 
   for (const id of ['point-f1', 'point-pr', 'event-f1', 'event-pr', 'nab', 'alerts', 'mttd']) {
     expect(Number(await lab.tid(`figure-${id}`).getByTestId('sparkline').getAttribute('data-samples')), id).toBeGreaterThan(10);
   }
-  const alert = lab.tid('alert-list').locator('[data-kind="alert"]').last();
+  // The timeline follows the newest points; the wheel scrolls back in time, Follow returns.
+  const tl = lab.tid('stream-timeline');
+  await expect(tl).toHaveAttribute('data-follow', 'true');
+  const end = Number(await tl.getAttribute('data-visible-end'));
+  expect(end).toBe(Date.UTC(2015, 0, 31, 23, 30));
+  const box = (await tl.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+  for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -300);
+  await expect(tl).toHaveAttribute('data-follow', 'false');
+  await expect.poll(async () => Number(await tl.getAttribute('data-visible-end'))).toBeLessThan(end);
+  await lab.tid('stream-follow').click();
+  await expect(tl).toHaveAttribute('data-follow', 'true');
+  await expect.poll(async () => Number(await tl.getAttribute('data-visible-end'))).toBe(end);
+  const alert = lab.tid('alert-list').locator('[data-kind="alert"]').first();
   const t = Number(await alert.getAttribute('data-time'));
   await alert.click();
-  const tl = lab.tid('stream-timeline');
   await expect(tl).toHaveAttribute('data-follow', 'false');
   await expect.poll(async () => Number(await tl.getAttribute('data-visible-start'))).toBeLessThanOrEqual(t);
   expect(Number(await tl.getAttribute('data-visible-end'))).toBeGreaterThanOrEqual(t);
