@@ -57,7 +57,10 @@ for (const [w, h] of SIZES) {
   test(`screenshots at ${w}×${h}: empty, loaded, run, error`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     const lab = new Lab(page);
-    const shot = (state: string) => page.screenshot({ path: path.join(SHOTS, `${w}x${h}-${state}.png`) });
+    const shot = async (state: string) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(SHOTS, `${w}x${h}-${state}.png`) });
+    };
     await lab.open();
     await expect(lab.tid('csv-input-button')).toBeVisible();
     await shot('empty');

@@ -48,8 +48,8 @@ export function App() {
         <aside className="right">
           <ErrorBoundary name="threshold panel"><ThresholdPanel /></ErrorBoundary>
           <ErrorBoundary name="metrics panel"><MetricsPanel /></ErrorBoundary>
-          <ErrorBoundary name="export panel"><ExportPanel /></ErrorBoundary>
           <ErrorBoundary name="flagged rows"><FlaggedNav /></ErrorBoundary>
+          <ErrorBoundary name="export panel"><ExportPanel /></ErrorBoundary>
           <ErrorBoundary name="explanation panel"><ExplainPanel /></ErrorBoundary>
           <ErrorBoundary name="checks panel"><ChecksPanel /></ErrorBoundary>
         </aside>

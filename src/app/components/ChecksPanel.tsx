@@ -46,7 +46,8 @@ export function ChecksPanel() {
         </div>
       )}
       {checks.length > 0 && (
-        <ul className="check-list">
+        // tabIndex: the list scrolls, so the keyboard must be able to reach and scroll it (axe scrollable-region-focusable).
+        <ul className="check-list" tabIndex={0} aria-label="Checks against the upload history">
           {checks.map((c) => <CheckRow key={c.metric} check={c} linked={linked} />)}
         </ul>
       )}
