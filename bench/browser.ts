@@ -465,6 +465,9 @@ async function uploadOnce(sess: Session, file: string, rows: number, log: (s: st
     const wall_loaded_ms = performance.now() - t0;
     const cpuLoaded = sess.browserPid === null ? null : rendererCpuS(sess.browserPid);
     loading = false;
+    // Since issue 23 a run estimated over a few seconds waits for Run on upload (LOF on 100k rows): start it, as a user would.
+    await page.waitForFunction(() => { const s = (window as any).__anomalyLab.state(); return s.job !== 'idle' || /press Run/.test(s.jobMessage ?? ''); }, null, { timeout: 60_000, polling: 25 }).catch(() => undefined);
+    if (await page.evaluate(() => /press Run/.test((window as any).__anomalyLab.state().jobMessage ?? ''))) await page.getByTestId('run-button').click();
     const done = await waitPlotted(page, { rows }, 600_000);
     const wall_done_ms = performance.now() - t0;
     const cpuDone = sess.browserPid === null ? null : rendererCpuS(sess.browserPid);

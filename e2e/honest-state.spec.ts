@@ -122,3 +122,24 @@ test("a single non-numeric cell: the page names the cell and reads such cells as
   await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'done');
   await expect.poll(async () => JSON.stringify(await lab.scores())).not.toBe(JSON.stringify(scores)); // scored with b now
 });
+
+test('a slow job does not start on upload: Run with an estimate; a fast one runs', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = [Array.from({ length: 10 }, (_, j) => `c${j}`).join(',')];
+  for (let i = 0; i < 20_000; i++) lines.push(Array.from({ length: 10 }, () => rnd().toFixed(4)).join(','));
+  const buffer = Buffer.from(`${lines.join('\n')}\n`);
+  await lab.tid('detector-select').selectOption('lof');
+  await lab.upload({ name: 'wide.csv', mimeType: 'text/csv', buffer });
+  await expect(lab.tid('job-status')).toContainText(/Local Outlier Factor on 20,000 rows: about \d+ s \(estimated\), so it does not start on upload: press Run/, { timeout: 60_000 });
+  const s = await lab.state();
+  expect(s.job).toBe('idle');
+  expect(await lab.scores()).toBeNull();
+  await expect(lab.tid('run-button')).toBeEnabled();
+  // Isolation Forest on the same rows is fast: it runs on upload.
+  await lab.tid('detector-select').selectOption('iforest');
+  await lab.upload({ name: 'wide2.csv', mimeType: 'text/csv', buffer });
+  await lab.waitDone('wide2.csv', 90_000);
+});

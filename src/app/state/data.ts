@@ -8,8 +8,7 @@ import { dataWorker, Comlink } from '../../workers/data-client';
 import type { AppliedModel } from './store';
 import { get, message, set } from './store';
 import { applyModel } from './models';
-import { run, waitsForRunClick } from './run';
-import { detectorMeta } from '../../core/detectors/specs';
+import { run, waitingMessage, waitsForRunClick } from './run';
 import { cancelRun } from './workers';
 import { loadWindowsWithNextFile, timeForNewDataset } from './time';
 
@@ -59,7 +58,7 @@ export async function loadFile(file: Blob, name: string, apply?: { model: Applie
   await refreshLabels();
   const plot = refreshPlotValues();
   if (apply) await applyModel(apply.model, apply.source);
-  else if (features.length > 0 && waitsForRunClick(get().detector)) set({ job: { state: 'idle', fraction: 0, message: `${detectorMeta(get().detector).name}: press Run to train (it takes a while, so it does not start on upload)` } });
+  else if (features.length > 0 && waitsForRunClick(get().detector)) set({ job: { state: 'idle', fraction: 0, message: waitingMessage(get().detector) } });
   else if (features.length > 0) await run();
   await plot;
 }

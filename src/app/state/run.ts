@@ -3,6 +3,7 @@ import type { AppliedModel, AppState, FitOn } from './store';
 import { get, message, set, useApp } from './store';
 import { detectorMeta, ensembleMembersOf, usesWindows } from '../../core/detectors/specs';
 import { resolveParams } from '../../core/detectors/params';
+import { AUTO_RUN_SECONDS, estimateRunSeconds, estimateWords } from '../../core/detectors/estimate';
 import { ThresholdSweep } from '../../core/metrics/sweep';
 import type { RowSelection } from '../../workers/data-api';
 import { cancelRun, getPool, jobs } from './workers';
@@ -58,14 +59,34 @@ export function trainingRowCount(s: Pick<AppState, 'fitOn' | 'fitFirstPercent' |
 }
 
 /**
- * Whether a detector waits for a Run click instead of running on upload: the recurrent autoencoders
- * (sequence models that window the rows themselves) train for tens of seconds to minutes, which a
- * new file should not start unasked. Every other detector runs on upload as before.
+ * Whether a detector waits for a Run click instead of running on upload (issue 23): the recurrent
+ * autoencoders (sequence models that window the rows themselves) and an ensemble with one always;
+ * any other detector when its estimated run time on the loaded rows and feature columns
+ * (core/detectors/estimate.ts) is over AUTO_RUN_SECONDS: a new file should not start a long job unasked.
  */
 export function waitsForRunClick(detector: string): boolean {
-  // An ensemble with a recurrent member trains as long: it waits too.
-  if (detector === 'ensemble') return ensembleMembersOf(formParams(detector)).some((m) => m.meta.sequenceWindows === true);
+  return trainsLong(detector) || runEstimateSeconds(detector) > AUTO_RUN_SECONDS;
+}
+
+/** A recurrent autoencoder, or an ensemble with one (it trains as long): always waits for Run. */
+function trainsLong(detector: string): boolean {
+  if (detector === 'ensemble' && ensembleMembersOf(formParams(detector)).some((m) => m.meta.sequenceWindows === true)) return true;
   return detectorMeta(detector).sequenceWindows === true;
+}
+
+/** The estimated run time of `detector` with the form's parameters on the loaded data's rows and chosen features. */
+export function runEstimateSeconds(detector = get().detector): number {
+  const { dataset, features } = get();
+  return estimateRunSeconds(detector, formParams(detector), dataset?.rows ?? 0, features.length);
+}
+
+/** What the job status says when a run waits for Run: the detector, the rows and the estimate. */
+export function waitingMessage(detector = get().detector): string {
+  const meta = detectorMeta(detector);
+  const seconds = runEstimateSeconds(detector);
+  if (!Number.isFinite(seconds) || trainsLong(detector)) return `${meta.name}: press Run to train (it takes a while, so it does not start on upload)`;
+  const rows = get().dataset?.rows ?? 0;
+  return `${meta.name} on ${rows.toLocaleString('en-US')} rows: ${estimateWords(seconds)} (estimated), so it does not start on upload: press Run`;
 }
 
 export function setDetector(id: string): void {
