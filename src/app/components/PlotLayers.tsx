@@ -12,6 +12,9 @@ import { fmtInt } from '../lib/format';
 export type Range = [number, number];
 export interface View { x: Range; y: Range }
 
+/** Density bins across and up (about 4 px each on a 1440 × 900 screen). */
+export const DENSITY_BINS: [number, number] = [160, 110];
+
 /** Confusion colours: flagged and labelled (TP), flagged only (FP), labelled only (FN, a miss), neither (TN). */
 export const CONFUSION = { tp: '#b40426', fp: '#f28e2b', fn: '#6a3d9a', tn: '#a3adba' } as const;
 /** The ring around a labelled anomaly. */
@@ -35,8 +38,9 @@ export function DensityLayer({ view, area, color, dataKey }: {
   const grid = usePlot((s) => s.grid);
   const grids = usePlot((s) => s.grids);
   const scoresVersion = useTimeline((s) => s.scoresVersion);
-  const nx = size ? Math.max(8, Math.min(240, Math.round(size.w / 4))) : 0;
-  const ny = size ? Math.max(8, Math.min(180, Math.round(size.h / 4))) : 0;
+  // Fixed bins, stretched to the canvas: a resize (the caption wrapping to another line on a threshold move) rebins nothing.
+  const nx = size ? DENSITY_BINS[0] : 0;
+  const ny = size ? DENSITY_BINS[1] : 0;
   useEffect(() => {
     if (!nx || mode === 'off') return;
     const t = setTimeout(() => void refreshDensity(view.x, view.y, nx, ny), 60); // a wheel storm asks once

@@ -17,7 +17,7 @@ const PLOT_BUDGET = 3000;
 /** Flagged points drawn at most when there are more rows than PLOT_BUDGET: the rest of the budget goes to unflagged rows. */
 const FLAGGED_BUDGET = 2000;
 /** Labelled anomalies drawn (ringed) at most, besides the sample. */
-const TRUTH_BUDGET = 1500;
+const TRUTH_BUDGET = 1000;
 
 interface Point {
   x: number;
@@ -78,10 +78,7 @@ const PointLayer = memo(function PointLayer({ points, domain, onHover, dragged }
         : p.flagged
           ? <circle key={p.row} data-row={p.row} className={`point flagged${kind}`} cx={cx} cy={cy} r={4.2} fill={p.color} stroke="#1b1b1b" strokeWidth={1.1} />
           : <circle key={p.row} data-row={p.row} className={`point${kind}`} cx={cx} cy={cy} r={3.2} fill={p.color} stroke="rgba(0,0,0,0.25)" strokeWidth={0.5} />;
-      // A labelled anomaly: a ring around its dot (not a point of its own: no data-row, no hover).
-      return p.truth
-        ? <g key={p.row}><circle className="truth-ring" cx={cx} cy={cy} r={p.selected ? 10 : 7} fill="none" stroke={TRUTH_RING} strokeWidth={1.8} pointerEvents="none" />{dot}</g>
-        : dot;
+      return dot;
     });
   }, [points, domain, size]);
   const rowOf = (e: React.MouseEvent) => {
@@ -280,12 +277,13 @@ export function ScatterPlot() {
           {surface && scale && result && <SurfaceLayer surface={surface} color={(score) => coolwarm(shadeOf(score))} />}
           {domain && densityOn && <DensityLayer view={domain} area={AREA} color={densityColor} dataKey={values?.key ?? ''} />}
           <ResponsiveContainer width="100%" height="100%">
-            <ScatterChart margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
+            <ScatterChart accessibilityLayer={false} margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
               <CartesianGrid stroke="#e5e8ee" />
               <XAxis type="number" dataKey="x" name={xName} domain={domain?.x ?? ['auto', 'auto']} ticks={domain?.xTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} label={{ value: xName, position: 'insideBottom', offset: -14 }} />
               <YAxis type="number" dataKey="y" name={yName} domain={domain?.y ?? ['auto', 'auto']} ticks={domain?.yTicks} allowDataOverflow tickFormatter={(v: number) => fmt(v, 3)} width={64} label={{ value: yName, angle: -90, position: 'insideLeft', offset: 0, dx: -4 }} />
             </ScatterChart>
           </ResponsiveContainer>
+          {domain && values && truthRows && result && <RingLayer rows={truthRows} values={values} domain={domain} />}
           {domain && <PointLayer points={visible} domain={domain} onHover={onHover} dragged={dragged} />}
           {hover && (
             <div className="point-tip" style={{ left: hover.left + 10, top: hover.top + 10 }}>
@@ -313,6 +311,35 @@ export function ScatterPlot() {
 function axisName(p: { method: 'pca' | 'umap'; explained?: [number, number] }, k: 0 | 1): string {
   return p.method === 'pca' && p.explained ? `PC${k + 1} (${(100 * p.explained[k]).toFixed(1)} % of variance)` : `UMAP ${k + 1}`;
 }
+
+/**
+ * Rings around the labelled anomalies drawn, in a layer of their own under the points: they
+ * depend on the labels, the axes and the range, never on the threshold, so a threshold move
+ * does not touch them.
+ */
+const RingLayer = memo(function RingLayer({ rows, values, domain }: { rows: number[]; values: { x: Float64Array; y: Float64Array }; domain: { x: [number, number]; y: [number, number] } }) {
+  const ref = useRef<SVGSVGElement>(null);
+  const size = useElementSize(ref);
+  const rings = useMemo(() => {
+    if (!size) return null;
+    const [x0, x1] = domain.x;
+    const [y0, y1] = domain.y;
+    const sx = size.w / (x1 - x0);
+    const sy = size.h / (y1 - y0);
+    const out = [];
+    for (const r of rows) {
+      const x = values.x[r], y = values.y[r];
+      if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue; // missing or outside the zoomed range
+      out.push(<circle key={r} className="truth-ring" data-row={r} cx={(x - x0) * sx} cy={size.h - (y - y0) * sy} r={7} fill="none" stroke={TRUTH_RING} strokeWidth={1.8} />);
+    }
+    return out;
+  }, [rows, values, domain, size]);
+  return (
+    <svg ref={ref} className="rings" aria-hidden="true" style={{ position: 'absolute', pointerEvents: 'none', left: AREA.left, top: AREA.top, width: `calc(100% - ${AREA.left + AREA.right}px)`, height: `calc(100% - ${AREA.top + AREA.bottom}px)` }}>
+      {rings}
+    </svg>
+  );
+});
 
 /** Where recharts puts the plotting area inside .chart (margins + axis sizes above). */
 const AREA = { left: 8 + 64, top: 10, right: 16, bottom: 28 + 30 };
