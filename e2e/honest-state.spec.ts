@@ -143,3 +143,29 @@ test('a slow job does not start on upload: Run with an estimate; a fast one runs
   await lab.upload({ name: 'wide2.csv', mimeType: 'text/csv', buffer });
   await lab.waitDone('wide2.csv', 90_000);
 });
+
+test('LOF split across workers: progress moves through the neighbour search, phase named', async ({ page }) => {
+  test.setTimeout(180_000);
+  const lab = new Lab(page);
+  await lab.open('?workers=2');
+  let seed = 9;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = [Array.from({ length: 10 }, (_, j) => `c${j}`).join(',')];
+  for (let i = 0; i < 30_000; i++) lines.push(Array.from({ length: 10 }, () => rnd().toFixed(4)).join(','));
+  await lab.tid('detector-select').selectOption('zscore');
+  await lab.upload({ name: 'progress.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+  await lab.waitDone('progress.csv', 90_000);
+  await lab.tid('detector-select').selectOption('lof');
+  await page.evaluate(() => {
+    const w = window as unknown as { __texts: string[] };
+    w.__texts = [];
+    const el = document.querySelector('[data-testid="job-status"]')!;
+    new MutationObserver(() => w.__texts.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
+  });
+  await lab.runAndWait(150_000);
+  const texts = await page.evaluate(() => (window as unknown as { __texts: string[] }).__texts);
+  const search = [...new Set(texts.map((t) => /^neighbours \(2 workers\) (\d+) %$/.exec(t.trim())?.[1]).filter((x): x is string => x !== undefined).map(Number))];
+  // Before: 0 % until a whole share ended, then 35 %. Now the search reports as its rows go.
+  expect(search.filter((p) => p > 0 && p < 70).length, texts.join(' | ')).toBeGreaterThanOrEqual(3);
+  expect(texts.some((t) => t.startsWith('preparing features'))).toBe(true);
+});

@@ -249,11 +249,21 @@ export async function explain(modelId: string, source: FeatureSource, rows: numb
 
 
 /** One share of a neighbour search split across the pool: rows [range) of the training rows against all of them, self excluded. */
-export async function neighbors(source: FeatureSource, fitRows: RowSelection, k: number, range: [number, number]): Promise<Neighbors> {
+export async function neighbors(source: FeatureSource, fitRows: RowSelection, k: number, range: [number, number], onProgress?: (fraction: number, phase: string) => void): Promise<Neighbors> {
+  // Progress through each phase (issue 23: a split search sat at 0 % until a whole share ended), at most every 100 ms.
+  let last = 0;
+  const report = onProgress && ((f: number, phase: string) => {
+    const now = performance.now();
+    if (f < 1 && now - last < 100) return;
+    last = now;
+    onProgress(f, phase);
+  });
+  report?.(0, 'preparing features');
   const chosen = await chosenBackend();
   const X = (await dataApi().matrix(source, fitRows)).matrix;
+  report?.(0, 'neighbours');
   // On a GPU backend the float32 candidates come from matMul + topk, refined exactly (same result).
-  const nb = await neighborsFor(X, k, undefined, { rows: range, backend: chosen });
+  const nb = await neighborsFor(X, k, undefined, { rows: range, backend: chosen, onProgress: report && ((f) => report(f, 'neighbours')) });
   return Comlink.transfer(nb, [nb.distances.buffer as ArrayBuffer, nb.indices.buffer as ArrayBuffer]);
 }
 

@@ -353,12 +353,21 @@ export class DetectorPool {
     if (n > 1 && job.trainRows >= NEIGHBOUR_ROWS) {
       const k = neighborsToSearch(detectorMeta(job.detector), job.params, job.trainRows);
       if (k > 0 && k < job.trainRows) {
-        let searched = 0;
-        const shares = await Promise.all(rowRanges(job.trainRows, n).map(async (range, share) => {
+        // Each share reports its fraction and phase as it goes: the bar moves with the rows searched, phase named.
+        const ranges = rowRanges(job.trainRows, n);
+        const done = ranges.map(() => 0);
+        const phases = ranges.map(() => 'preparing features');
+        const report = (share: number, f: number, phase: string) => {
+          done[share] = f * (ranges[share][1] - ranges[share][0]);
+          phases[share] = phase;
+          const searched = done.reduce((a, b) => a + b, 0);
+          const what = phases.every((p) => p === 'preparing features') ? 'preparing features' : 'neighbours';
+          onProgress?.(0.7 * (searched / job.trainRows), `${what} (${n} workers)`);
+        };
+        const shares = await Promise.all(ranges.map(async (range, share) => {
           const s = await ready(share);
-          const nb = await guard(s, s.api.neighbors(source, job.fitRows, k, range));
-          searched += range[1] - range[0];
-          onProgress?.(0.7 * (searched / job.trainRows), `neighbours (${n} workers)`);
+          const nb = await guard(s, s.api.neighbors(source, job.fitRows, k, range, onProgress ? Comlink.proxy((f: number, phase: string) => report(share, f, phase)) : undefined));
+          report(share, 1, 'neighbours');
           return nb;
         }));
         neighbors = joinNeighbors(shares);
