@@ -121,7 +121,7 @@ export class GraphBuilder {
   }
 
   /** Cast to an element type (no node when it already is one, e.g. T = float64 to float64). */
-  cast(x: string, to: Exclude<Elem, 'T'>, from: Exclude<Elem, 'T'>): string {
+  cast(x: string, to: Exclude<Elem, 'T'>, from: Exclude<Elem, 'T'> | 'bool'): string {
     return to === from ? x : this.op('Cast', [x], { to: { i: dataType(to) } });
   }
 

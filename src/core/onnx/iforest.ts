@@ -9,8 +9,9 @@
  * so every split decides as ours. float32 graphs carry floats, each rounded down to the largest
  * float32 ≤ the double threshold: a float32 input then splits exactly as its own value would in
  * our float64 walk (x ≤ t ⇔ x ≤ round_down(t) for float32 x). TreeEnsembleRegressor's output is
- * float32 in opset 3 (the sum of path lengths): a relative rounding of ~6e-8 on E[h], well within
- * 1e-6 on the score. Leaf values are doubles too in float64 graphs (target_weights_as_tensor).
+ * float32 in opset 3, so a float64 graph gives each tree two targets, the leaf value's float32 part
+ * and the float32 of the rest, and sums the [N, 2·trees] parts in float64: E[h] to ~1e-15 rather than
+ * float32's 6e-8 (which an ensemble's normaliser magnified past 1e-6). A float32 graph sums in one target.
  */
 import type { ModelJSON } from '../detectors/model-schema.js';
 import type { GraphBuilder } from './graph.js';
@@ -49,24 +50,37 @@ export function iforestGraph(g: GraphBuilder, json: ModelJSON): string {
         vals.push(0);
         tr.push(0);
         fa.push(0);
-        tTree.push(t);
-        tNode.push(n);
-        tId.push(0);
-        tW.push(f.value[i]);
+        const v = f.value[i];
+        if (g.dtype === 'float64') {
+          // Two targets per tree: the leaf value's float32 part and the float32 rounding of the rest,
+          // so that the float32 output carries it to ~1e-15 (summed in float64 below).
+          const hi = Math.fround(v);
+          tTree.push(t, t);
+          tNode.push(n, n);
+          tId.push(2 * t, 2 * t + 1);
+          tW.push(hi, v - hi);
+        } else {
+          tTree.push(t);
+          tNode.push(n);
+          tId.push(0);
+          tW.push(v);
+        }
       }
     }
   }
   const double = g.dtype === 'float64';
-  const sum = g.op('TreeEnsembleRegressor', ['X'], {
-    n_targets: { i: 1 }, aggregate_function: { s: 'SUM' }, post_transform: { s: 'NONE' },
+  const out = g.op('TreeEnsembleRegressor', ['X'], {
+    n_targets: { i: double ? 2 * trees : 1 }, aggregate_function: { s: 'SUM' }, post_transform: { s: 'NONE' },
     nodes_treeids: { ints: tree }, nodes_nodeids: { ints: node }, nodes_featureids: { ints: feat }, nodes_modes: { strings: modes },
     ...(double ? { nodes_values_as_tensor: { t: { dims: [vals.length], type: 'float64', values: vals } } } : { nodes_values: { floats: vals } }),
     nodes_truenodeids: { ints: tr }, nodes_falsenodeids: { ints: fa },
     target_treeids: { ints: tTree }, target_nodeids: { ints: tNode }, target_ids: { ints: tId },
     ...(double ? { target_weights_as_tensor: { t: { dims: [tW.length], type: 'float64', values: tW } } } : { target_weights: { floats: tW } }),
   }, 'ai.onnx.ml');
-  // [N, 1] float32 → [N] in T.
-  const flat = g.op('Reshape', [g.cast(sum, g.dtype, 'float32'), g.init('shape_n', [-1], [1], 'int64')]);
+  // float64: [N, 2·trees] float32 parts summed in float64; float32: [N, 1] → [N].
+  const flat = double
+    ? g.op('ReduceSum', [g.cast(out, 'float64', 'float32'), g.init('axis_1', [1], [1], 'int64')], { keepdims: { i: 0 } })
+    : g.op('Reshape', [out, g.init('shape_n', [-1], [1], 'int64')]);
   // max_samples 1: c(1) = 0, every score 0.5 (scikit-learn takes the ratio as 1), as iforest.ts does.
   if (norm === 0) return g.op('Add', [g.op('Mul', [flat, g.scalar('zero', 0)]), g.scalar('half', 0.5)]);
   const mean = g.op('Div', [flat, g.scalar('n_trees', trees)]);

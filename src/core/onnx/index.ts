@@ -16,6 +16,7 @@ import { zscoreGraph } from './zscore.js';
 import { knnGraph, lofGraph } from './neighbors.js';
 import { ocsvmGraph } from './ocsvm.js';
 import { autoencoderGraph } from './autoencoder.js';
+import { ensembleGraph } from './ensemble.js';
 
 export { OnnxExportError, ONNX_OPSET, ONNX_ML_OPSET, type OnnxDtype } from './graph.js';
 export { NEIGHBOR_ROWS_LIMIT, NEIGHBOR_CELLS_LIMIT } from './neighbors.js';
@@ -29,7 +30,15 @@ const EXPORTERS: Record<string, Exporter> = {
   lof: lofGraph,
   ocsvm: ocsvmGraph,
   autoencoder: autoencoderGraph,
+  ensemble: (g, json) => ensembleGraph(g, json, memberGraph),
 };
+
+/** A member's score subgraph (ensembles): refused as the member itself would be. */
+function memberGraph(g: GraphBuilder, json: ModelJSON): string {
+  const support = onnxSupport(json.detector, json.params);
+  if (!support.ok) throw new OnnxExportError(support.reason);
+  return EXPORTERS[json.detector](g, json);
+}
 
 /** Detector ids with an ONNX export. */
 export const ONNX_DETECTORS: readonly string[] = Object.keys(EXPORTERS);
