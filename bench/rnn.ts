@@ -289,10 +289,11 @@ export async function rnnBench(log: Log, options: { epochs?: number; quick?: boo
   };
   const hasTorch = (k: string) => !!torch[k];
   /** One row: wall times and their ratio; CPU times and theirs where both sides have them (Node). Met is judged on CPU where there, else wall. */
-  const row = (task: string, ours: { wall: number | null; cpu?: number | null; text?: string }, ref: { wall: number | null; cpu: number | null }, refOk: boolean, goal = '≤ 1×') => {
+  const row = (task: string, ours: { wall: number | null; cpu?: number | null; text?: string }, ref: { wall: number | null; cpu: number | null }, refOk: boolean, goal = '≤ 1×', underMs?: number) => {
     const rw = ratio(ours.wall, ref.wall);
     const rc = ratio(ours.cpu ?? null, ref.cpu);
-    const judged = rc ?? rw;
+    // An absolute goal too (scoring in the page: under 1 s) must hold as well as the ratio.
+    const judged = underMs !== undefined && ours.wall !== null && ours.wall >= underMs ? Infinity : rc ?? rw;
     rows.push([
       task, ours.text ?? fmtMs(ours.wall), refOk ? fmtMs(ref.wall) : 'n/a (no torch)', fmtRatio(rw),
       ours.cpu != null ? fmtMs(ours.cpu) : '', refOk && ours.cpu != null ? fmtMs(ref.cpu) : '', fmtRatio(rc), goal, met(judged === null ? null : judged <= 1),
@@ -321,7 +322,7 @@ export async function rnnBench(log: Log, options: { epochs?: number; quick?: boo
       const ts = torScore(`b_${cell}`);
       row(`(c) ${C}: score all ${b.n.toLocaleString('en')} windows as the detector does (rnn/forward.ts, blocks of ${SCORE_BLOCK}, min of 3): Node wasm`, { wall: min(node[`b_fast_wasm_${cell}`].score_ms), cpu: min(node[`b_fast_wasm_${cell}`].score_cpu_ms) }, ts, ok);
       const sb = brCell(`b_${cell}`, (r) => min(r.score_ms));
-      row(`(c) ${C}: score all windows: Chromium worker wasm (goal < 1 s in the page)`, { wall: sb.ms, text: sb.text }, ts, ok, '< 1 s; ≤ 1×');
+      row(`(c) ${C}: score all windows: Chromium worker wasm (goal < 1 s in the page)`, { wall: sb.ms, text: sb.text }, ts, ok, '< 1 s; ≤ 1×', 1000);
     }
   } else {
     rows.push([`(b), (c): skipped: ${NAB_FILE} not found`, '', '', '', '', '', '', '', '']);
