@@ -20,8 +20,9 @@
  * - The decoder's input (the encoder's last state, repeated) is the same at every step: its
  *   projection is made once, not W times.
  * - The first step starts from zero state: h·R (zero) and its gradient are skipped.
- * Per-op dispatch (~5–15 µs a kernel on wasm, whatever its size) is what is left: ~8,000 kernels a
- * batch, forward and backward.
+ * - LSTM: the cell-gate columns doubled once per batch, so one sigmoid gives all four gates.
+ * Per-op dispatch (~4–13 µs a kernel on wasm, whatever its size) is what is left: 6,666 kernels an
+ * LSTM batch, forward and backward (tf.layers: 11,159), a third of them the tape's bookkeeping.
  */
 import { Random } from '../../random.js';
 import { ADAM_EPSILON, weightLayout, type RnnArchitecture, type RnnNet, type RnnNetOptions, type Tensor3D, type TfLayers } from './net.js';
