@@ -169,3 +169,18 @@ test('LOF split across workers: progress moves through the neighbour search, pha
   expect(search.filter((p) => p > 0 && p < 70).length, texts.join(' | ')).toBeGreaterThanOrEqual(3);
   expect(texts.some((t) => t.startsWith('preparing features'))).toBe(true);
 });
+
+test('a model file that cannot be applied: the previous result stays, marked stale', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.tid('sample-iris').click();
+  await lab.waitDone('iris.csv');
+  const scores = await lab.scores();
+  await lab.tid('model-input').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "anomaly-lab-model", ') });
+  await expect(lab.tid('error-message')).toContainText('notes.json is not a model file (not JSON)');
+  await expect(lab.tid('stale-note')).toHaveAttribute('data-reason', 'apply-failed');
+  expect(await lab.scores()).toEqual(scores);
+  await lab.tid('stale-rerun').click();
+  await expect(lab.tid('stale-note')).toHaveCount(0);
+  await expect(lab.tid('job-status')).toHaveAttribute('data-state', 'done');
+});

@@ -1,4 +1,5 @@
 import { useApp, run } from '../store';
+import { useApplyFailure } from '../state/stale';
 
 /**
  * Why the result on screen no longer answers the page's settings (issue 23: honest state), or null.
@@ -6,13 +7,13 @@ import { useApp, run } from '../store';
  * lost) but is not what was asked for; after the missing-cell policy changed it was computed with
  * other filled values.
  */
-export function staleReason(s: ReturnType<typeof useApp.getState>): { kind: string; text: string } | null {
+export function staleReason(s: ReturnType<typeof useApp.getState>, applyFailure: string | null = null): { kind: string; text: string } | null {
   const r = s.result;
   if (!r || s.job.state === 'running') return null;
   if (s.job.state === 'idle' && s.job.message === 'cancelled') return { kind: 'cancelled', text: `the last run was cancelled: this is the previous result (${r.detector})` };
   if (s.job.state === 'error') return { kind: 'failed', text: `the last run failed (${s.job.message}): this is the previous result (${r.detector})` };
-  // state/models.ts openError: a model file that could not be applied goes to the banner with these words.
-  if (s.error?.includes(' could not be applied: ')) return { kind: 'apply-failed', text: `applying the model failed: this is the previous result (${r.detector})` };
+  // state/models.ts: a model that could not be applied (its message is in the banner).
+  if (applyFailure) return { kind: 'apply-failed', text: `applying the model failed: this is the previous result (${r.detector})` };
   if (s.missingPolicy !== r.missing) return { kind: 'missing-policy', text: `missing cells are now filled with the ${s.missingPolicy}, this result used the ${r.missing}` };
   return null;
 }
@@ -20,7 +21,8 @@ export function staleReason(s: ReturnType<typeof useApp.getState>): { kind: stri
 /** The stale mark over the result, with what changed and a one-click re-run. */
 export function StaleNote() {
   // A string from the selector: the store hands back the same value until the reason changes.
-  const key = useApp((s) => { const r = staleReason(s); return r ? `${r.kind}|${r.text}` : ''; });
+  const applyFailure = useApplyFailure((s) => s.text);
+  const key = useApp((s) => { const r = staleReason(s, applyFailure); return r ? `${r.kind}|${r.text}` : ''; });
   if (!key) return null;
   const bar = key.indexOf('|');
   const reason = { kind: key.slice(0, bar), text: key.slice(bar + 1) };

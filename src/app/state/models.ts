@@ -1,4 +1,5 @@
 /** Fitted models: applied to the loaded data, saved (file or IndexedDB) and opened again; their state stays in the workers. */
+import { markApplyFailed } from './stale';
 import { checkModelSchema } from '../../core/detectors/model-schema';
 import type { ModelJSON } from '../../core/detectors/detector';
 import type { AppliedModel } from './store';
@@ -23,8 +24,14 @@ function columnsError(columns: readonly string[]): string | null {
  * (no job writes there). One that can apply cancels the job before it is built, as Run does: the
  * user asked for its scores now, and its import should not queue behind the running fit.
  */
+/** A model that could not be applied: the banner says why, and the result on screen is marked stale (state/stale.ts). */
+function applyFailed(text: string): void {
+  set({ error: text });
+  markApplyFailed(text);
+}
+
 function openError(what: string, why: string): void {
-  set({ error: `${what} could not be applied: ${why}` });
+  applyFailed(`${what} could not be applied: ${why}`);
 }
 
 /** Score the loaded dataset with a fitted model (no refit): its columns must be here. */
@@ -70,7 +77,7 @@ export async function openModelFile(file: Blob & { name?: string }): Promise<voi
     // The whole schema (types, lengths, index ranges, trees, finite numbers) before any worker builds it.
     json = checkModelSchema(parsed, name);
   } catch (e) {
-    set({ error: modelError(name, e) });
+    applyFailed(modelError(name, e));
     return;
   }
   const bad = columnsError(json.columns ?? []);
@@ -80,7 +87,7 @@ export async function openModelFile(file: Blob & { name?: string }): Promise<voi
   try {
     model = await importModel(json);
   } catch (e) {
-    set({ error: modelError(name, e) });
+    applyFailed(modelError(name, e));
     return;
   }
   await applyModel(model, file.name ?? 'model file');
@@ -118,7 +125,7 @@ export async function openSavedModel(key: string): Promise<void> {
   try {
     json = checkModelSchema(await loadSavedModel(key), source);
   } catch (e) {
-    set({ error: modelError(source, e) });
+    applyFailed(modelError(source, e));
     return;
   }
   const bad = columnsError(json.columns ?? []);
@@ -128,7 +135,7 @@ export async function openSavedModel(key: string): Promise<void> {
   try {
     model = await importModel(json);
   } catch (e) {
-    set({ error: modelError(source, e) });
+    applyFailed(modelError(source, e));
     return;
   }
   await applyModel(model, `saved in this browser: ${key.split('/').slice(2).join('/')}`);
