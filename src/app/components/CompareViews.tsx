@@ -74,7 +74,7 @@ function Overlay({ kind, rows }: { kind: 'roc' | 'pr'; rows: CompareRow[] }) {
     <div className="compare-curve" data-testid={kind === 'roc' ? 'compare-roc' : 'compare-pr'} data-series={series.length}>
       <div className="muted small">{kind === 'roc' ? 'ROC curves' : 'Precision–recall curves'}{series.some((s) => s.band) ? ' · band: ± sd over seeds' : ''}</div>
       <ResponsiveContainer width="100%" height={240}>
-        <ComposedChart margin={{ top: 6, right: 12, bottom: 22, left: 0 }}>
+        <ComposedChart accessibilityLayer={false} margin={{ top: 6, right: 12, bottom: 22, left: 0 }}>
           <CartesianGrid stroke="#e5e8ee" />
           <XAxis dataKey="x" type="number" domain={[0, 1]} tickFormatter={(v: number) => fmt(v, 2)} allowDuplicatedCategory={false} label={{ value: kind === 'roc' ? 'false positive rate' : 'recall', position: 'insideBottom', offset: -12 }} />
           <YAxis type="number" domain={[0, 1]} width={44} tickFormatter={(v: number) => fmt(v, 2)} />

@@ -36,7 +36,7 @@ export function ExplainPanel() {
           </div>
           <div className="explain-chart" data-testid="explain-errors" data-features={bars.length}>
             <ResponsiveContainer width="100%" height={Math.max(80, 22 * bars.length + 30)}>
-              <BarChart data={bars} layout="vertical" margin={{ top: 4, right: 12, bottom: 4, left: 4 }}>
+              <BarChart accessibilityLayer={false} data={bars} layout="vertical" margin={{ top: 4, right: 12, bottom: 4, left: 4 }}>
                 <CartesianGrid stroke="#e5e8ee" horizontal={false} />
                 <XAxis type="number" tickFormatter={(v: number) => fmt(v, 2)} />
                 <YAxis type="category" dataKey="column" width={90} tick={{ fontSize: 11 }} />

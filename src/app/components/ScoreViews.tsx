@@ -20,7 +20,7 @@ export function ScoreHistogram() {
   return (
     <div className="view-body" data-testid="score-histogram" data-threshold={threshold} data-threshold-method={method ?? ''}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={bins} margin={{ top: 10, right: 16, bottom: 28, left: 8 }} barCategoryGap={0}>
+        <BarChart accessibilityLayer={false} data={bins} margin={{ top: 10, right: 16, bottom: 28, left: 8 }} barCategoryGap={0}>
           <CartesianGrid stroke="#e5e8ee" />
           <XAxis dataKey="mid" type="number" domain={[bins[0].lo, bins[bins.length - 1].hi]} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'anomaly score', position: 'insideBottom', offset: -14 }} />
           <YAxis width={64} tickFormatter={(v: number) => fmtInt(v)} label={{ value: 'rows', angle: -90, position: 'insideLeft' }} />
@@ -85,7 +85,7 @@ export function CurveView({ kind }: { kind: 'roc' | 'pr' }) {
     <div className="view-body" data-testid={kind === 'roc' ? 'roc-curve' : 'pr-curve'}>
       <div className="muted small curve-title">{area} · dot = current threshold ({fmt(threshold, 4)})</div>
       <ResponsiveContainer width="100%" height="94%">
-        <LineChart data={points} margin={{ top: 10, right: 24, bottom: 28, left: 8 }}>
+        <LineChart accessibilityLayer={false} data={points} margin={{ top: 10, right: 24, bottom: 28, left: 8 }}>
           <CartesianGrid stroke="#e5e8ee" />
           <XAxis dataKey="x" type="number" domain={[0, 1]} tickFormatter={(v: number) => fmt(v, 2)} label={{ value: kind === 'roc' ? 'false positive rate' : 'recall', position: 'insideBottom', offset: -14 }} />
           <YAxis type="number" domain={[0, 1]} width={56} tickFormatter={(v: number) => fmt(v, 2)} label={{ value: kind === 'roc' ? 'true positive rate' : 'precision', angle: -90, position: 'insideLeft' }} />

@@ -34,7 +34,7 @@ export function TrainingView() {
         {!running && best !== null && best < training.epochs.length ? ` · keeps epoch ${best}'s weights (lowest ${hasVal ? 'validation' : 'training'} loss)` : ''}
       </div>
       <ResponsiveContainer width="100%" height="90%">
-        <LineChart data={data} margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
+        <LineChart accessibilityLayer={false} data={data} margin={{ top: 10, right: 16, bottom: 28, left: 8 }}>
           <CartesianGrid stroke="#e5e8ee" />
           <XAxis dataKey="epoch" type="number" domain={[1, Math.max(2, last.epochs)]} ticks={epochTicks(last.epochs)} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -14 }} />
           <YAxis width={72} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'mean squared error', angle: -90, position: 'insideLeft' }} domain={['auto', 'auto']} />
