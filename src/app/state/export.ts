@@ -45,7 +45,7 @@ export function metricsJson(): string {
     rows: result.sweep.n,
     detector: result.detector,
     params: result.params,
-    seed,
+    seed: result.seed ?? seed,
     columns: result.columns,
     missing: result.missing,
     fitted_on: result.fittedOn,
@@ -64,7 +64,7 @@ export function pythonScript(): string {
   if (!result) throw new Error('run a detector before copying it as Python');
   return pythonSnippet({
     file: dataset?.name ?? 'data.csv', columns: result.columns, missing: result.missing, detector: result.detector, params: result.params,
-    seed, threshold, modelThreshold: result.modelThreshold, fittedOn: result.fittedOn,
+    seed: result.seed ?? seed, threshold, modelThreshold: result.modelThreshold, fittedOn: result.fittedOn,
     label: labels && labelColumn ? { column: labelColumn, positive: labels.positive } : null,
   });
 }

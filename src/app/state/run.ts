@@ -217,7 +217,7 @@ export async function run(model?: AppliedModel, source?: string): Promise<void> 
       result: {
         detector: runDetector, params: runParams, columns: r.columns, scores: r.scores, hasDecision: r.hasDecision,
         modelThreshold: r.threshold, sweep, info: r.info, modelId: r.modelId,
-        model: { detector: runDetector, params: runParams, threshold: r.threshold, columns: r.columns }, imputed: r.imputed, missing: missingPolicy, fittedOn: subset.what, causal: subset.causal,
+        model: { detector: runDetector, params: runParams, threshold: r.threshold, columns: r.columns }, imputed: r.imputed, missing: missingPolicy, seed, fittedOn: subset.what, causal: subset.causal,
         backend: r.backend, workers: r.workers, rowBytes: r.rowBytes,
         timings: { features: t1 - t0, fit: r.timings.fit, score: r.timings.score, total: performance.now() - t0 },
       },

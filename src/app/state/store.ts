@@ -39,6 +39,8 @@ export interface RunResult {
   imputed: Imputation[];
   /** The missing-value policy of the run (explaining a row fills it alike). */
   missing: MissingPolicy;
+  /** The seed the run used (the seed box may have changed since): exports reproduce this one. */
+  seed?: number;
   /** Which rows the model was fitted on ('all rows', 'the 500 rows labelled normal', …). */
   fittedOn: string;
   /**
