@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { densityGrid } from '../../src/core/data/density';
 import { pca2 } from '../../src/core/data/pca';
 import { umap2 } from '../../src/core/data/umap';
+import { OverlaySampler, plotSample } from '../../src/core/data/sample';
 import { fromRows, matrix, type Matrix } from '../../src/core/data/matrix';
 import { parseCsvString } from '../../src/core/data/csv';
 import { featureMatrix } from '../../src/core/data/prepare';
@@ -140,4 +141,38 @@ describe('umap2', () => {
     await expect(umap2(X, { seed: 1, cancelled: () => ++calls > 3 })).rejects.toMatchObject({ name: 'AbortError' });
     await expect(umap2({ data: new Float64Array(50_001), rows: 50_001, cols: 1 })).rejects.toThrow(/at most 50,000 rows, this data has 50,001/);
   }, 60_000);
+});
+
+describe('OverlaySampler (the points above the density layer)', () => {
+  const n = 20_000;
+  const rng = new Random(11);
+  const scores = Float64Array.from({ length: n }, () => rng.float());
+  const order = new Random(0).permutation(n);
+  const sorted = Float64Array.from(scores).sort();
+  const o = new OverlaySampler(order, scores, 3000, 2000, sorted);
+  const flaggedAt = (t: number) => scores.filter((s) => s > t).length;
+
+  it('past the flagged budget: 2,000 flagged rows (the first in the order) and the first 1,000 unflagged rows', () => {
+    const t = sorted[n - 5000 - 1]; // 5,000 rows above
+    const s = o.sample(t, flaggedAt(t));
+    expect(s.totalFlagged).toBe(5000);
+    expect(s.flagged).toBe(2000);
+    expect(s.rest).toBe(1000);
+    const rows = Array.from(s.rows);
+    expect(rows.slice(0, 2000).every((r) => scores[r] > t)).toBe(true);
+    expect(rows.slice(2000).every((r) => !(scores[r] > t))).toBe(true);
+    const firstFlagged = Array.from(order).filter((r) => scores[r] > t).slice(0, 2000);
+    const firstRest = Array.from(order).filter((r) => !(scores[r] > t)).slice(0, 1000);
+    expect(rows.slice(0, 2000)).toEqual(firstFlagged);
+    expect(rows.slice(2000)).toEqual(firstRest);
+  });
+
+  it('within it: the PlotSampler rows (all flagged, then the rest to the budget)', () => {
+    const t = sorted[n - 300 - 1];
+    const s = o.sample(t, flaggedAt(t));
+    expect(s.flagged).toBe(300);
+    expect(s.rest).toBe(0);
+    expect(Array.from(s.rows)).toEqual(Array.from(plotSample(order, scores, t, 3000).rows));
+    expect(() => new OverlaySampler(order, scores, 3000, 4000)).toThrow(/\[0, budget = 3000\], got 4000/);
+  });
 });

@@ -1,7 +1,7 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ResponsiveContainer, ScatterChart, XAxis, YAxis } from 'recharts';
 import { useApp, setView, surfaceFor, explainRow, type Surface } from '../store';
-import { PlotSampler } from '../../core/data/sample';
+import { OverlaySampler } from '../../core/data/sample';
 import { numericColumns } from '../../core/data/dataset';
 import { coolwarm, coolwarmRgb, divergingScale, type DivergingScale } from '../lib/colormap';
 import { fmt, fmtInt } from '../lib/format';
@@ -150,9 +150,8 @@ export function ScatterPlot() {
   // Built once per result; a threshold move then costs O(log n) for the count, not a scan of every row.
   const scores = result?.scores ?? null;
   const sortedScores = result?.sweep.sorted;
-  const sampler = useMemo(() => (order ? new PlotSampler(order, scores, PLOT_BUDGET, sortedScores) : null), [order, scores]); // eslint-disable-line react-hooks/exhaustive-deps
   // Past FLAGGED_BUDGET flagged rows, a uniform sample of them leaves room for the rest (else the picture is all anomalies).
-  const flaggedSampler = useMemo(() => (order && order.length > PLOT_BUDGET ? new PlotSampler(order, scores, FLAGGED_BUDGET, sortedScores) : null), [order, scores]); // eslint-disable-line react-hooks/exhaustive-deps
+  const sampler = useMemo(() => (order ? new OverlaySampler(order, scores, PLOT_BUDGET, FLAGGED_BUDGET, sortedScores) : null), [order, scores]); // eslint-disable-line react-hooks/exhaustive-deps
   // The labelled anomalies drawn (ringed), a uniform sample of them past TRUTH_BUDGET: found once per labels.
   const truthRows = useMemo(() => {
     if (!labels || !order) return null;
@@ -161,19 +160,9 @@ export function ScatterPlot() {
     return out;
   }, [labels, order]);
   const sample = useMemo(() => {
-    if (!values || !sampler || !order) return null;
-    const flagged = result ? result.sweep.flaggedAt(threshold) : 0;
-    if (!flaggedSampler || flagged <= FLAGGED_BUDGET) return { ...sampler.sample(threshold, flagged), totalFlagged: flagged, rest: 0 };
-    const f = flaggedSampler.sample(threshold, flagged);
-    const rows = Array.from(f.rows.subarray(0, f.flagged));
-    // A uniform sample of the unflagged rows: the first REST_BUDGET of them in the seeded order.
-    let rest = 0;
-    for (let i = 0; i < order.length && rest < PLOT_BUDGET - FLAGGED_BUDGET; i++) {
-      const r = order[i];
-      if (!(scores![r] > threshold)) { rows.push(r); rest++; }
-    }
-    return { rows: Int32Array.from(rows), flagged: f.flagged, totalFlagged: flagged, rest };
-  }, [values, sampler, flaggedSampler, order, scores, result, threshold]);
+    if (!values || !sampler) return null;
+    return sampler.sample(threshold, result ? result.sweep.flaggedAt(threshold) : 0);
+  }, [values, sampler, result, threshold]);
 
   const points = useMemo(() => {
     if (!sample || !values) return [];

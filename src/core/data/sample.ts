@@ -85,3 +85,35 @@ export class PlotSampler {
     return { rows: out, flagged: nFlagged };
   }
 }
+
+/**
+ * The scatter's overlay above its density layer (issue 23): PlotSampler's rows while the flagged
+ * rows fit in `flaggedBudget`; past it, a uniform sample of `flaggedBudget` flagged rows (the first
+ * in `order`) plus the first `budget − flaggedBudget` unflagged rows in `order` (a uniform sample of
+ * the rest), so the unflagged rows never vanish from the picture. `rest` counts those (0 in the first case).
+ */
+export class OverlaySampler {
+  private readonly all: PlotSampler;
+  private readonly flaggedOnly: PlotSampler | null;
+
+  constructor(private readonly order: Int32Array, private readonly scores: ArrayLike<number> | null, private readonly budget: number, private readonly flaggedBudget: number, sorted?: ArrayLike<number>) {
+    if (!(flaggedBudget >= 0 && flaggedBudget <= budget)) throw new RangeError(`flaggedBudget must be in [0, budget = ${budget}], got ${flaggedBudget}`);
+    this.all = new PlotSampler(order, scores, budget, sorted);
+    this.flaggedOnly = order.length > budget && scores ? new PlotSampler(order, scores, flaggedBudget, sorted) : null;
+  }
+
+  /** `flagged`: how many rows score above `threshold` (ThresholdSweep.flaggedAt). */
+  sample(threshold: number, flagged: number): { rows: Int32Array; flagged: number; totalFlagged: number; rest: number } {
+    const { order, scores, budget, flaggedBudget, flaggedOnly } = this;
+    if (!flaggedOnly || !scores || flagged <= flaggedBudget) return { ...this.all.sample(threshold, flagged), totalFlagged: flagged, rest: 0 };
+    const f = flaggedOnly.sample(threshold, flagged);
+    const out = new Int32Array(f.flagged + budget - flaggedBudget);
+    out.set(f.rows.subarray(0, f.flagged));
+    let k = f.flagged;
+    for (let i = 0; i < order.length && k < out.length; i++) {
+      const r = order[i];
+      if (!(scores[r] > threshold)) out[k++] = r;
+    }
+    return { rows: out.subarray(0, k), flagged: f.flagged, totalFlagged: flagged, rest: k - f.flagged };
+  }
+}
