@@ -60,11 +60,11 @@ export function ExportPanel() {
         })}>Copy as Python</button>
       </div>
       {busy === 'scored' && <p className="muted small" role="status">writing the scored data…</p>}
-      {note && <p className={note.error ? 'error small' : 'muted small'} role={note.error ? 'alert' : 'status'} data-testid="export-note">{note.text}</p>}
+      {note && <p className={note.error ? 'input-error small' : 'muted small'} role={note.error ? 'alert' : 'status'} data-testid="export-note">{note.text}</p>}
       {script && (
         <details open className="python-script">
           <summary>Python script</summary>
-          <textarea readOnly data-testid="python-script" value={script} rows={12} aria-label="Python script reproducing the run" onFocus={(e) => e.currentTarget.select()} />
+          <textarea readOnly wrap="off" data-testid="python-script" value={script} rows={12} aria-label="Python script reproducing the run" onFocus={(e) => e.currentTarget.select()} />
         </details>
       )}
     </section>
