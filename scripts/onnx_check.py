@@ -21,14 +21,18 @@ CASES = [
     ("ocsvm", ["--param", "kernel=rbf"]), ("ocsvm", ["--param", "kernel=poly"]), ("ocsvm", ["--param", "kernel=linear"]),
     ("ocsvm", ["--param", "kernel=sigmoid"]), ("ocsvm", ["--param", "method=nystroem", "--param", "n_components=20"]),
     ("autoencoder", ["--param", "epoch_num=2", "--param", "batch_norm=true"]),
+    ("ensemble", ["--param", 'members=[{"detector":"iforest"},{"detector":"lof"}]', "--param", "normalize=rank"]),
 ]
+NAB = os.path.join(ROOT, "public", "samples", "machine_temperature_system_failure.csv")
+TINY_RNN = ["--param", "window_size=8", "--param", "hidden_size=4", "--param", "epoch_num=1", "--param", "n_layers=2", "--time", "timestamp"]
+SERIES_CASES = [("lstm_ae", TINY_RNN), ("gru_ae", TINY_RNN)]
 
 failed = 0
 with tempfile.TemporaryDirectory() as tmp:
-    for i, (det, extra) in enumerate(CASES):
+    for i, (det, extra, data) in enumerate([(d, e + ["--label", "label"], DATA) for d, e in CASES] + [(d, e, NAB) for d, e in SERIES_CASES]):
         for dtype in ("float32", "float64"):
             path = os.path.join(tmp, f"{i}-{det}-{dtype}.onnx")
-            r = subprocess.run(["node", os.path.join(ROOT, "bin", "anomaly-lab.js"), "score", DATA, "--detector", det, "--label", "label", *extra,
+            r = subprocess.run(["node", os.path.join(ROOT, "bin", "anomaly-lab.js"), "score", data, "--detector", det, *extra,
                                 "--save-onnx", path, "--onnx-dtype", dtype, "--json"], capture_output=True, text=True)
             if r.returncode != 0:
                 print(f"FAIL {det} {' '.join(extra)} {dtype}: CLI: {r.stderr.strip()}")

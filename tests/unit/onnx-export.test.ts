@@ -187,6 +187,31 @@ describe('ONNX export on the NAB sample and its refusals', () => {
     }
   }, 240_000);
 
+  it.each([
+    ['lstm_ae', { window_size: 8, hidden_size: 4, epoch_num: 2, n_layers: 1 }],
+    ['gru_ae', { window_size: 8, hidden_size: 4, epoch_num: 2, n_layers: 1 }],
+    ['lstm_ae', { window_size: 5, hidden_size: 3, epoch_num: 1, n_layers: 2 }],
+    ['gru_ae', { window_size: 5, hidden_size: 3, epoch_num: 1, n_layers: 2 }],
+  ] as const)('machine_temperature: %s %j (ONNX LSTM / GRU ops; float32 networks: 1e-4)', async (id, params) => {
+    const { X: all, columns } = csvMatrix(resolve(REPO_ROOT, 'public', 'samples', 'machine_temperature_system_failure.csv'), []);
+    const X = head(all, 3000);
+    const model = await fit(id, head(X, 1000), params);
+    for (const dtype of ['float64', 'float32'] as const) {
+      const out = await ortScore(exportOnnx(model, { dtype, columns }), X, dtype, X.rows);
+      const ours = await model.score(dtype === 'float32' ? rounded32(X) : X);
+      const W = params.window_size;
+      let hi = 0;
+      for (const v of ours) hi = Math.max(hi, v);
+      for (let i = 0; i < X.rows; i++) {
+        if (i < W - 1) expect(out.score[i]).toBe(0);
+        expect(Math.abs(out.score[i] - ours[i]), `row ${i}`).toBeLessThanOrEqual(1e-4 * Math.max(ours[i], hi * 1e-2));
+      }
+      let differ = 0;
+      for (let i = 0; i < X.rows; i++) if (out.isAnomaly[i] !== (ours[i] > model.threshold ? 1n : 0n)) differ++;
+      expect(differ).toBeLessThanOrEqual(2);
+    }
+  }, 240_000);
+
   it('Isolation Forest float64 graphs split on double thresholds: the same flagged rows exactly', async () => {
     // Values one float32 ulp apart around a split: a float32 threshold would send them the same way.
     const rows = 400;
@@ -206,7 +231,7 @@ describe('ONNX export on the NAB sample and its refusals', () => {
     const X = { data: Float64Array.from({ length: 200 }, (_, i) => Math.sin(i)), rows: 100, cols: 2 };
     const hst = await fit('half_space_trees', X, {});
     expect(() => exportOnnx(hst)).toThrow(OnnxExportError);
-    expect(() => exportOnnx(hst)).toThrow(/half_space_trees has no ONNX export yet \(exportable: iforest, zscore, knn, lof, ocsvm, autoencoder, ensemble\)/);
+    expect(() => exportOnnx(hst)).toThrow(/half_space_trees has no ONNX export yet \(exportable: iforest, zscore, knn, lof, ocsvm, autoencoder, lstm_ae, gru_ae, ensemble\)/);
     const windowed = await fit('zscore', { data: X.data, rows: 200, cols: 1 }, { window_size: 5 });
     expect(() => exportOnnx(windowed)).toThrow(/sliding windows \(window_size 5\) has no ONNX export yet/);
     const big = NEIGHBOR_ROWS_LIMIT + 1;

@@ -17,6 +17,7 @@ import { knnGraph, lofGraph } from './neighbors.js';
 import { ocsvmGraph } from './ocsvm.js';
 import { autoencoderGraph } from './autoencoder.js';
 import { ensembleGraph } from './ensemble.js';
+import { rnnGraph } from './rnn.js';
 
 export { OnnxExportError, ONNX_OPSET, ONNX_ML_OPSET, type OnnxDtype } from './graph.js';
 export { NEIGHBOR_ROWS_LIMIT, NEIGHBOR_CELLS_LIMIT } from './neighbors.js';
@@ -30,6 +31,8 @@ const EXPORTERS: Record<string, Exporter> = {
   lof: lofGraph,
   ocsvm: ocsvmGraph,
   autoencoder: autoencoderGraph,
+  lstm_ae: rnnGraph,
+  gru_ae: rnnGraph,
   ensemble: (g, json) => ensembleGraph(g, json, memberGraph),
 };
 
@@ -46,7 +49,7 @@ export const ONNX_DETECTORS: readonly string[] = Object.keys(EXPORTERS);
 /** Whether a detector (with these params: windowed models have none yet) can be exported. */
 export function onnxSupport(detector: string, params: Record<string, unknown> = {}): { ok: true } | { ok: false; reason: string } {
   if (!Object.hasOwn(EXPORTERS, detector)) return { ok: false, reason: `${detector} has no ONNX export yet (exportable: ${ONNX_DETECTORS.join(', ')})` };
-  if (Number(params.window_size ?? 0) > 0) return { ok: false, reason: `${detector} over sliding windows (window_size ${String(params.window_size)}) has no ONNX export yet: export a model fitted on rows (window_size 0)` };
+  if (detector !== 'lstm_ae' && detector !== 'gru_ae' && Number(params.window_size ?? 0) > 0) return { ok: false, reason: `${detector} over sliding windows (window_size ${String(params.window_size)}) has no ONNX export yet: export a model fitted on rows (window_size 0)` };
   return { ok: true };
 }
 
