@@ -1,15 +1,6 @@
 import { explainRow, useApp } from '../store';
 import { fmtInt } from '../lib/format';
-
-/** The flagged row after (dir 1) or before (dir -1) `from`, wrapping around; null when none is flagged. */
-export function nextFlagged(scores: ArrayLike<number>, threshold: number, from: number, dir: 1 | -1): number | null {
-  const n = scores.length;
-  for (let k = 1; k <= n; k++) {
-    const i = (((from + dir * k) % n) + n) % n;
-    if (scores[i] > threshold) return i;
-  }
-  return null;
-}
+import { nextFlagged } from '../lib/flagged';
 
 /**
  * Step through the flagged rows without a mouse: "Previous / Next flagged row" explain that row (the plot
