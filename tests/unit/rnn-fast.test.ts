@@ -85,6 +85,23 @@ describe('FastRnnNet matches the tf.layers network', () => {
     });
   }
 
+  it('two nets of one shape alive at once both train (variable names are per net), and the same seed trains alike', async () => {
+    const arch: RnnArchitecture = { cell: 'gru', window_size: 8, channels: 1, hidden_size: 4, n_layers: 1, dropout_rate: 0 };
+    const a = new FastRnnNet(tf, arch, { lr: 1e-3, seed: 5 });
+    const b = new FastRnnNet(tf, arch, { lr: 1e-3, seed: 5 });
+    const x = batch(8, 8, 1, 2);
+    try {
+      const la = await a.trainBatch(x);
+      const lb = await b.trainBatch(x);
+      expect(lb).toBe(la);
+      expect(Number.isFinite(la)).toBe(true);
+    } finally {
+      a.dispose();
+      b.dispose();
+      x.dispose();
+    }
+  });
+
   it('different weights give different gradients (the comparison can fail)', () => {
     const arch: RnnArchitecture = { cell: 'lstm', window_size: 12, channels: 1, hidden_size: 6, n_layers: 1, dropout_rate: 0 };
     const ref = new LayersRnnNet(tf, arch, { lr: 1e-3, seed: 7 });

@@ -45,6 +45,9 @@ interface LayerWeights {
   mmR: MatMul[];
 }
 
+/** Nets made so far in this engine: each net's variables carry its number (see the constructor). */
+let netCount = 0;
+
 export class FastRnnNet implements RnnNet {
   private readonly vars: Variable[];
   private readonly optimizer: Optimizer;
@@ -72,8 +75,11 @@ export class FastRnnNet implements RnnNet {
       if (p > 0) this.dropoutSeeds.push(seed());
     }
     init.push(tf.initializers.glorotUniform({ seed: seed() }).apply(layout[6 * L].shape), tf.zeros(layout[6 * L + 1].shape));
+    // Names unique per net: tfjs' engine refuses a second variable of the same name, and two nets of one
+    // shape may be alive at once in a worker (the pool's fits, the stream engine's fine-tunes).
+    const net = ++netCount;
     this.vars = init.map((t, i) => {
-      const v = tf.variable(t, true, `rnn_fast_${i}_${layout[i].name}`.replace(/\//g, '_'));
+      const v = tf.variable(t, true, `rnn_fast${net}_${i}_${layout[i].name}`.replace(/\//g, '_'));
       t.dispose();
       return v;
     });
