@@ -49,14 +49,19 @@ test('every stop is a visible control with a focus ring; model file buttons are 
 
   await lab.upload(fixture('pima.csv'));
   await lab.waitDone('pima.csv');
-  // "Open model…" and "Apply model…" are buttons: Enter opens the file picker.
-  for (const id of ['model-input-button', 'apply-model-input-button']) {
-    await lab.tid(id).focus();
-    const chooser = page.waitForEvent('filechooser', { timeout: 10_000 });
-    await page.keyboard.press('Enter');
-    const fc = await chooser;
-    expect(fc.isMultiple()).toBe(false);
-  }
+  // "Open model…" and "Apply model…" are buttons: Enter clicks their file input, which opens the picker.
+  await page.evaluate(() => {
+    const w = window as unknown as { __picked: string[] };
+    w.__picked = [];
+    for (const el of document.querySelectorAll<HTMLInputElement>('input[type=file]')) el.addEventListener('click', () => w.__picked.push(el.dataset.testid ?? ''));
+  });
+  await lab.tid('model-input-button').focus();
+  const chooser = page.waitForEvent('filechooser', { timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  expect((await chooser).isMultiple()).toBe(false);
+  await lab.tid('apply-model-input-button').focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __picked: string[] }).__picked)).toEqual(['model-input', 'apply-model-input']);
 
   const stops = await tabWalk(page);
   const ids = stops.map((s) => s.id);
