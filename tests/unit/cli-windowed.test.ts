@@ -125,7 +125,7 @@ describe('score over sliding windows', () => {
       ['score', file, '--detector', 'zscore', '--fit-on', 'all', '--train', file],
       ['score', file, '--detector', 'zscore', '--columns', 'value', '--param', 'window_size=30'],
     ]);
-    expect([bad.status, bad.stderr.trim()]).toEqual([2, "anomaly-lab: --fit-on must be all or probation, got: 'first'"]);
+    expect([bad.status, bad.stderr.trim()]).toEqual([2, "anomaly-lab: --fit-on must be all, probation or the first N% (N in (0, 100], e.g. 30%), got: 'first'"]);
     expect([withTrain.status, withTrain.stderr.trim()]).toEqual([2, 'anomaly-lab: --fit-on chooses rows of FILE to fit on: not with --train']);
     expect(short.status).toBe(2);
     expect(short.stderr.trim()).toBe('anomaly-lab: z-score: window_size 30 needs at least 30 training rows for one full window, got 20');
