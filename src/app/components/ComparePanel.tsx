@@ -66,7 +66,9 @@ function Progress({ r }: { r: CompareRow }) {
 function cell(m: MeanSd | null | undefined, ms: boolean, seeds: number): string {
   if (!m) return '—';
   if (ms) return fmtMs(m.mean);
-  return seeds > 1 ? `${fmt(m.mean, 4)} ± ${fmt(m.sd, 2)}` : fmt(m.mean, 4);
+  // An sd at rounding level (seeds that flag the same rows, summed in another order) reads as 0, not 6.8e-17.
+  const sd = m.sd <= 1e-12 * Math.max(1, Math.abs(m.mean)) ? 0 : m.sd;
+  return seeds > 1 ? `${fmt(m.mean, 4)} ± ${fmt(sd, 2)}` : fmt(m.mean, 4);
 }
 
 function CompareTable() {
