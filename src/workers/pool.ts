@@ -268,15 +268,7 @@ export class DetectorPool {
    */
   async tune(source: FeatureSource, setup: TrialSetup, labels: Uint8Array | null, tasks: FoldTask[], options: { signal?: AbortSignal; onResults?: (r: FoldResult[]) => void } = {}): Promise<FoldResult[]> {
     const { signal } = options;
-    const aborted = new Promise<never>((_, reject) => {
-      const abort = () => {
-        this.terminateAll();
-        reject(new DOMException('cancelled', 'AbortError'));
-      };
-      if (signal?.aborted) abort();
-      else signal?.addEventListener('abort', abort, { once: true });
-    });
-    aborted.catch(() => undefined);
+    const aborted = this.cancelledBy(signal);
     const id = `tune-${++this.seq}`;
     const results: FoldResult[] = [];
     let next = 0;
@@ -302,10 +294,8 @@ export class DetectorPool {
     return results;
   }
 
-  private async attempt(job: PoolJob, options: RunOptions): Promise<PoolResult> {
-    const { signal, onProgress } = options;
-    const t0 = performance.now();
-    const bytes0 = this.rowBytes;
+  /** A promise that rejects with an AbortError when `signal` aborts, terminating every worker first (a cancel restarts the pool); never rejects unhandled. */
+  private cancelledBy(signal: AbortSignal | undefined): Promise<never> {
     const aborted = new Promise<never>((_, reject) => {
       const abort = () => {
         this.terminateAll();
@@ -315,6 +305,14 @@ export class DetectorPool {
       else signal?.addEventListener('abort', abort, { once: true });
     });
     aborted.catch(() => undefined);
+    return aborted;
+  }
+
+  private async attempt(job: PoolJob, options: RunOptions): Promise<PoolResult> {
+    const { signal, onProgress } = options;
+    const t0 = performance.now();
+    const bytes0 = this.rowBytes;
+    const aborted = this.cancelledBy(signal);
     const guard = <T>(s: Slot, p: Promise<T>) => Promise.race([p, s.died, aborted]);
     const ready = (i: number) => Promise.race([this.ready(i), aborted]);
     const source: FeatureSource = { datasetId: job.datasetId, columns: job.columns, missing: job.missing };
