@@ -223,6 +223,33 @@ function iforestState(at: Field, s: Obj, features: number): void {
  * that tampered ones are refused). `features` is already checked (a positive integer); every
  * rule reads the state as untrusted JSON.
  */
+/**
+ * A tfjs weight manifest's data (the dense and the recurrent autoencoders): base64 text holding exactly
+ * the float32 values of `expected`'s weights in order, each finite (and ≥ 0 where `nonNegative` says).
+ */
+function weightData<W extends { name: string; shape: readonly number[] }>(wd: Field, v: unknown, expected: readonly W[], nonNegative: (w: W) => boolean = () => false): void {
+  if (typeof v !== 'string') wd.fail('must be base64 text', v);
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(v);
+  } catch (e) {
+    wd.fail(`must be base64 text (${(e as Error).message.replace(/^weightData is not base64 /, '')})`);
+  }
+  const floats = expected.reduce((sum, w) => sum + w.shape.reduce((x, y) => x * y, 1), 0);
+  if (bytes.byteLength !== 4 * floats) wd.fail(`must hold ${floats} float32 weights (${4 * floats} bytes), got ${bytes.byteLength} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let start = 0;
+  for (const w of expected) {
+    const end = start + w.shape.reduce((x, y) => x * y, 1);
+    const positive = nonNegative(w);
+    for (let i = start; i < end; i++) {
+      const x = view.getFloat32(4 * i, true);
+      if (!Number.isFinite(x) || (positive && x < 0)) wd.fail(`weight ${i - start} of ${w.name} must be a finite float32${positive ? ' >= 0' : ''}`, x);
+    }
+    start = end;
+  }
+}
+
 const STATES: Record<string, (at: Field, state: Obj, features: number, params: Params) => void> = {
   iforest: iforestState,
   lof(at, s, features) {
@@ -298,8 +325,6 @@ const STATES: Record<string, (at: Field, state: Obj, features: number, params: P
     if (!Array.isArray(s.weightSpecs)) specsAt.fail('must be an array', s.weightSpecs);
     const expected = weightNames({ layers: Array.from(layers), hidden_activation_name: 'relu', batch_norm: bn, batch_norm_epsilon: 1, dropout_rate: 0 });
     if (s.weightSpecs.length !== expected.length) specsAt.fail(`must list ${expected.length} weights for layers ${Array.from(layers).join('→')}${bn ? ' with batch norm' : ''}, got ${s.weightSpecs.length}`);
-    let floats = 0;
-    const starts: number[] = [];
     s.weightSpecs.forEach((w: unknown, i: number) => {
       const wa = specsAt.item(i);
       const spec = wa.object(w);
@@ -308,27 +333,8 @@ const STATES: Record<string, (at: Field, state: Obj, features: number, params: P
       wa.at('shape').numbers(spec.shape, { length: want.shape.length, why: 'dimensions' });
       if ((spec.shape as number[]).some((x, j) => x !== want.shape[j])) wa.at('shape').fail(`must be [${want.shape.join(', ')}]`, `[${(spec.shape as number[]).join(', ')}]`);
       if (spec.dtype !== 'float32') wa.at('dtype').fail('must be "float32"', spec.dtype);
-      starts.push(floats);
-      floats += want.shape.reduce((x, y) => x * y, 1);
     });
-    const wd: Field = at.at('weightData');
-    if (typeof s.weightData !== 'string') wd.fail('must be base64 text', s.weightData);
-    let bytes: Uint8Array;
-    try {
-      bytes = base64ToBytes(s.weightData);
-    } catch (e) {
-      wd.fail(`must be base64 text (${(e as Error).message.replace(/^weightData is not base64 /, '')})`);
-    }
-    if (bytes.byteLength !== 4 * floats) wd.fail(`must hold ${floats} float32 weights (${4 * floats} bytes), got ${bytes.byteLength} bytes`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    expected.forEach((w, j) => {
-      const end = j + 1 < starts.length ? starts[j + 1] : floats;
-      const variance = w.key === 'movingVariance';
-      for (let i = starts[j]; i < end; i++) {
-        const x = view.getFloat32(4 * i, true);
-        if (!Number.isFinite(x) || (variance && x < 0)) wd.fail(`weight ${i - starts[j]} of ${w.name} must be a finite float32${variance ? ' >= 0' : ''}`, x);
-      }
-    });
+    weightData(at.at('weightData'), s.weightData, expected, (w) => w.key === 'movingVariance');
   },
 };
 
@@ -360,7 +366,6 @@ function rnnState(cell: CellKind) {
     const specs = s.weightSpecs;
     if (!Array.isArray(specs)) specsAt.fail('must be an array', specs);
     if (specs.length !== expected.length) specsAt.fail(`must list ${expected.length} weights`, specs);
-    let floats = 0;
     expected.forEach((want, i) => {
       const wa = specsAt.item(i);
       const spec = wa.object(specs[i]);
@@ -368,22 +373,8 @@ function rnnState(cell: CellKind) {
       const shape = wa.at('shape').numbers(spec.shape, { length: want.shape.length, why: 'dimensions' });
       if (want.shape.some((x, j) => shape[j] !== x)) wa.at('shape').fail(`must be [${want.shape.join(', ')}]`, `[${Array.from(shape).join(', ')}]`);
       if (spec.dtype !== 'float32') wa.at('dtype').fail('must be "float32"', spec.dtype);
-      floats += want.shape.reduce((x, y) => x * y, 1);
     });
-    const wd: Field = at.at('weightData');
-    if (typeof s.weightData !== 'string') wd.fail('must be base64 text', s.weightData);
-    let bytes: Uint8Array;
-    try {
-      bytes = base64ToBytes(s.weightData);
-    } catch (e) {
-      wd.fail(`must be base64 text (${(e as Error).message.replace(/^weightData is not base64 /, '')})`);
-    }
-    if (bytes.byteLength !== 4 * floats) wd.fail(`must hold ${floats} float32 weights (${4 * floats} bytes), got ${bytes.byteLength} bytes`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < floats; i++) {
-      const x = view.getFloat32(4 * i, true);
-      if (!Number.isFinite(x)) wd.fail(`weight ${i} must be a finite float32`, x);
-    }
+    weightData(at.at('weightData'), s.weightData, expected);
   };
 }
 STATES.lstm_ae = rnnState('lstm');
