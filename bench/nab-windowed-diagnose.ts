@@ -14,7 +14,7 @@ import { NAB_PROFILES, prepareSeries, scoreLabelled, type LabelledSeries } from 
 import { readNabSeries, roundScore } from '../src/cli/nab-run.js';
 import { NAB_ROOT, loadNabCorpus } from './nab.js';
 import { label } from './nab-windowed.js';
-import { distinctValues, rankOf, runningEcdf } from '../src/core/stream/running-ecdf.js';
+import { runningEcdf } from '../src/core/stream/running-ecdf.js';
 
 /** How each setting's raw scores become NAB scores: as the runner did, ECDF over every earlier row, ECDF over the tiling windows' rows. */
 const MAPPINGS = (process.argv[3] ?? 'runner,all,tiled').split(',');
@@ -34,7 +34,7 @@ for (const e of SETTINGS) {
   const runs = [];
   for (const s of series) runs.push(await runSeries(e.detector, e.params, s.values, { seed: 42, name: s.name }));
   for (const mapping of MAPPINGS) {
-  const scores = runs.map((r) => Float64Array.from(mapping === 'runner' ? r.scores : mapping === 'tiled' ? tiledEcdf(r.raw, W) : runningEcdf(r.raw), (v) => roundScore(v, 12)));
+  const scores = runs.map((r) => Float64Array.from(mapping === 'runner' ? r.scores : mapping === 'tiled' ? runningEcdf(r.raw, W) : runningEcdf(r.raw), (v) => roundScore(v, 12)));
   const fixed = process.env.THRESHOLD === undefined ? undefined : Number(process.env.THRESHOLD);
   const res = scoreLabelled(labelled.map((l, k) => ({ series: l, scores: scores[k] })), { profile: 'standard', threshold: fixed }).standard;
   const t = res.threshold;
@@ -62,26 +62,3 @@ for (const e of SETTINGS) {
 }
 }
 
-/**
- * Tried and dropped: the running ECDF ranking each score among the scores of the windows that tile
- * the series (rows W − 1, 2W − 1, …) only, so one unusual value counts once, not W times. As
- * src/core/stream/running-ecdf.ts (its ranks and Fenwick tree), but the tree counts every W-th row.
- */
-function tiledEcdf(scores: ArrayLike<number>, every = 1): Float64Array {
-  if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`running ECDF: every must be a positive integer, got ${every}`);
-  const n = scores.length;
-  const out = new Float64Array(n);
-  if (n === 0) return out;
-  const { distinct, m } = distinctValues(scores);
-  const tree = new Uint32Array(m + 1);
-  for (let i = 0; i < n; i++) {
-    const r = rankOf(distinct, m, scores[i]);
-    // Earlier scores with rank < r: the prefix count up to r − 1.
-    let below = 0;
-    for (let k = r - 1; k > 0; k -= k & -k) below += tree[k];
-    const counted = Math.floor(i / every);
-    out[i] = counted === 0 ? 0 : below / counted;
-    if ((i + 1) % every === 0) for (let k = r; k <= m; k += k & -k) tree[k]++;
-  }
-  return out;
-}

@@ -34,6 +34,19 @@ describe('runningEcdf: causal rank of each score among the scores before it', ()
     expect(Array.from(runningEcdf(new Float64Array(20).fill(7)))).toEqual(new Array(20).fill(0));
   });
 
+  it('every = W counts only the tiling rows W − 1, 2W − 1, … among the earlier scores (brute force), and every = 1 is the plain ECDF', () => {
+    const rng = new Random(4);
+    const s = Float64Array.from({ length: 200 }, () => Math.round(rng.normal() * 5));
+    for (const W of [1, 3, 7]) {
+      const brute = Array.from(s, (v, i) => {
+        const counted = Array.from(s.subarray(0, i)).filter((_, j) => (j + 1) % W === 0);
+        return counted.length === 0 ? 0 : counted.filter((u) => u < v).length / counted.length;
+      });
+      expect(Array.from(runningEcdf(s, W))).toEqual(brute);
+    }
+    expect(() => runningEcdf(s, 0)).toThrow(/every must be a positive integer/);
+  });
+
   it('NaN is refused, naming the score', () => {
     expect(() => runningEcdf([1, NaN, 2])).toThrow(/score 2 is NaN/);
   });

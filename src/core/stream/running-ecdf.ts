@@ -9,10 +9,14 @@
  * O(n log n): the scores are ranked once (sorted distinct values), then a Fenwick tree over the
  * ranks counts, for each score in order, the earlier scores of lower rank.
  *
+ * `every` > 1 counts only every `every`-th score among the earlier ones (rows every − 1, 2·every − 1, …:
+ * the windows that tile a series), F_i = #{counted j < i : s_j < s_i} / #{counted j < i}.
+ *
  * @example
  * runningEcdf([3, 1, 2, 5, 2]); // [0, 0, 0.5, 1, 0.25]
  */
-export function runningEcdf(scores: ArrayLike<number>): Float64Array {
+export function runningEcdf(scores: ArrayLike<number>, every = 1): Float64Array {
+  if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`running ECDF: every must be a positive integer, got ${every}`);
   const n = scores.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
@@ -23,8 +27,9 @@ export function runningEcdf(scores: ArrayLike<number>): Float64Array {
     // Earlier scores with rank < r: the prefix count up to r − 1.
     let below = 0;
     for (let k = r - 1; k > 0; k -= k & -k) below += tree[k];
-    out[i] = i === 0 ? 0 : below / i;
-    for (let k = r; k <= m; k += k & -k) tree[k]++;
+    const counted = every === 1 ? i : Math.floor(i / every);
+    out[i] = counted === 0 ? 0 : below / counted;
+    if (every === 1 || (i + 1) % every === 0) for (let k = r; k <= m; k += k & -k) tree[k]++;
   }
   return out;
 }
