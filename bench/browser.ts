@@ -223,6 +223,24 @@ export async function openPage(s: Session, log: (s: string) => void, query = '')
   return page;
 }
 
+/**
+ * A page (1440×900) with `file` loaded and scored by the plain z-score (so the load's own run stays
+ * short when something else is measured): the page and the load's wall time, or why there is none.
+ */
+export async function openScored(s: Session, log: (s: string) => void, file: string, rows: number): Promise<{ page: import('@playwright/test').Page; load_ms: number } | string> {
+  const page = await openPage(s, log);
+  if (typeof page === 'string') return page;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByTestId('detector-select').selectOption('zscore');
+  const t = performance.now();
+  await page.getByTestId('csv-input').setInputFiles(file);
+  await page.waitForFunction((n) => { const st = (window as any).__anomalyLab.state(); return (st.dataset?.rows === n && st.job === 'done') || !!st.error || st.job === 'error'; }, rows, { timeout: 300_000 });
+  const load_ms = performance.now() - t;
+  const st = await page.evaluate(() => (window as any).__anomalyLab.state());
+  if (st.error || st.job === 'error') return `the page failed: ${st.error ?? st.jobMessage}`;
+  return { page, load_ms };
+}
+
 export async function browserBench(csvFile: string, log: (s: string) => void): Promise<BrowserResult> {
   const r = await withBrowser(log, async (sess): Promise<BrowserResult> => {
     const { browserPid, version, build_ms } = sess;

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { DATA_DIR } from './gen.js';
-import { openPage, withBrowser } from './browser.js';
+import { openScored, withBrowser } from './browser.js';
 import { mainThreadTasks } from './timeline.js';
 import { Random } from '../src/core/random.js';
 import { fmtMs, median, table } from './util.js';
@@ -70,16 +70,9 @@ export async function densityBench(log: (s: string) => void): Promise<{ results:
   log(`density: ${DENSITY_ROWS.toLocaleString('en-US')} × 2 file …`);
   const file = ensureFile(DENSITY_ROWS);
   const r = await withBrowser(log, async (sess): Promise<DensityBenchResult> => {
-    const page = await openPage(sess, log);
-    if (typeof page === 'string') return { skipped: page };
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.getByTestId('detector-select').selectOption('zscore');
-    const tl = performance.now();
-    await page.getByTestId('csv-input').setInputFiles(file);
-    await page.waitForFunction((rows) => { const s = (window as any).__anomalyLab.state(); return (s.dataset?.rows === rows && s.job === 'done') || !!s.error || s.job === 'error'; }, DENSITY_ROWS, { timeout: 300_000 });
-    const load_ms = performance.now() - tl;
-    const st = await page.evaluate(() => (window as any).__anomalyLab.state());
-    if (st.error || st.job === 'error') return { skipped: `the page failed: ${st.error ?? st.jobMessage}` };
+    const opened = await openScored(sess, log, file, DENSITY_ROWS);
+    if (typeof opened === 'string') return { skipped: opened };
+    const { page, load_ms } = opened;
     const tb = performance.now();
     await page.waitForFunction((rows) => document.querySelector('[data-testid=density-layer]')?.getAttribute('data-rows') === String(rows), DENSITY_ROWS, { timeout: 120_000 });
     const binned_ms = performance.now() - tb;

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DATA_DIR } from './gen.js';
-import { openPage, withBrowser } from './browser.js';
+import { openScored, withBrowser } from './browser.js';
 import { Random } from '../src/core/random.js';
 import { fmtMs, table } from './util.js';
 import { mainThreadTasks } from './timeline.js';
@@ -71,13 +71,10 @@ export async function streamPageBench(log: (s: string) => void): Promise<{ resul
   const r = await withBrowser(log, async (sess): Promise<StreamPageResult> => {
     const runs: StreamPageRun[] = [];
     for (const c of CASES) {
-      const page = await openPage(sess, log);
-      if (typeof page === 'string') return { skipped: page };
-      await page.setViewportSize({ width: 1440, height: 900 });
       // The plain z-score keeps the load's own run short; the stream is what is measured.
-      await page.getByTestId('detector-select').selectOption('zscore');
-      await page.getByTestId('csv-input').setInputFiles(file);
-      await page.waitForFunction((rows) => { const s = (window as any).__anomalyLab.state(); return (s.dataset?.rows === rows && s.job === 'done') || !!s.error || s.job === 'error'; }, STREAM_PAGE_ROWS, { timeout: 300_000 });
+      const opened = await openScored(sess, log, file, STREAM_PAGE_ROWS);
+      if (typeof opened === 'string') return { skipped: opened };
+      const { page } = opened;
       await page.getByTestId('stream-options').locator('summary').click();
       await page.getByTestId('stream-detector').selectOption(c.detector);
       await page.getByTestId('stream-drift').selectOption(c.drift ?? '');

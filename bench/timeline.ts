@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { DATA_DIR } from './gen.js';
-import { openPage, withBrowser } from './browser.js';
+import { openScored, withBrowser } from './browser.js';
 import { Random } from '../src/core/random.js';
 import { fmtMs, median, table } from './util.js';
 
@@ -93,16 +93,9 @@ export async function timelineBench(log: (s: string) => void): Promise<{ results
   log(`timeline: series of ${TIMELINE_ROWS.toLocaleString('en-US')} points …`);
   const file = ensureSeries(TIMELINE_ROWS);
   const r = await withBrowser(log, async (sess): Promise<TimelineBenchResult> => {
-    const page = await openPage(sess, log);
-    if (typeof page === 'string') return { skipped: page };
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.getByTestId('detector-select').selectOption('zscore');
-    const tl = performance.now();
-    await page.getByTestId('csv-input').setInputFiles(file);
-    await page.waitForFunction((rows) => { const s = (window as any).__anomalyLab.state(); return (s.dataset?.rows === rows && s.job === 'done') || !!s.error || s.job === 'error'; }, TIMELINE_ROWS, { timeout: 300_000 });
-    const load_ms = performance.now() - tl;
-    const st = await page.evaluate(() => (window as any).__anomalyLab.state());
-    if (st.error || st.job === 'error') return { skipped: `the page failed: ${st.error ?? st.jobMessage}` };
+    const opened = await openScored(sess, log, file, TIMELINE_ROWS);
+    if (typeof opened === 'string') return { skipped: opened };
+    const { page, load_ms } = opened;
     log(`timeline: loaded and scored in ${fmtMs(load_ms)}; opening the timeline`);
     await page.getByTestId('timeline-tab').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline-plot]')?.getAttribute('data-points-drawn') ?? 0) > 0, null, { timeout: 60_000 });
