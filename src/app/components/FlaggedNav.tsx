@@ -13,19 +13,16 @@ export function FlaggedNav() {
   const row = useApp((s) => s.explained?.row ?? null);
   if (!result) return null;
   const scores = result.scores;
-  let flagged = 0;
+  // The count from the run's sorted scores (O(log n) per slider move); the explained row's rank among the
+  // flagged rows only when it is one of them, scanning the rows before it.
+  const flagged = result.sweep.flaggedAt(threshold);
+  const onRow = row !== null && scores[row] > threshold;
   let rank = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (scores[i] > threshold) {
-      flagged++;
-      if (row !== null && i <= row) rank++;
-    }
-  }
+  if (onRow) for (let i = 0; i <= row; i++) if (scores[i] > threshold) rank++;
   const step = (dir: 1 | -1) => {
     const to = nextFlagged(scores, threshold, row ?? (dir === 1 ? -1 : scores.length), dir);
     if (to !== null) void explainRow(to);
   };
-  const onRow = row !== null && scores[row] > threshold;
   return (
     <section className="panel row-nav-panel" aria-label="Flagged rows" data-testid="flagged-nav">
       <div
